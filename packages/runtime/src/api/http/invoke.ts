@@ -1,0 +1,57 @@
+/**
+ * @module api/http/invoke
+ * Service invocation on the public API: `/v1.0/invoke/{id}/method/{method...}` with every verb, and
+ * any other path carrying `dapr-app-id` (or basic auth `dapr-app-id:<id>`) through the fallback.
+ */
+import { invokeErrors } from '../../errors/invoke';
+import { commonErrors } from '../../errors/common';
+import { InvalidMethodError, appIdFromBasicAuth, decodePath, normaliseMethod, parseInvokePath, splitAppId } from '../../invoke/method';
+import type { Endpoint, RequestContext } from '../../server/endpoints';
+import { unescapeParam } from '../../server/router';
+
+export const ALL_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'TRACE'] as const;
+
+export async function handleInvoke(ctx: RequestContext): Promise<void> {
+  const { req } = ctx;
+  const header = req.headers['dapr-app-id'];
+  const headerId = typeof header === 'string' && header.trim() ? header.trim() : undefined;
+  const basicId = headerId ? undefined : appIdFromBasicAuth(req.headers.authorization);
+  let id: string;
+  let rawMethod: string;
+  if (headerId || basicId) {
+    id = (headerId ?? basicId) as string;
+    rawMethod = ctx.path.replace(/^\/+/, '');
+  } else {
+    const parsed = parseInvokePath(ctx.path);
+    if (!parsed) throw invokeErrors.noAppId();
+    id = unescapeParam(parsed.id);
+    rawMethod = parsed.rawMethod;
+  }
+  if (/^https?:\/\//i.test(id)) {
+    throw invokeErrors.failed(id, 'invoking external URLs is disabled in minidaprd');
+  }
+  const split = splitAppId(id);
+  if (!split || !split.appId) throw invokeErrors.failed(id, 'invalid app id: use <appId> or <appId>.<namespace>');
+  const decoded = decodePath(rawMethod);
+  if (decoded === undefined) throw commonErrors.malformedRequest(`invalid escape sequence in method "${rawMethod}"`);
+  let method: string;
+  try {
+    method = normaliseMethod(decoded);
+  } catch (err) {
+    if (err instanceof InvalidMethodError) throw invokeErrors.failed(split.appId, err.message, err);
+    throw err;
+  }
+  await ctx.deps.directMessaging.invoke(req, ctx.res, { ...split, method }, ctx.rawQuery, basicId !== undefined);
+}
+
+export function invokeEndpoints(): Endpoint[] {
+  return [
+    {
+      name: 'InvokeService',
+      group: 'invoke',
+      methods: ALL_METHODS,
+      route: '/v1.0/invoke/:id/method/*method',
+      handler: handleInvoke,
+    },
+  ];
+}

@@ -1,0 +1,218 @@
+/**
+ * @module api/http/state
+ * The state API: save, get, delete, bulk get and transactions over any configured state store.
+ * Values are stored JSON-encoded; keys are prefixed per the component's keyPrefix (appid by default).
+ */
+import { ETagInvalidError, ETagMismatchError } from '../../components/errors';
+import { isTransactional, type StateOptions, type StateStore, type TransactionOperation } from '../../components/state/contract';
+import { commonErrors } from '../../errors/common';
+import { stateErrors } from '../../errors/state';
+import type { DaprError } from '../../errors/dapr-error';
+import { readJSON } from '../../server/body';
+import type { Endpoint, RequestContext } from '../../server/endpoints';
+import { queryMetadata, queryParam } from '../../server/endpoints';
+import { respondEmpty, respondJSON, respondRaw } from '../../server/respond';
+
+interface ResolvedStore {
+  store: StateStore;
+  errors: ReturnType<typeof stateErrors>;
+  prefix(key: string): string;
+  unprefix(key: string): string;
+}
+
+function resolveStore(ctx: RequestContext): ResolvedStore {
+  const name = ctx.params.storeName ?? '';
+  const { appId, namespace } = ctx.deps.options;
+  const errors = stateErrors(name, appId);
+  const found = ctx.deps.store.lookup<StateStore>('state', name);
+  if (!found.ok) throw found.reason === 'not-configured' ? errors.notConfigured() : errors.notFound();
+  const meta = found.component.manifest.metadata.find((m) => m.name.toLowerCase() === 'keyprefix')?.value ?? 'appid';
+  const strategy = meta.toLowerCase();
+  const base =
+    strategy === 'appid' ? appId
+    : strategy === 'name' ? name
+    : strategy === 'namespace' ? (namespace ? `${namespace}.${appId}` : appId)
+    : strategy === 'none' ? ''
+    : meta;
+  return {
+    store: found.component.instance,
+    errors,
+    prefix: (key) => {
+      if (key.includes('||')) throw errors.illegalKey(key);
+      return base ? `${base}||${key}` : key;
+    },
+    unprefix: (key) => (base && key.startsWith(`${base}||`) ? key.slice(base.length + 2) : key),
+  };
+}
+
+function asRecord(v: unknown): Record<string, unknown> | undefined {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+}
+
+function stringMap(v: unknown, field: string): Record<string, string> | undefined {
+  if (v === undefined || v === null) return undefined;
+  const r = asRecord(v);
+  if (!r) throw commonErrors.malformedRequest(`"${field}" must be an object of strings`);
+  return Object.fromEntries(Object.entries(r).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
+}
+
+function parseOptions(v: unknown, onBad: (msg: string) => DaprError): StateOptions | undefined {
+  const r = asRecord(v);
+  if (!r) return undefined;
+  const out: StateOptions = {};
+  if (r.concurrency !== undefined && r.concurrency !== '') {
+    if (r.concurrency !== 'first-write' && r.concurrency !== 'last-write') throw onBad(`invalid concurrency ${JSON.stringify(r.concurrency)}`);
+    out.concurrency = r.concurrency;
+  }
+  if (r.consistency !== undefined && r.consistency !== '') {
+    if (r.consistency !== 'strong' && r.consistency !== 'eventual') throw onBad(`invalid consistency ${JSON.stringify(r.consistency)}`);
+    out.consistency = r.consistency;
+  }
+  return out;
+}
+
+function etagOf(v: unknown, where: string): string | undefined {
+  if (v === undefined || v === null || v === '') return undefined;
+  if (typeof v !== 'string') throw commonErrors.malformedRequest(`${where}: "etag" must be a JSON string`);
+  return v;
+}
+
+function mapComponentError(err: unknown, make: (cause: unknown, status?: number) => DaprError): DaprError {
+  if (err instanceof ETagMismatchError) return make(err, 409);
+  if (err instanceof ETagInvalidError) return make(err, 400);
+  return make(err);
+}
+
+async function saveState(ctx: RequestContext): Promise<void> {
+  const s = resolveStore(ctx);
+  const body = await readJSON(ctx.req, ctx.deps.options.maxBodySize);
+  if (!Array.isArray(body)) throw commonErrors.malformedRequest('the request body must be a JSON array of state items');
+  const urlMeta = queryMetadata(ctx.rawQuery);
+  const items = body.map((raw, i) => {
+    const item = asRecord(raw);
+    if (!item) throw commonErrors.malformedRequest(`item ${i}: must be an object with "key" and "value"`);
+    if (typeof item.key !== 'string' || item.key === '') throw commonErrors.malformedRequest('"key" is a required field');
+    return {
+      key: s.prefix(item.key),
+      value: Buffer.from(JSON.stringify(item.value ?? null)),
+      etag: etagOf(item.etag, `item ${i}`),
+      metadata: { ...stringMap(item.metadata, `[${i}].metadata`), ...urlMeta },
+      options: parseOptions(item.options, (m) => s.errors.save(new Error(m))),
+    };
+  });
+  for (const item of items) {
+    try {
+      await s.store.set(item);
+    } catch (err) {
+      throw mapComponentError(err, s.errors.save);
+    }
+  }
+  respondEmpty(ctx.res);
+}
+
+async function getState(ctx: RequestContext): Promise<void> {
+  const s = resolveStore(ctx);
+  const key = ctx.params.key ?? '';
+  const consistency = queryParam(ctx.rawQuery, 'consistency');
+  let got;
+  try {
+    got = await s.store.get({ key: s.prefix(key), metadata: queryMetadata(ctx.rawQuery), options: consistency ? { consistency: consistency as StateOptions['consistency'] } : undefined });
+  } catch (err) {
+    if ((err as DaprError).name === 'DaprError') throw err;
+    throw s.errors.get(key, err);
+  }
+  if (!got) {
+    respondEmpty(ctx.res);
+    return;
+  }
+  const headers: Record<string, string> = {};
+  if (got.etag) headers.etag = got.etag;
+  for (const [k, v] of Object.entries(got.metadata ?? {})) headers[`metadata.${k}`] = v;
+  respondRaw(ctx.res, 200, got.data, headers);
+}
+
+async function deleteState(ctx: RequestContext): Promise<void> {
+  const s = resolveStore(ctx);
+  const key = ctx.params.key ?? '';
+  const ifMatch = ctx.req.headers['if-match'];
+  const options = parseOptions(
+    { concurrency: queryParam(ctx.rawQuery, 'concurrency'), consistency: queryParam(ctx.rawQuery, 'consistency') },
+    (m) => s.errors.delete(key, new Error(m)),
+  );
+  try {
+    await s.store.delete({ key: s.prefix(key), etag: ifMatch || undefined, metadata: queryMetadata(ctx.rawQuery), options });
+  } catch (err) {
+    if ((err as DaprError).name === 'DaprError') throw err;
+    throw mapComponentError(err, (cause, status) => s.errors.delete(key, cause, status));
+  }
+  respondEmpty(ctx.res);
+}
+
+async function bulkGetState(ctx: RequestContext): Promise<void> {
+  const s = resolveStore(ctx);
+  const body = asRecord(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
+  if (!body || !Array.isArray(body.keys) || body.keys.some((k) => typeof k !== 'string')) {
+    throw commonErrors.malformedRequest('the request body must be {"keys": ["k1", …]}');
+  }
+  const metadata = { ...stringMap(body.metadata, 'metadata'), ...queryMetadata(ctx.rawQuery) };
+  const keys = body.keys as string[];
+  const results = await Promise.all(
+    keys.map(async (key) => {
+      try {
+        const got = await s.store.get({ key: s.prefix(key), metadata });
+        if (!got) return { key };
+        const entry: Record<string, unknown> = { key, data: JSON.parse(got.data.toString('utf8')) };
+        if (got.etag) entry.etag = got.etag;
+        if (got.metadata && Object.keys(got.metadata).length > 0) entry.metadata = got.metadata;
+        return entry;
+      } catch (err) {
+        if ((err as DaprError).name === 'DaprError') throw err;
+        return { key, error: (err as Error).message };
+      }
+    }),
+  );
+  respondJSON(ctx.res, 200, results);
+}
+
+async function transactState(ctx: RequestContext): Promise<void> {
+  const s = resolveStore(ctx);
+  const body = asRecord(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
+  if (!body) throw commonErrors.malformedRequest('the request body must be {"operations": […]}');
+  const rawOps = body.operations ?? [];
+  if (!Array.isArray(rawOps)) throw commonErrors.malformedRequest('"operations" must be a list');
+  if (!isTransactional(s.store)) throw s.errors.transactionsNotSupported();
+  const urlMeta = queryMetadata(ctx.rawQuery);
+  const ops: TransactionOperation[] = rawOps.map((raw, i) => {
+    const op = asRecord(raw);
+    const req = asRecord(op?.request);
+    if (!op || !req) throw commonErrors.malformedRequest(`operations[${i}]: must have "operation" and "request"`);
+    if (typeof req.key !== 'string' || req.key === '') throw commonErrors.malformedRequest('"key" is a required field');
+    const common = {
+      key: s.prefix(req.key),
+      etag: etagOf(req.etag, `operations[${i}]`),
+      metadata: { ...stringMap(req.metadata, `operations[${i}].request.metadata`), ...urlMeta },
+      options: parseOptions(req.options, (m) => s.errors.transaction(new Error(m))),
+    };
+    if (op.operation === 'upsert') return { operation: 'upsert', request: { ...common, value: Buffer.from(JSON.stringify(req.value ?? null)) } };
+    if (op.operation === 'delete') return { operation: 'delete', request: common };
+    throw s.errors.operationNotSupported(String(op.operation));
+  });
+  if (ops.length > 0) {
+    try {
+      await s.store.multi(ops, stringMap(body.metadata, 'metadata'));
+    } catch (err) {
+      throw s.errors.transaction(err);
+    }
+  }
+  respondEmpty(ctx.res);
+}
+
+export function stateEndpoints(): Endpoint[] {
+  return [
+    { name: 'SaveState', group: 'state', methods: ['POST', 'PUT'], route: '/v1.0/state/:storeName', handler: saveState },
+    { name: 'GetState', group: 'state', methods: ['GET'], route: '/v1.0/state/:storeName/:key', handler: getState },
+    { name: 'DeleteState', group: 'state', methods: ['DELETE'], route: '/v1.0/state/:storeName/:key', handler: deleteState },
+    { name: 'GetBulkState', group: 'state', methods: ['POST', 'PUT'], route: '/v1.0/state/:storeName/bulk', handler: bulkGetState },
+    { name: 'ExecuteStateTransaction', group: 'state', methods: ['POST', 'PUT'], route: '/v1.0/state/:storeName/transaction', handler: transactState },
+  ];
+}

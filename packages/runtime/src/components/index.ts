@@ -1,0 +1,10 @@
+/** @module components Public entry: the component contracts, registry, store and loader. */
+export * from './types';
+export * from './errors';
+export { Registry, normaliseVersion } from './registry';
+export { ComponentStore, type LoadedComponent } from './store';
+export { registerBuiltins } from './builtin';
+export { loadResources, listResourceFiles, type LoadedResources, type RawResource } from './loader';
+export { decodeMetadata, parseDurationMs, type FieldSpec } from './metadata';
+export * from './state/contract';
+export * from './pubsub/contract';

@@ -1,0 +1,61 @@
+/**
+ * @module config/configuration
+ * Reads the Configuration resources given with --config (`$VAR`/`${VAR}` expanded, like daprd).
+ * Only the fields the runtime acts on are kept; the rest is accepted and ignored.
+ */
+import { readFileSync } from 'node:fs';
+import { parseAllDocuments } from 'yaml';
+import { ConfigError } from '../errors/startup';
+import type { NameResolutionSpec } from '../nameresolution';
+
+export interface RuntimeConfiguration {
+  name?: string;
+  nameResolution?: NameResolutionSpec;
+  apiLogging?: boolean;
+  features: string[];
+  /** Where nameResolution came from, for error messages. */
+  source?: string;
+}
+
+export function expandEnv(text: string, env: NodeJS.ProcessEnv): string {
+  return text.replace(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}|\$([A-Za-z_][A-Za-z0-9_]*)/g, (_, a: string, b: string) => env[a ?? b] ?? '');
+}
+
+export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessEnv): RuntimeConfiguration {
+  const cfg: RuntimeConfiguration = { features: [] };
+  for (const file of paths) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      throw new ConfigError([`--config: configuration file ${file} does not exist or cannot be read`]);
+    }
+    for (const d of parseAllDocuments(expandEnv(text, env))) {
+      if (d.errors.length > 0) throw new ConfigError([`${file}: invalid YAML: ${d.errors[0]?.message.split('\n')[0]}`]);
+      const doc = d.toJS() as Record<string, unknown> | null;
+      if (!doc) continue;
+      if (doc.kind !== 'Configuration') {
+        throw new ConfigError([`${file}: field "kind" must be Configuration, got ${JSON.stringify(doc.kind ?? null)}`]);
+      }
+      const spec = (doc.spec ?? {}) as Record<string, unknown>;
+      if (typeof spec !== 'object') throw new ConfigError([`${file}: field "spec" must be a mapping`]);
+      cfg.name = String((doc.metadata as Record<string, unknown> | undefined)?.name ?? cfg.name ?? '');
+      const nr = spec.nameResolution as Record<string, unknown> | undefined;
+      if (nr !== undefined) {
+        if (typeof nr !== 'object' || nr === null) throw new ConfigError([`${file}: field "spec.nameResolution" must be a mapping`]);
+        cfg.nameResolution = {
+          component: nr.component === undefined ? undefined : String(nr.component),
+          version: nr.version === undefined ? undefined : String(nr.version),
+          configuration: (nr.configuration ?? {}) as Record<string, unknown>,
+        };
+        cfg.source = file;
+      }
+      const apiLogging = ((spec.logging as Record<string, unknown> | undefined)?.apiLogging ?? {}) as Record<string, unknown>;
+      if (apiLogging.enabled !== undefined) cfg.apiLogging = apiLogging.enabled === true || apiLogging.enabled === 'true';
+      for (const f of (spec.features ?? []) as Array<Record<string, unknown>>) {
+        if (f && f.enabled !== false && typeof f.name === 'string') cfg.features.push(f.name);
+      }
+    }
+  }
+  return cfg;
+}

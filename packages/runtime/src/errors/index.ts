@@ -1,0 +1,7 @@
+/** @module errors Public entry of the error catalogue and constructors. */
+export { ERROR_CODES, type ErrorCodeName, type ErrorCodeEntry } from './codes';
+export { DaprError, isDaprError, type DaprErrorBody } from './dapr-error';
+export { commonErrors } from './common';
+export { invokeErrors } from './invoke';
+export { stateErrors } from './state';
+export { ConfigError } from './startup';

@@ -1,0 +1,8 @@
+/** @module @minidapr/runtime Public API of the sidecar: create it in-process, or parse daprd flags. */
+export { createRuntime, type Runtime, type RuntimeOverrides } from './runtime';
+export { parseOptions, USAGE, type RuntimeOptions, type ParsedOptions } from './options';
+export { createApp } from './server/app';
+export { RUNTIME_VERSION } from './version';
+export * as defaults from './defaults';
+export { listInstances, instancesDir, isAlive, type InstanceInfo } from './nameresolution';
+export { parseQuantity } from './quantity';

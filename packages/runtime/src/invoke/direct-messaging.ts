@@ -1,0 +1,153 @@
+/**
+ * @module invoke/direct-messaging
+ * Service invocation: caller sidecar → (name resolution) → target sidecar's internal port → target
+ * app. A call to the sidecar's own app id goes straight to the app. Identity headers are set here and
+ * only here.
+ */
+import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import { hostname } from 'node:os';
+import { invokeErrors } from '../errors/invoke';
+import type { DaprError } from '../errors/dapr-error';
+import type { NameResolver } from '../nameresolution';
+import type { AppChannel } from './app-channel';
+import { forward, type ForwardTarget } from './forward';
+import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
+import type { InvokeTarget } from './method';
+import { ensureTraceparent } from './trace';
+
+export interface DirectMessagingDeps {
+  appId: string;
+  namespace?: string;
+  resolver: NameResolver;
+  appChannel?: AppChannel;
+  maxBodySize: number;
+  respondError(res: ServerResponse, err: DaprError): void;
+}
+
+/** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
+const PEER_RETRY_DELAYS_MS = [250, 1000, 1000] as const;
+/** A reused keep-alive socket to the app may have just been closed by the app: retry once. */
+const APP_RETRY_DELAYS_MS = [0] as const;
+
+export interface DirectMessaging {
+  /** A call that arrived on the public API. */
+  invoke(req: IncomingMessage, res: ServerResponse, target: InvokeTarget, query: string, dropAuthorization: boolean): Promise<void>;
+  /** A call that arrived on the internal port from a peer sidecar. */
+  deliverFromPeer(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  close(): void;
+}
+
+export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
+  const peerAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, timeout: 30000, scheduling: 'lifo' });
+  const host = hostname();
+
+  const toApp = async (req: IncomingMessage, res: ServerResponse, path: string, headers: OutgoingHttpHeaders, appId: string, trace: string) => {
+    const channel = d.appChannel;
+    if (!channel) {
+      d.respondError(res, invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port'));
+      return;
+    }
+    const release = await channel.acquire();
+    try {
+      await forward({
+        req,
+        res,
+        target: channel.target,
+        method: req.method ?? 'GET',
+        path,
+        headers: channel.decorate(headers),
+        maxBodySize: d.maxBodySize,
+        responseHeaders: { traceparent: trace },
+        retry: { delaysMs: APP_RETRY_DELAYS_MS },
+        toError: (err) => invokeErrors.failed(appId, `error calling the app: ${describe(err)}`, err),
+        respondError: d.respondError,
+      });
+    } finally {
+      release();
+    }
+  };
+
+  return {
+    async invoke(req, res, target, query, dropAuthorization) {
+      const trace = ensureTraceparent(req.headers.traceparent);
+      const headers = filterRequestHeaders(req.headers, dropAuthorization);
+      headers[CALLER_APP_ID] = d.appId;
+      headers[CALLEE_APP_ID] = target.appId;
+      if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
+      headers.traceparent = trace;
+      const path = `/${target.method}${query}`;
+      const namespace = target.namespace ?? d.namespace;
+      if (target.appId === d.appId && (namespace ?? '') === (d.namespace ?? '')) {
+        await toApp(req, res, path, headers, target.appId, trace);
+        return;
+      }
+      const resolveTarget = async (): Promise<ForwardTarget | undefined> => {
+        const addr = await d.resolver.resolve(target.appId, namespace);
+        return addr ? { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent } : undefined;
+      };
+      let first: ForwardTarget | undefined;
+      try {
+        first = await resolveTarget();
+      } catch (err) {
+        d.respondError(res, invokeErrors.failed(target.appId, `name resolution failed: ${describe(err as Error)}`, err));
+        req.resume();
+        return;
+      }
+      if (!first) {
+        d.respondError(res, invokeErrors.failed(target.appId, `app id ${target.appId} not found: no running sidecar has registered it`));
+        req.resume();
+        return;
+      }
+      await forward({
+        req,
+        res,
+        target: first,
+        method: req.method ?? 'GET',
+        path,
+        headers,
+        maxBodySize: d.maxBodySize,
+        responseHeaders: { traceparent: trace },
+        retry: {
+          delaysMs: PEER_RETRY_DELAYS_MS,
+          reresolve: async () => {
+            d.resolver.invalidate(target.appId);
+            return resolveTarget();
+          },
+        },
+        toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
+        respondError: d.respondError,
+      });
+    },
+
+    async deliverFromPeer(req, res) {
+      const callee = req.headers[CALLEE_APP_ID];
+      if (callee !== d.appId) {
+        // The caller's registry pointed at a port that now belongs to another app.
+        d.respondError(res, invokeErrors.failed(String(callee ?? ''), `this sidecar serves app ${d.appId}, not ${String(callee ?? '')}`));
+        req.resume();
+        return;
+      }
+      const trace = ensureTraceparent(req.headers.traceparent);
+      const headers = filterPeerHeaders(req.headers);
+      const remote = req.socket.remoteAddress ?? '';
+      headers['x-forwarded-for'] = appendHeader(headers['x-forwarded-for'], remote);
+      headers['x-forwarded-host'] = appendHeader(headers['x-forwarded-host'], host);
+      headers.forwarded = appendHeader(headers.forwarded, `for=${remote};by=${req.socket.localAddress ?? ''};host=${host}`);
+      await toApp(req, res, req.url ?? '/', headers, d.appId, trace);
+    },
+
+    close() {
+      peerAgent.destroy();
+    },
+  };
+}
+
+function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {
+  if (existing === undefined || existing === '') return value;
+  return `${Array.isArray(existing) ? existing.join(', ') : String(existing)}, ${value}`;
+}
+
+function describe(err: Error): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code ? `${code} ${err.message.replace(code, '').trim()}`.trim() : err.message;
+}

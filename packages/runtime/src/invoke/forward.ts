@@ -1,0 +1,162 @@
+/**
+ * @module invoke/forward
+ * Streams one HTTP exchange to another server (a peer sidecar or the app) and the answer back:
+ * bodies are piped both ways, never buffered; the --max-body-size cap is enforced while streaming.
+ * A connection failure that happens before any body byte left is retried (after re-resolving).
+ */
+import http, { type Agent, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
+import https from 'node:https';
+import { commonErrors } from '../errors/common';
+import type { DaprError } from '../errors/dapr-error';
+import { filterResponseHeaders } from './headers';
+
+export interface ForwardTarget {
+  protocol: 'http:' | 'https:';
+  host: string;
+  port: number;
+  agent: Agent;
+}
+
+export interface RetryPolicy {
+  /** Delays before each retry; its length is the number of retries. */
+  delaysMs: readonly number[];
+  /** Called before a retry; may return a new target (e.g. the peer restarted on another port). */
+  reresolve?: () => Promise<ForwardTarget | undefined>;
+}
+
+export interface ForwardRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  target: ForwardTarget;
+  method: string;
+  /** Path and query as the receiver should see them. */
+  path: string;
+  headers: OutgoingHttpHeaders;
+  maxBodySize: number;
+  /** Extra headers for the response to the caller (e.g. traceparent). */
+  responseHeaders?: Record<string, string>;
+  retry?: RetryPolicy;
+  /** Maps a transport failure to the error the caller sees. */
+  toError(err: Error): DaprError;
+  /** The one error writer (server/respond). */
+  respondError(res: ServerResponse, err: DaprError): void;
+}
+
+const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNABORTED']);
+
+function hasNoBody(req: IncomingMessage): boolean {
+  const len = req.headers['content-length'];
+  if (len !== undefined) return Number(len) === 0;
+  return req.headers['transfer-encoding'] === undefined;
+}
+
+export function forward(f: ForwardRequest): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const { req, res } = f;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > f.maxBodySize) {
+      f.respondError(res, commonErrors.bodyTooLarge(f.maxBodySize));
+      req.resume();
+      resolve();
+      return;
+    }
+    const noBody = hasNoBody(req);
+    let bodyStarted = false;
+    let finished = false;
+    let attempt = 0;
+    let current: http.ClientRequest | undefined;
+
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      resolve();
+    };
+    res.once('close', () => {
+      if (!res.writableFinished) current?.destroy();
+      finish();
+    });
+
+    const fail = (err: DaprError) => {
+      if (res.headersSent) res.destroy(err);
+      else f.respondError(res, err);
+      if (!req.complete) req.resume();
+    };
+
+    const start = (target: ForwardTarget) => {
+      const mod = target.protocol === 'https:' ? https : http;
+      const out = mod.request({
+        protocol: target.protocol,
+        host: target.host,
+        port: target.port,
+        method: f.method,
+        path: f.path,
+        headers: f.headers,
+        agent: target.agent,
+        rejectUnauthorized: false,
+      } as https.RequestOptions);
+      current = out;
+
+      const pump = () => {
+        if (bodyStarted) return;
+        bodyStarted = true;
+        if (noBody) {
+          out.end();
+          return;
+        }
+        let size = 0;
+        const onData = (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > f.maxBodySize) {
+            req.off('data', onData);
+            req.unpipe(out);
+            out.destroy();
+            fail(commonErrors.bodyTooLarge(f.maxBodySize));
+          }
+        };
+        req.on('data', onData);
+        req.pipe(out);
+        req.once('aborted', () => out.destroy());
+      };
+      out.once('socket', (sock) => {
+        if (sock.connecting) sock.once('connect', pump);
+        else pump();
+      });
+
+      out.once('response', (up) => {
+        const headers = filterResponseHeaders(up.headers);
+        if (f.responseHeaders) Object.assign(headers, f.responseHeaders);
+        res.writeHead(up.statusCode ?? 502, headers);
+        up.pipe(res);
+        up.once('aborted', () => res.destroy());
+        up.once('error', () => res.destroy());
+      });
+
+      out.once('error', (err: NodeJS.ErrnoException) => {
+        if (finished || res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const canRetry = (!bodyStarted || noBody || (out.reusedSocket && !bodyStarted)) && RETRYABLE.has(err.code ?? '');
+        const delays = f.retry?.delaysMs ?? [];
+        if (canRetry && attempt < delays.length) {
+          const delay = delays[attempt++] as number;
+          bodyStarted = false;
+          setTimeout(async () => {
+            if (finished) return;
+            let next: ForwardTarget | undefined = target;
+            try {
+              if (f.retry?.reresolve) next = await f.retry.reresolve();
+            } catch {
+              next = undefined;
+            }
+            if (!next) fail(f.toError(err));
+            else start(next);
+          }, delay);
+          return;
+        }
+        fail(f.toError(err));
+      });
+    };
+    start(f.target);
+  });
+}

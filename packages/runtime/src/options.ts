@@ -1,0 +1,302 @@
+/**
+ * @module options
+ * daprd's command line (`--flag v`, `--flag=v`, single-dash long flags) plus environment →
+ * a frozen RuntimeOptions. Unknown flags are warnings, never fatal; every problem with a known flag
+ * is collected as `flag: message` so the user sees them all at once.
+ */
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import * as D from './defaults';
+import { parseQuantity } from './quantity';
+
+export type AppProtocol = 'http' | 'https' | 'h2c' | 'grpc' | 'grpcs';
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+
+export interface RuntimeOptions {
+  appId: string;
+  /** undefined or 0 = no app channel */
+  appPort?: number;
+  appProtocol: AppProtocol;
+  appChannelAddress: string;
+  appMaxConcurrency: number;
+  daprHttpPort: number;
+  daprGrpcPort: number;
+  daprInternalPort: number;
+  /** True when the user chose the internal port (then a busy port is fatal, not a fallback). */
+  daprInternalPortExplicit: boolean;
+  metricsPort: number;
+  metricsPortExplicit: boolean;
+  enableMetrics: boolean;
+  listenAddresses: string[];
+  resourcesPaths: string[];
+  configPaths: string[];
+  logLevel: LogLevel;
+  logAsJson: boolean;
+  enableApiLogging?: boolean;
+  maxBodySize: number;
+  readBufferSize: number;
+  gracefulShutdownSeconds: number;
+  enableAppHealthCheck: boolean;
+  appHealthCheckPath: string;
+  appHealthProbeIntervalS: number;
+  appHealthProbeTimeoutMs: number;
+  appHealthThreshold: number;
+  apiToken?: string;
+  appApiToken?: string;
+  namespace?: string;
+  home: string;
+  /** Directory relative paths in component metadata resolve against. */
+  cwd: string;
+}
+
+export interface ParsedOptions {
+  options?: Readonly<RuntimeOptions>;
+  errors: string[];
+  warnings: string[];
+  /** --version / --build-info: print and exit. */
+  action?: 'version' | 'build-info' | 'help';
+}
+
+type Kind = 'string' | 'int' | 'bool' | 'list' | 'quantity';
+interface FlagDef {
+  kind: Kind;
+  key?: string;
+}
+
+/** Flags we implement, by canonical name; aliases map onto them. */
+const FLAGS: Record<string, FlagDef> = {
+  'app-id': { kind: 'string' },
+  'app-port': { kind: 'int' },
+  'app-protocol': { kind: 'string' },
+  'app-channel-address': { kind: 'string' },
+  'app-max-concurrency': { kind: 'int' },
+  'app-ssl': { kind: 'bool' },
+  'dapr-http-port': { kind: 'int' },
+  'dapr-grpc-port': { kind: 'int' },
+  'dapr-internal-port': { kind: 'int' },
+  'metrics-port': { kind: 'int' },
+  'enable-metrics': { kind: 'bool' },
+  'dapr-listen-addresses': { kind: 'list' },
+  'resources-path': { kind: 'list' },
+  config: { kind: 'list' },
+  'log-level': { kind: 'string' },
+  'log-as-json': { kind: 'bool' },
+  'enable-api-logging': { kind: 'bool' },
+  'max-body-size': { kind: 'quantity' },
+  'read-buffer-size': { kind: 'quantity' },
+  'dapr-http-max-request-size': { kind: 'int' },
+  'dapr-http-read-buffer-size': { kind: 'int' },
+  'dapr-graceful-shutdown-seconds': { kind: 'int' },
+  'enable-app-health-check': { kind: 'bool' },
+  'app-health-check-path': { kind: 'string' },
+  'app-health-probe-interval': { kind: 'int' },
+  'app-health-probe-timeout': { kind: 'int' },
+  'app-health-threshold': { kind: 'int' },
+  version: { kind: 'bool' },
+  'build-info': { kind: 'bool' },
+  help: { kind: 'bool' },
+};
+
+const ALIASES: Record<string, string> = {
+  'dapr-internal-grpc-port': 'dapr-internal-port',
+  'components-path': 'resources-path',
+  h: 'help',
+};
+
+/** daprd flags that real tooling passes; accepted without effect (logged at debug level). */
+const ACCEPTED_NO_OP = new Set([
+  'mode', 'placement-host-address', 'scheduler-host-address', 'profile-port', 'enable-profiling', 'enable-mtls',
+  'sentry-address', 'control-plane-address', 'control-plane-trust-domain', 'control-plane-namespace',
+  'metrics-listen-address', 'dapr-internal-grpc-listen-address', 'dapr-public-port', 'dapr-public-listen-address',
+  'allowed-origins', 'unix-domain-socket', 'app-binding-options-timeout', 'dapr-block-shutdown-duration',
+  'scheduler-job-streams', 'disable-builtin-k8s-secret-store', 'disable-init-endpoints', 'log-file',
+  'hot-reload-reconcile-interval', 'actors-disseminate-timeout', 'kubeconfig', 'wait',
+]);
+const NO_OP_BOOLEANS = new Set(['enable-profiling', 'enable-mtls', 'disable-builtin-k8s-secret-store', 'wait']);
+
+const PROTOCOLS: readonly AppProtocol[] = ['http', 'https', 'h2c', 'grpc', 'grpcs'];
+const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
+
+interface RawFlags {
+  values: Map<string, string[]>;
+  warnings: string[];
+  errors: string[];
+}
+
+function tokenize(argv: readonly string[]): RawFlags {
+  const values = new Map<string, string[]>();
+  const warnings: string[] = [];
+  const errors: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const token = argv[i] as string;
+    if (!token.startsWith('-') || token === '-' || token === '--') {
+      warnings.push(`ignoring unexpected argument "${token}"`);
+      continue;
+    }
+    const body = token.replace(/^--?/, '');
+    const eq = body.indexOf('=');
+    const rawName = (eq >= 0 ? body.slice(0, eq) : body).toLowerCase();
+    const name = ALIASES[rawName] ?? rawName;
+    let value: string | undefined = eq >= 0 ? body.slice(eq + 1) : undefined;
+    const def = FLAGS[name];
+    const isBool = def ? def.kind === 'bool' : NO_OP_BOOLEANS.has(name);
+    if (value === undefined) {
+      if (isBool) value = 'true';
+      else if (i + 1 < argv.length && (def || ACCEPTED_NO_OP.has(name) || !(argv[i + 1] as string).startsWith('-'))) value = argv[++i];
+    }
+    if (!def) {
+      if (!ACCEPTED_NO_OP.has(name)) warnings.push(`unknown flag --${rawName} ignored`);
+      continue;
+    }
+    if (value === undefined) {
+      errors.push(`--${rawName}: a value is required`);
+      continue;
+    }
+    const list = values.get(name) ?? [];
+    list.push(value);
+    values.set(name, list);
+  }
+  return { values, warnings, errors };
+}
+
+export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ParsedOptions {
+  const raw = tokenize(argv);
+  const errors = [...raw.errors];
+  const warnings = [...raw.warnings];
+  const last = (name: string): string | undefined => raw.values.get(name)?.at(-1);
+  const list = (name: string): string[] | undefined =>
+    raw.values.get(name)?.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const bool = (name: string, dflt: boolean): boolean => {
+    const v = last(name);
+    if (v === undefined) return dflt;
+    if (/^(true|1|t)$/i.test(v)) return true;
+    if (/^(false|0|f)$/i.test(v)) return false;
+    errors.push(`--${name}: must be true or false, got "${v}"`);
+    return dflt;
+  };
+  const int = (name: string, dflt: number, min: number, max: number): number => {
+    const v = last(name);
+    if (v === undefined || v === '') return dflt;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      errors.push(`--${name}: must be a whole number from ${min} to ${max}, got "${v}"`);
+      return dflt;
+    }
+    return n;
+  };
+  const quantity = (name: string, dflt: number): number => {
+    const v = last(name);
+    if (v === undefined) return dflt;
+    const n = parseQuantity(v);
+    if (n === undefined || n <= 0) {
+      errors.push(`--${name}: must be a size like 4Mi or 4096, got "${v}"`);
+      return dflt;
+    }
+    return n;
+  };
+
+  if (bool('version', false)) return { errors: [], warnings, action: 'version' };
+  if (bool('build-info', false)) return { errors: [], warnings, action: 'build-info' };
+  if (bool('help', false)) return { errors: [], warnings, action: 'help' };
+
+  const appId = last('app-id') ?? env.APP_ID ?? '';
+  if (!appId) errors.push('--app-id: is required');
+  else if (appId.includes('.')) errors.push(`--app-id: must not contain "." (got "${appId}")`);
+  else if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(appId)) errors.push(`--app-id: use letters, digits, "-" and "_" only (got "${appId}")`);
+
+  const appPort = int('app-port', 0, 0, 65535) || undefined;
+  let appProtocol = (last('app-protocol') ?? D.DEFAULT_APP_PROTOCOL).toLowerCase() as AppProtocol;
+  if (!PROTOCOLS.includes(appProtocol)) {
+    errors.push(`--app-protocol: must be one of ${PROTOCOLS.join(', ')}, got "${appProtocol}"`);
+    appProtocol = 'http';
+  } else if (appProtocol !== 'http' && appProtocol !== 'https') {
+    errors.push(`--app-protocol: ${appProtocol} apps are not supported by minidaprd yet; use http or https`);
+  }
+  if (bool('app-ssl', false)) appProtocol = 'https';
+
+  const daprHttpPort = int('dapr-http-port', D.DEFAULT_DAPR_HTTP_PORT, 1, 65535);
+  if (appPort !== undefined && appPort === daprHttpPort) {
+    errors.push(`--dapr-http-port: must differ from --app-port (both are ${appPort})`);
+  }
+  const internalExplicit = (last('dapr-internal-port') ?? '0') !== '0' && last('dapr-internal-port') !== '';
+  const metricsExplicit = last('metrics-port') !== undefined;
+
+  let logLevel = (last('log-level') ?? D.DEFAULT_LOG_LEVEL).toLowerCase() as LogLevel;
+  if (!LEVELS.includes(logLevel)) {
+    errors.push(`--log-level: must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
+    logLevel = 'info';
+  }
+
+  const legacyBody = raw.values.has('max-body-size') ? undefined : last('dapr-http-max-request-size');
+  const legacyBuf = raw.values.has('read-buffer-size') ? undefined : last('dapr-http-read-buffer-size');
+  const maxBodySize = legacyBody !== undefined ? int('dapr-http-max-request-size', 4, 1, 4096) * 1024 * 1024 : quantity('max-body-size', D.DEFAULT_MAX_BODY_SIZE);
+  const readBufferSize = legacyBuf !== undefined ? int('dapr-http-read-buffer-size', 4, 1, 1024 * 1024) * 1024 : quantity('read-buffer-size', D.DEFAULT_READ_BUFFER_SIZE);
+
+  const apiLogging = last('enable-api-logging');
+  const options: RuntimeOptions = {
+    appId,
+    appPort,
+    appProtocol,
+    appChannelAddress: last('app-channel-address') ?? D.DEFAULT_APP_CHANNEL_ADDRESS,
+    appMaxConcurrency: int('app-max-concurrency', -1, -1, 1_000_000),
+    daprHttpPort,
+    daprGrpcPort: int('dapr-grpc-port', D.DEFAULT_DAPR_GRPC_PORT, 0, 65535),
+    daprInternalPort: internalExplicit ? int('dapr-internal-port', D.DEFAULT_DAPR_INTERNAL_PORT, 1, 65535) : D.DEFAULT_DAPR_INTERNAL_PORT,
+    daprInternalPortExplicit: internalExplicit,
+    metricsPort: int('metrics-port', D.DEFAULT_METRICS_PORT, 0, 65535),
+    metricsPortExplicit: metricsExplicit,
+    enableMetrics: bool('enable-metrics', true),
+    listenAddresses: list('dapr-listen-addresses') ?? [...D.DEFAULT_LISTEN_ADDRESSES],
+    resourcesPaths: list('resources-path') ?? [],
+    configPaths: list('config') ?? [],
+    logLevel,
+    logAsJson: bool('log-as-json', false),
+    enableApiLogging: apiLogging === undefined ? undefined : bool('enable-api-logging', false),
+    maxBodySize,
+    readBufferSize,
+    gracefulShutdownSeconds: int('dapr-graceful-shutdown-seconds', D.DEFAULT_GRACEFUL_SHUTDOWN_SECONDS, 0, 3600),
+    enableAppHealthCheck: bool('enable-app-health-check', false),
+    appHealthCheckPath: last('app-health-check-path') ?? D.DEFAULT_APP_HEALTH_CHECK_PATH,
+    appHealthProbeIntervalS: int('app-health-probe-interval', D.DEFAULT_APP_HEALTH_PROBE_INTERVAL_S, 1, 3600),
+    appHealthProbeTimeoutMs: int('app-health-probe-timeout', D.DEFAULT_APP_HEALTH_PROBE_TIMEOUT_MS, 1, 3_600_000),
+    appHealthThreshold: int('app-health-threshold', D.DEFAULT_APP_HEALTH_THRESHOLD, 1, 1000),
+    apiToken: env.DAPR_API_TOKEN || undefined,
+    appApiToken: env.APP_API_TOKEN || undefined,
+    namespace: env.NAMESPACE || undefined,
+    home: env.MINIDAPR_HOME || join(homedir(), D.HOME_DIR_NAME),
+    cwd,
+  };
+  if (options.appHealthProbeTimeoutMs > options.appHealthProbeIntervalS * 1000) {
+    errors.push('--app-health-probe-timeout: must not be longer than --app-health-probe-interval');
+  }
+  if (errors.length > 0) return { errors, warnings };
+  return { options: Object.freeze(options), errors, warnings };
+}
+
+export const USAGE = `Usage: minidaprd --app-id <id> [flags]
+
+A Dapr-compatible sidecar (HTTP API v1.0). Flags use daprd's names; --flag value, --flag=value and
+single-dash forms all work.
+
+  --app-id <id>                 the app's id (required)
+  --app-port <port>             port the app listens on (0 or unset: no app)
+  --app-protocol http|https     protocol of the app (default http)
+  --app-channel-address <host>  host of the app (default 127.0.0.1)
+  --dapr-http-port <port>       HTTP API port (default 3500)
+  --dapr-internal-port <port>   sidecar-to-sidecar port (default 50002; a free port if that is busy)
+  --metrics-port <port>         Prometheus metrics port (default 9090)
+  --resources-path <dir>        component YAML folder (repeatable; alias --components-path)
+  --config <file>               Configuration YAML (name resolution, API logging)
+  --log-level <level>           debug, info, warn, error (default info)
+  --log-as-json                 JSON logs
+  --enable-api-logging          one log line per API call
+  --max-body-size <size>        request body limit (default 4Mi)
+  --read-buffer-size <size>     header size limit (default 4Ki)
+  --dapr-listen-addresses <a,b> addresses to listen on (default 127.0.0.1)
+  --version                     print the version and exit
+
+Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr).
+
+Example:
+  minidaprd --app-id nodeapp --app-port 3000 --dapr-http-port 3500
+`;

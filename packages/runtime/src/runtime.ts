@@ -1,0 +1,276 @@
+/**
+ * @module runtime
+ * createRuntime(options) wires the sidecar together; start() loads configuration and components,
+ * listens, registers the instance and waits for the app; stop() shuts down gracefully.
+ * Nothing starts on import.
+ */
+import type { RequestListener, Server } from 'node:http';
+import { registerBuiltins } from './components/builtin';
+import { initComponents } from './components/init';
+import { loadResources } from './components/loader';
+import type { Registry } from './components/registry';
+import { ComponentStore } from './components/store';
+import { loadConfiguration } from './config/configuration';
+import { DEFAULT_DAPR_INTERNAL_PORT } from './defaults';
+import { ConfigError } from './errors/startup';
+import { AppChannel } from './invoke/app-channel';
+import { createDirectMessaging, type DirectMessaging } from './invoke/direct-messaging';
+import { createLogger, type Logger } from './logger';
+import { createHttpMetrics, type HttpMetrics } from './metrics/metrics';
+import { createNameResolver, removeInstance, writeInstance, type InstanceInfo, type NameResolver } from './nameresolution';
+import type { RuntimeOptions } from './options';
+import { createApp } from './server/app';
+import type { AppDeps, HealthState, MetadataState } from './server/deps';
+import { listen } from './server/listen';
+import { respondError } from './server/respond';
+import { RUNTIME_VERSION } from './version';
+
+/** CLI-provided metadata keys mirrored into the instance registry (what `minidapr list` shows). */
+const MIRRORED_KEYS = new Set(['appCommand', 'appPID', 'cliPID', 'runTemplatePath', 'runTemplateName', 'appLogPath', 'daprdLogPath']);
+
+export interface RuntimeOverrides {
+  logger?: Logger;
+  registry?: Registry;
+  env?: NodeJS.ProcessEnv;
+  /** Called when POST /v1.0/shutdown asks the process to stop (bin.ts exits afterwards). */
+  onShutdownRequested?(force: boolean): void;
+}
+
+export interface Runtime {
+  readonly options: RuntimeOptions;
+  readonly logger: Logger;
+  /** The public API request listener (usable with supertest before start()). */
+  readonly app: RequestListener;
+  readonly health: HealthState;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Actual ports after start() (the internal/metrics ports may differ from the defaults). */
+  ports(): { http: number; internal: number; metrics?: number };
+}
+
+export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrides = {}): Runtime {
+  const env = overrides.env ?? process.env;
+  const logger = overrides.logger ?? createLogger({ appId: options.appId, level: options.logLevel, json: options.logAsJson, version: RUNTIME_VERSION });
+  const registry = overrides.registry ?? registerBuiltins();
+  const store = new ComponentStore();
+  const health: HealthState = { outboundReady: false, ready: false };
+  const metadata: MetadataState = { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] };
+  const metrics: HttpMetrics | undefined = options.enableMetrics ? createHttpMetrics(options.appId, true) : undefined;
+  const appChannel = options.appPort
+    ? new AppChannel({
+        protocol: options.appProtocol === 'https' ? 'https' : 'http',
+        address: options.appChannelAddress,
+        port: options.appPort,
+        appApiToken: options.appApiToken,
+        maxConcurrency: options.appMaxConcurrency,
+      })
+    : undefined;
+
+  let resolver: NameResolver = createNameResolver(undefined, options.home);
+  let directMessaging: DirectMessaging = makeDirectMessaging(resolver);
+  let instance: InstanceInfo | undefined;
+  let servers: Server[] = [];
+  let httpPort = options.daprHttpPort;
+  let internalPort = options.daprInternalPort;
+  let metricsPort: number | undefined;
+  let stopping: Promise<void> | undefined;
+  const waitAbort = new AbortController();
+  const startedAt = Date.now();
+
+  function makeDirectMessaging(r: NameResolver): DirectMessaging {
+    return createDirectMessaging({
+      appId: options.appId,
+      namespace: options.namespace,
+      resolver: r,
+      appChannel,
+      maxBodySize: options.maxBodySize,
+      respondError: (res, err) => respondError(res, err, logger),
+    });
+  }
+
+  const deps: AppDeps = {
+    options,
+    logger,
+    store,
+    health,
+    metadata,
+    get directMessaging() {
+      return directMessaging;
+    },
+    apiLogging: options.enableApiLogging ?? false,
+    metrics,
+    runtimeVersion: RUNTIME_VERSION,
+    onExtendedChange(key, value) {
+      if (!instance || !MIRRORED_KEYS.has(key)) return;
+      instance.extended[key] = value;
+      writeInstance(options.home, instance);
+    },
+    requestShutdown(force) {
+      if (overrides.onShutdownRequested) overrides.onShutdownRequested(force);
+      else void runtime.stop();
+    },
+  };
+  const app = createApp(deps);
+
+  async function listenInternal(): Promise<Server[]> {
+    const peerHandler: RequestListener = (req, res) => {
+      directMessaging.deliverFromPeer(req, res).catch((err) => respondError(res, err, logger));
+    };
+    try {
+      const r = await listen(peerHandler, { port: options.daprInternalPort, addresses: options.listenAddresses, flag: '--dapr-internal-port' });
+      internalPort = r.port;
+      return r.servers;
+    } catch (err) {
+      if (options.daprInternalPortExplicit || !(err instanceof ConfigError)) throw err;
+      // The default port is a preference: with several sidecars on one machine, take a free one.
+      const r = await listen(peerHandler, { port: 0, addresses: options.listenAddresses, flag: '--dapr-internal-port' });
+      internalPort = r.port;
+      logger.debug(`internal port ${DEFAULT_DAPR_INTERNAL_PORT} is busy; using ${internalPort}`);
+      return r.servers;
+    }
+  }
+
+  async function listenMetrics(): Promise<Server[]> {
+    if (!metrics) return [];
+    const handler: RequestListener = (_req, res) => {
+      metrics.registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.registry.contentType });
+          res.end(text);
+        },
+        () => res.writeHead(500).end(),
+      );
+    };
+    try {
+      const r = await listen(handler, { port: options.metricsPort, addresses: options.listenAddresses, flag: '--metrics-port' });
+      metricsPort = r.port;
+      return r.servers;
+    } catch (err) {
+      if (options.metricsPortExplicit) throw err;
+      const r = await listen(handler, { port: 0, addresses: options.listenAddresses, flag: '--metrics-port' });
+      metricsPort = r.port;
+      logger.warn(`metrics port ${options.metricsPort} is busy; serving metrics on ${metricsPort} instead (set --metrics-port to choose)`);
+      return r.servers;
+    }
+  }
+
+  async function waitForApp(): Promise<void> {
+    if (!appChannel) {
+      markReady();
+      return;
+    }
+    logger.info(`waiting for the app to listen on ${options.appChannelAddress}:${options.appPort}`);
+    if (await appChannel.waitForPort(waitAbort.signal)) {
+      logger.info(`app is listening on port ${options.appPort}`);
+      markReady();
+    }
+  }
+
+  function markReady(): void {
+    health.ready = true;
+    logger.info(`dapr initialized. Status: Running. Init Elapsed ${Date.now() - startedAt}ms`);
+  }
+
+  const runtime: Runtime = {
+    options,
+    logger,
+    app,
+    health,
+    async start() {
+      logger.info(`Starting minidaprd -- version ${RUNTIME_VERSION}`);
+      logger.info(`app id: ${options.appId}`);
+      const config = loadConfiguration(options.configPaths, env);
+      if (config.nameResolution) {
+        resolver = createNameResolver(config.nameResolution, options.home, config.source);
+        directMessaging.close();
+        directMessaging = makeDirectMessaging(resolver);
+      }
+      if (options.enableApiLogging === undefined && config.apiLogging !== undefined) deps.apiLogging = config.apiLogging;
+      metadata.enabledFeatures = config.features;
+      const resources = loadResources(options.resourcesPaths, { appId: options.appId, namespace: options.namespace });
+      for (const s of resources.skipped) logger.debug(`skipping ${s.name} in ${s.file}: ${s.why}`);
+      for (const o of resources.others) logger.debug(`${o.kind} ${o.name} (${o.file}) is not used by this version of minidaprd`);
+      await initComponents(resources.components, {
+        registry,
+        store,
+        ctx: { appId: options.appId, namespace: options.namespace, cwd: options.cwd },
+        logger,
+        env,
+        childLogger: (name) => logger.child({ component: name }),
+      });
+      try {
+        const pub = await listen(app, {
+          port: options.daprHttpPort,
+          addresses: options.listenAddresses,
+          flag: '--dapr-http-port',
+          maxHeaderSize: options.readBufferSize,
+        });
+        httpPort = pub.port;
+        servers.push(...pub.servers);
+        servers.push(...(await listenInternal()));
+        servers.push(...(await listenMetrics()));
+      } catch (err) {
+        await closeServers(servers, 0);
+        servers = [];
+        await store.closeAll();
+        throw err;
+      }
+      logger.info(`HTTP API listening on ${options.listenAddresses.join(',')}:${httpPort}; sidecar-to-sidecar on port ${internalPort}`);
+      instance = {
+        appId: options.appId,
+        pid: process.pid,
+        host: options.listenAddresses.includes('0.0.0.0') || options.listenAddresses.length === 0 ? '127.0.0.1' : (options.listenAddresses[0] as string),
+        httpPort,
+        internalPort,
+        grpcPort: options.daprGrpcPort,
+        metricsPort,
+        appPort: options.appPort,
+        appProtocol: options.appProtocol,
+        namespace: options.namespace,
+        startedAt: new Date(startedAt).toISOString(),
+        runtimeVersion: RUNTIME_VERSION,
+        cwd: options.cwd,
+        resourcesPaths: options.resourcesPaths,
+        configPaths: options.configPaths,
+        extended: {},
+      };
+      writeInstance(options.home, instance);
+      health.outboundReady = true;
+      void waitForApp();
+    },
+    async stop() {
+      stopping ??= (async () => {
+        logger.info('shutting down gracefully');
+        waitAbort.abort();
+        if (instance) removeInstance(options.home, instance.pid);
+        await closeServers(servers, options.gracefulShutdownSeconds * 1000);
+        directMessaging.close();
+        appChannel?.close();
+        await store.closeAll();
+        logger.info('minidaprd stopped');
+      })();
+      return stopping;
+    },
+    ports() {
+      return { http: httpPort, internal: internalPort, metrics: metricsPort };
+    },
+  };
+  return runtime;
+}
+
+/** Stop accepting, let in-flight requests finish up to the grace period, then cut what is left. */
+async function closeServers(servers: Server[], graceMs: number): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          const timer = setTimeout(() => s.closeAllConnections(), graceMs);
+          s.close(() => {
+            clearTimeout(timer);
+            resolve();
+          });
+          s.closeIdleConnections();
+        }),
+    ),
+  );
+}

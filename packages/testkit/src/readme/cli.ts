@@ -1,0 +1,206 @@
+// `run-readme [options] <README.md...>`: exit 0 when every step passed, 1 when a step failed,
+// 2 for usage or README annotation errors, 128+n when interrupted by a signal.
+import { parseArgs } from 'node:util';
+import { defaultRegistry } from './exec';
+import { parseReadmeFile, type ParsedReadme } from './parse';
+import { formatPlan, formatTotals } from './report';
+import { envVerbose, isStepSelected, runReadme, splitShell, type RunReadmeResult, type Writer } from './runner';
+import { ReadmeParseError } from './step';
+
+export const HELP = `Usage: run-readme [options] <README.md...>
+
+Runs the shell blocks of README files annotated with mechanical-markdown STEP comments
+(<!-- STEP ... --> ... <!-- END_STEP -->) and checks their output. Several READMEs run one
+after another. Exit code: 0 all steps passed, 1 a step failed, 2 usage or annotation error.
+
+Options:
+  -t, --tag TAG              run untagged steps plus steps tagged TAG (repeatable)
+  -s, --shell "CMD ARGS"     shell used for each code block (default: "bash -c")
+  -d, --dry-run              print the plan (steps, commands, expectations) without running
+  -v, --verbose              stream every command's output live, prefixed with [step name]
+                             (same as env RUN_README_VERBOSE=1)
+      --kill-grace-seconds N seconds between SIGTERM and SIGKILL when stopping a process
+                             group (default: 10)
+  -m, --manual               pause at steps that have a manual_pause_message
+  -l, --validate-links       accepted for compatibility; link checking is not supported (ignored)
+  -h, --help                 show this help
+
+Example:
+  run-readme -v -t linux --kill-grace-seconds 2 quickstarts/hello/README.md
+`;
+
+export interface CliOptions {
+  files: string[];
+  tags: string[];
+  shell: string[];
+  dryRun: boolean;
+  verbose: boolean;
+  manual: boolean;
+  killGraceSeconds: number;
+  validateLinks: boolean;
+  help: boolean;
+}
+
+export class UsageError extends Error {}
+
+export function parseCliArgs(argv: readonly string[]): CliOptions {
+  let values;
+  let positionals: string[];
+  try {
+    ({ values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        tag: { type: 'string', short: 't', multiple: true },
+        tags: { type: 'string', multiple: true },
+        shell: { type: 'string', short: 's' },
+        'dry-run': { type: 'boolean', short: 'd' },
+        verbose: { type: 'boolean', short: 'v' },
+        manual: { type: 'boolean', short: 'm' },
+        'validate-links': { type: 'boolean', short: 'l' },
+        'link-retries': { type: 'string', short: 'r' },
+        'kill-grace-seconds': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const graceText = values['kill-grace-seconds'];
+  let killGraceSeconds = 10;
+  if (graceText !== undefined) {
+    killGraceSeconds = Number(graceText);
+    if (graceText.trim() === '' || !Number.isFinite(killGraceSeconds) || killGraceSeconds < 0) {
+      throw new UsageError(`--kill-grace-seconds must be a number >= 0 (got '${graceText}')`);
+    }
+  }
+  let shell: string[];
+  try {
+    shell = splitShell(values.shell);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const help = values.help === true;
+  if (!help && positionals.length === 0) throw new UsageError('no README given');
+  return {
+    files: positionals,
+    tags: [...(values.tag ?? []), ...(values.tags ?? [])],
+    shell,
+    dryRun: values['dry-run'] === true,
+    verbose: values.verbose === true || envVerbose(),
+    manual: values.manual === true,
+    killGraceSeconds,
+    validateLinks: values['validate-links'] === true,
+    help,
+  };
+}
+
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
+
+export interface CliIo {
+  stdout: Writer;
+  stderr: Writer;
+}
+
+/** Runs the CLI and resolves with the exit code (never calls process.exit). */
+export async function runCli(argv: readonly string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  let opts: CliOptions;
+  try {
+    opts = parseCliArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    io.stderr.write(`run-readme: ${err.message}\nTry 'run-readme --help' for usage.\n`);
+    return 2;
+  }
+  if (opts.help) {
+    io.stdout.write(HELP);
+    return 0;
+  }
+  if (opts.validateLinks) io.stderr.write('run-readme: note: -l/--validate-links is ignored (link checking is not supported offline)\n');
+
+  const parsed: ParsedReadme[] = [];
+  for (const file of opts.files) {
+    try {
+      parsed.push(parseReadmeFile(file));
+    } catch (err) {
+      if (err instanceof ReadmeParseError) io.stderr.write(`run-readme: ${err.message}\n`);
+      else io.stderr.write(`run-readme: cannot read ${file}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
+
+  if (opts.dryRun) {
+    for (const p of parsed) {
+      io.stdout.write(formatPlan(p, { shell: opts.shell, tags: opts.tags, isSelected: (s) => isStepSelected(s, opts.tags) }));
+      io.stdout.write('\n');
+    }
+    return 0;
+  }
+
+  defaultRegistry.killGraceMs = opts.killGraceSeconds * 1000;
+  defaultRegistry.installExitHooks();
+  const controller = new AbortController();
+  let caught: NodeJS.Signals | undefined;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    if (caught) {
+      // Second signal: stop waiting for graceful termination.
+      io.stderr.write(`run-readme: ${sig} again, killing everything now\n`);
+      defaultRegistry.killAllSync(0);
+      process.exit(SIGNAL_EXIT[caught] ?? 1);
+    }
+    caught = sig;
+    io.stderr.write(`run-readme: ${sig} received, stopping all processes (grace ${opts.killGraceSeconds}s)...\n`);
+    controller.abort();
+  };
+  const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
+  for (const sig of signals) process.on(sig, onSignal);
+
+  const results: RunReadmeResult[] = [];
+  try {
+    for (const p of parsed) {
+      if (controller.signal.aborted) break;
+      results.push(
+        await runReadme({
+          file: p.file,
+          parsed: p,
+          tags: opts.tags,
+          shell: opts.shell,
+          verbose: opts.verbose,
+          killGraceSeconds: opts.killGraceSeconds,
+          manual: opts.manual,
+          signal: controller.signal,
+          stdout: io.stdout,
+          stderr: io.stderr,
+        }),
+      );
+    }
+  } finally {
+    for (const sig of signals) process.off(sig, onSignal);
+  }
+
+  if (results.length > 1) {
+    const sum = (k: 'passed' | 'failed' | 'skipped'): number => results.reduce((n, r) => n + r[k], 0);
+    io.stdout.write(`\n==== all READMEs (${results.length}) ====\n`);
+    for (const r of results) io.stdout.write(`${r.success ? 'PASS' : 'FAIL'}  ${r.file}\n`);
+    io.stdout.write(`${formatTotals(sum('passed'), sum('failed'), sum('skipped'))}\n`);
+  }
+  if (caught) return SIGNAL_EXIT[caught] ?? 1;
+  return results.every((r) => r.success) ? 0 : 1;
+}
+
+/** Entry point used by bin/run-readme.js: sets process.exitCode when done. */
+export function main(argv: string[]): void {
+  runCli(argv).then(
+    (code) => {
+      process.exitCode = code;
+      // Normally the event loop is empty by now; do not hang if something outside our control lingers.
+      setTimeout(() => process.exit(code), 1000).unref();
+    },
+    (err: unknown) => {
+      process.stderr.write(`run-readme: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+      defaultRegistry.killAllSync(defaultRegistry.killGraceMs);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,139 @@
+// Markdown -> steps. A small line scanner that understands just what the STEP syntax needs:
+// fenced code blocks (``` or ~~~, any indentation, CommonMark closing rules) and HTML comments
+// that start a line. Comments inside fences are text, never annotations.
+import { readFileSync } from 'node:fs';
+import { parseStepYaml, ReadmeParseError, RUNNABLE_LANGUAGES, validateCompleteStep, type CodeBlock, type Step } from './step';
+
+export interface ParsedReadme {
+  /** The path used in messages (as given). */
+  file: string;
+  steps: Step[];
+}
+
+export interface ParseOptions {
+  /** Name used in error messages; default `README.md`. */
+  file?: string;
+}
+
+const FENCE_OPEN = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
+
+interface OpenFence {
+  indent: number;
+  marker: string;
+  lang: string;
+  line: number;
+  content: string[];
+}
+
+function isClosingFence(line: string, fence: OpenFence): boolean {
+  const m = /^[ \t]*(`{3,}|~{3,})[ \t]*$/.exec(line);
+  const marker = m?.[1];
+  return marker !== undefined && marker[0] === fence.marker[0] && marker.length >= fence.marker.length;
+}
+
+function dedent(line: string, indent: number): string {
+  let i = 0;
+  while (i < indent && (line[i] === ' ' || line[i] === '\t')) i++;
+  return line.slice(i);
+}
+
+/** Parses the annotated markdown into steps. Throws ReadmeParseError (with the line) on bad annotations. */
+export function parseReadme(markdown: string, options: ParseOptions = {}): ParsedReadme {
+  const file = options.file ?? 'README.md';
+  const lines = markdown.split(/\r?\n/);
+  const steps: Step[] = [];
+  let current: Step | null = null;
+  let fence: OpenFence | null = null;
+
+  for (let i = 0; i < lines.length; i++) {
+    const lineNo = i + 1;
+    const line = lines[i] ?? '';
+
+    if (fence) {
+      if (isClosingFence(line, fence)) {
+        const block: CodeBlock = { lang: fence.lang, line: fence.line, script: fence.content.join('\n').trim() };
+        if (current) {
+          if (RUNNABLE_LANGUAGES.includes(block.lang)) {
+            if (block.script !== '') current.commands.push(block);
+          } else {
+            current.ignoredBlocks.push(block);
+          }
+        }
+        fence = null;
+      } else {
+        fence.content.push(dedent(line, fence.indent));
+      }
+      continue;
+    }
+
+    const open = FENCE_OPEN.exec(line);
+    if (open) {
+      const marker = open[2] ?? '```';
+      const info = open[3] ?? '';
+      // A backtick fence's info string may not contain backticks (that is inline code, not a fence).
+      if (!(marker.startsWith('`') && info.includes('`'))) {
+        fence = { indent: (open[1] ?? '').length, marker, lang: info.trim().split(/\s+/)[0] ?? '', line: lineNo, content: [] };
+        continue;
+      }
+    }
+
+    const commentAt = line.search(/\S/);
+    if (commentAt < 0 || !line.startsWith('<!--', commentAt)) continue;
+
+    // Collect the comment body up to `-->` (possibly several lines later).
+    let body = '';
+    let endIndex = -1;
+    let rest = line.slice(commentAt + 4);
+    for (let j = i; j < lines.length; j++) {
+      if (j > i) rest = lines[j] ?? '';
+      const close = rest.indexOf('-->');
+      if (close >= 0) {
+        body += rest.slice(0, close);
+        endIndex = j;
+        break;
+      }
+      body += rest + '\n';
+    }
+    const trimmed = body.trimStart();
+    const isEnd = /^END_STEP\b/.test(trimmed);
+    const isStart = /^STEP(\s|$)/.test(trimmed);
+    if (endIndex < 0) {
+      if (isStart || isEnd) throw new ReadmeParseError(file, lineNo, `unterminated HTML comment: no '-->' after <!-- ${isStart ? 'STEP' : 'END_STEP'}`);
+      break; // an unterminated ordinary comment swallows the rest of the document
+    }
+
+    if (isEnd) {
+      if (!current) throw new ReadmeParseError(file, lineNo, '<!-- END_STEP --> without a matching <!-- STEP -->');
+      current.endLine = lineNo;
+      validateCompleteStep(current, file);
+      steps.push(current);
+      current = null;
+    } else if (isStart) {
+      if (current) {
+        throw new ReadmeParseError(
+          file,
+          lineNo,
+          `<!-- STEP --> found inside the step that starts at line ${current.line}; steps cannot be nested (missing <!-- END_STEP -->?)`,
+        );
+      }
+      // YAML starts right after the STEP token, on the comment's first line or below.
+      const leading = body.length - trimmed.length;
+      const yamlText = body.slice(leading + 'STEP'.length);
+      const yamlFirstLine = lineNo + (body.slice(0, leading).match(/\n/g)?.length ?? 0);
+      const settings = parseStepYaml(yamlText, file, yamlFirstLine);
+      current = { ...settings, index: steps.length + 1, line: yamlFirstLine, endLine: -1, commands: [], ignoredBlocks: [] };
+    }
+    i = endIndex;
+  }
+
+  if (current) {
+    const fenceNote = fence ? ` (the code fence opened at line ${fence.line} is never closed)` : '';
+    throw new ReadmeParseError(file, current.line, `reached the end of the file looking for <!-- END_STEP --> for the step that starts here${fenceNote}`);
+  }
+  return { file, steps };
+}
+
+/** Reads and parses a README file. */
+export function parseReadmeFile(path: string): ParsedReadme {
+  return parseReadme(readFileSync(path, 'utf8'), { file: path });
+}
