@@ -118,7 +118,7 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
       }
       // YAML starts right after the STEP token, on the comment's first line or below.
       const leading = body.length - trimmed.length;
-      const yamlText = body.slice(leading + 'STEP'.length);
+      const yamlText = body.slice(leading + 'STEP'.length).replace(/^[ \t]+/, '');
       const yamlFirstLine = lineNo + (body.slice(0, leading).match(/\n/g)?.length ?? 0);
       const settings = parseStepYaml(yamlText, file, yamlFirstLine);
       current = { ...settings, index: steps.length + 1, line: yamlFirstLine, endLine: -1, commands: [], ignoredBlocks: [] };

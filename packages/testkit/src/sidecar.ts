@@ -1,0 +1,92 @@
+/**
+ * @module sidecar
+ * Spawns the built minidaprd on free ports with a temp resources dir and a temp MINIDAPR_HOME,
+ * waits for health with a deadline, and always cleans up.
+ */
+import { dirname, join } from 'node:path';
+import { freePort } from './ports';
+import { spawnProcess, type Spawned } from './processes';
+import { tempDir, type TempDir } from './tmp';
+import { waitFor } from './wait';
+
+export interface SidecarOptions {
+  appId: string;
+  appPort?: number;
+  /** Component files to write into a fresh resources dir: { 'statestore.yaml': '…' }. */
+  resources?: Record<string, string>;
+  /** Share one MINIDAPR_HOME between sidecars that must find each other. */
+  home?: string;
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** Wait for /v1.0/healthz (default) or only /v1.0/healthz/outbound, or nothing. */
+  waitFor?: 'healthz' | 'outbound' | 'none';
+  timeoutMs?: number;
+}
+
+export interface Sidecar {
+  appId: string;
+  httpPort: number;
+  internalPort: number;
+  metricsPort: number;
+  url: string;
+  home: string;
+  resourcesDir: string;
+  process: Spawned;
+  stop(): Promise<void>;
+}
+
+/** Path of the built runtime entry (packages/runtime/bin/minidaprd.js). */
+export function minidaprdBin(): string {
+  return join(dirname(require.resolve('@minidapr/runtime/package.json')), 'bin', 'minidaprd.js');
+}
+
+export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
+  const httpPort = await freePort();
+  const internalPort = await freePort();
+  const metricsPort = await freePort();
+  const resDir: TempDir = tempDir('minidapr-res-');
+  resDir.write(o.resources ?? {});
+  const ownHome = o.home ? undefined : tempDir('minidapr-home-');
+  const home = o.home ?? (ownHome as TempDir).path;
+  const args = [
+    minidaprdBin(),
+    '--app-id', o.appId,
+    '--dapr-http-port', String(httpPort),
+    '--dapr-internal-port', String(internalPort),
+    '--metrics-port', String(metricsPort),
+    '--resources-path', resDir.path,
+    ...(o.appPort ? ['--app-port', String(o.appPort)] : []),
+    ...(o.args ?? []),
+  ];
+  const proc = spawnProcess(process.execPath, args, { env: { ...process.env, ...o.env, MINIDAPR_HOME: home } });
+  const url = `http://127.0.0.1:${httpPort}`;
+  const sidecar: Sidecar = {
+    appId: o.appId,
+    httpPort,
+    internalPort,
+    metricsPort,
+    url,
+    home,
+    resourcesDir: resDir.path,
+    process: proc,
+    async stop() {
+      await proc.stop();
+      resDir.remove();
+      ownHome?.remove();
+    },
+  };
+  const path = o.waitFor === 'outbound' ? '/v1.0/healthz/outbound' : '/v1.0/healthz';
+  if (o.waitFor !== 'none') {
+    try {
+      await waitFor(`minidaprd ${o.appId} ${path}`, async () => {
+        if (proc.child.exitCode !== null) throw new Error(`minidaprd exited early:\n${proc.output()}`);
+        const r = await fetch(url + path, { headers: o.env?.DAPR_API_TOKEN ? { 'dapr-api-token': o.env.DAPR_API_TOKEN } : {} });
+        return r.status === 204;
+      }, { timeoutMs: o.timeoutMs ?? 10000 });
+    } catch (err) {
+      await sidecar.stop();
+      throw new Error(`${(err as Error).message}\n--- minidaprd output ---\n${proc.output()}`);
+    }
+  }
+  return sidecar;
+}
