@@ -13,6 +13,8 @@ export interface RequestContext {
   rawQuery: string;
   /** The cleaned, still-escaped path. */
   path: string;
+  /** The path exactly as sent (escaped, not cleaned): invocation normalises it itself. */
+  rawPath: string;
   deps: AppDeps;
 }
 

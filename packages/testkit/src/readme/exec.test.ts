@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { isProcessGroupAlive, ProcessGroupRegistry, startCommand, type StartOptions } from './exec';
 import { pidGone, waitUntil } from '../../test/readme-fixtures';
 
@@ -41,7 +42,8 @@ describe('startCommand', () => {
     const [pid, pgrp] = cmd.stdout.trim().split(' ').map(Number);
     expect(pid).toBe(cmd.pgid);
     expect(pgrp).toBe(cmd.pgid);
-    expect(pgrp).not.toBe(Number(/\) \S+ \d+ (\d+)/.exec(require('node:fs').readFileSync('/proc/self/stat', 'utf8'))?.[1]));
+    const ownPgrp = Number(/\) \S+ \d+ (\d+)/.exec(readFileSync('/proc/self/stat', 'utf8'))?.[1]);
+    expect(pgrp).not.toBe(ownPgrp);
   });
 
   it('on timeout SIGTERMs the whole group, grandchildren included', async () => {

@@ -177,7 +177,7 @@ export class ProcessGroupRegistry {
     const fatal = (err: unknown): void => {
       process.stderr.write(`run-readme: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
       this.killAllSync(this.killGraceMs);
-      process.exit(1);
+      process.exit(2);
     };
     process.on('uncaughtException', fatal);
     process.on('unhandledRejection', fatal);

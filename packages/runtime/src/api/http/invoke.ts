@@ -20,9 +20,11 @@ export async function handleInvoke(ctx: RequestContext): Promise<void> {
   let rawMethod: string;
   if (headerId || basicId) {
     id = (headerId ?? basicId) as string;
-    rawMethod = ctx.path.replace(/^\/+/, '');
+    rawMethod = ctx.rawPath.replace(/^\/+/, '');
   } else {
-    const parsed = parseInvokePath(ctx.path);
+    // The method is taken from the path as sent, not the cleaned one: `a%23/../b` must be refused
+    // by the normaliser, not silently turned into `b` before anyone looked at it.
+    const parsed = parseInvokePath(ctx.rawPath.replace(/\/{2,}/g, '/')) ?? parseInvokePath(ctx.path);
     if (!parsed) throw invokeErrors.noAppId();
     id = unescapeParam(parsed.id);
     rawMethod = parsed.rawMethod;
