@@ -1,5 +1,5 @@
 // `run-readme [options] <README.md...>`: exit 0 when every step passed, 1 when a step failed,
-// 2 for usage or README annotation errors, 128+n when interrupted by a signal.
+// 2 for usage or README annotation errors (and internal errors), 128+n when interrupted by a signal.
 import { parseArgs } from 'node:util';
 import { defaultRegistry } from './exec';
 import { parseReadmeFile, type ParsedReadme } from './parse';

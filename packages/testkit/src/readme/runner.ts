@@ -160,13 +160,17 @@ export async function runReadme(options: RunReadmeOptions): Promise<RunReadmeRes
     if (signal.aborted) abortedResolve();
     else signal.addEventListener('abort', () => abortedResolve(), { once: true });
   }
+  /** Sleeps, but wakes up early when the run is aborted. */
   const pause = (ms: number): Promise<void> =>
     new Promise<void>((res) => {
-      const t = setTimeout(res, ms);
-      void abortedPromise.then(() => {
-        clearTimeout(t);
+      if (isAborted()) return res();
+      const done = (): void => {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', done);
         res();
-      });
+      };
+      const timer = setTimeout(done, ms);
+      signal?.addEventListener('abort', done, { once: true });
     });
 
   const runs: StepRun[] = parsed.steps.map((step) => ({
