@@ -1,0 +1,92 @@
+/**
+ * Fuzzes the public API in-process: random verbs, paths (with encodings, dots, control characters)
+ * and headers. Every request must get a well-formed answer; none may throw out of the listener.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ComponentStore } from '../components/store';
+import { InMemoryStateStore } from '../components/state/in-memory';
+import { createLogger } from '../logger';
+import { parseOptions } from '../options';
+import { createApp } from './app';
+import type { AppDeps } from './deps';
+
+const PIECES = ['v1.0', 'invoke', 'method', 'state', 'statestore', 'healthz', 'metadata', 'bulk', 'transaction', '..', '.', '', '%2F', '%23', '%3F', '%25', '%00', '%0D%0A', 'a b', '~', 'é', '%zz', '||', 'x'.repeat(300)];
+const VERBS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD', 'PROPFIND'];
+
+// A deterministic generator so a failure can be replayed.
+function rng(seed: number): () => number {
+  let s = seed;
+  return () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+}
+
+it('answers 2000 random requests without crashing', async () => {
+  const options = parseOptions(['--app-id', 'fuzz'], {}, '.').options!;
+  const store = new ComponentStore();
+  store.add({
+    manifest: { name: 'statestore', category: 'state', type: 'state.in-memory', version: 'v1', metadata: [], ignoreErrors: false, initTimeoutMs: 1, scopes: [], file: 'x' },
+    instance: new InMemoryStateStore(),
+  });
+  const invoked: string[] = [];
+  const deps: AppDeps = {
+    options,
+    logger: createLogger({ appId: 'fuzz', level: 'fatal', json: true, version: '0', destination: { write: () => true } }),
+    store,
+    health: { outboundReady: true, ready: true },
+    metadata: { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] },
+    directMessaging: {
+      async invoke(req, res, target) {
+        invoked.push(target.method);
+        req.resume();
+        res.writeHead(200).end();
+      },
+      async deliverFromPeer() {},
+      close() {},
+    },
+    apiLogging: false,
+    runtimeVersion: '0',
+    requestShutdown: () => {},
+  };
+  const listener = createApp(deps);
+  let thrown = 0;
+  const server = http.createServer((req, res) => {
+    try {
+      listener(req, res);
+    } catch {
+      thrown++;
+      res.writeHead(599).end();
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as AddressInfo).port;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const next = rng(42);
+  const pick = <T>(a: readonly T[]): T => a[Math.floor(next() * a.length)] as T;
+  const statuses = new Map<number, number>();
+  try {
+    for (let i = 0; i < 2000; i++) {
+      const segs = Array.from({ length: 1 + Math.floor(next() * 6) }, () => pick(PIECES));
+      const path = '/' + segs.join('/') + (next() < 0.3 ? '?metadata.x=' + pick(PIECES) : '');
+      const method = pick(VERBS);
+      const headers: Record<string, string> = {};
+      if (next() < 0.3) headers['dapr-app-id'] = pick(['app', 'a.b', 'a.b.c', '', 'http://x']);
+      const body = next() < 0.5 && method !== 'GET' && method !== 'HEAD' ? pick(['[', '[]', '{}', '[{"key":"k","value":1}]', '{"keys":["k"]}', 'null', '\u0000']) : undefined;
+      const status = await new Promise<number>((resolve, reject) => {
+        const req = http.request({ port, host: '127.0.0.1', method, path: encodeURI(path).replace(/%25/g, '%'), headers, agent }, (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+        req.end(body);
+      }).catch(() => -1);
+      statuses.set(status, (statuses.get(status) ?? 0) + 1);
+      expect([200, 204, 400, 404, 409, 413, 500, -1]).toContain(status);
+    }
+  } finally {
+    agent.destroy();
+    server.close();
+  }
+  expect(thrown).toBe(0);
+  expect(statuses.get(-1) ?? 0).toBeLessThan(20); // the client itself refuses a few malformed URLs
+  for (const m of invoked) expect(m).not.toMatch(/[#?%\u0000-\u001f]|(^|\/)\.\.(\/|$)/);
+});
