@@ -6,3 +6,4 @@ export { spawnProcess, stopAll, killGroup, type Spawned } from './processes';
 export { startSidecar, minidaprdBin, type Sidecar, type SidecarOptions } from './sidecar';
 export { startApp, type TestApp, type ReceivedRequest, type Reply } from './apps';
 export { serviceAvailable, requireService } from './services';
+export { parseReadme, parseReadmeFile, runReadme } from './readme';

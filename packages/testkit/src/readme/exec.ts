@@ -220,7 +220,7 @@ export class RunningCommand {
     this.child = spawn(file ?? 'bash', [...args, options.script], {
       cwd: options.cwd,
       env: options.env,
-      detached: false, // own process group, so the whole tree can be signalled
+      detached: true, // own process group, so the whole tree can be signalled
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.pgid = this.child.pid;
