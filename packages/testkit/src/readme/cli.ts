@@ -4,6 +4,7 @@ import { parseArgs } from 'node:util';
 import { defaultRegistry } from './exec';
 import { parseReadmeFile, type ParsedReadme } from './parse';
 import { formatPlan, formatTotals } from './report';
+import { recordTotals } from '../totals';
 import { envVerbose, isStepSelected, runReadme, splitShell, type RunReadmeResult, type Writer } from './runner';
 import { ReadmeParseError } from './step';
 
@@ -185,6 +186,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     for (const r of results) io.stdout.write(`${r.success ? 'PASS' : 'FAIL'}  ${r.file}\n`);
     io.stdout.write(`${formatTotals(sum('passed'), sum('failed'), sum('skipped'))}\n`);
   }
+  recordTotals(results.reduce((n, r) => n + r.passed, 0), results.reduce((n, r) => n + r.failed, 0), results.reduce((n, r) => n + r.skipped, 0));
   if (caught) return SIGNAL_EXIT[caught] ?? 1;
   return results.every((r) => r.success) ? 0 : 1;
 }
