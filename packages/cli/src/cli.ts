@@ -1,0 +1,170 @@
+/**
+ * @module cli
+ * The command table: names, flags (dapr/cli's names and short forms), help examples, and a lazy
+ * loader per command so `minidapr list` never loads the run supervisor.
+ */
+import type { Output } from './lib/output';
+
+export interface OptionSpec {
+  flags: string;
+  description: string;
+  /** How the value is read: a port, an integer, or a repeatable (and comma-separated) list. */
+  parse?: 'port' | 'int' | 'list';
+  required?: boolean;
+  defaultValue?: string;
+  /** Accepted for Dapr compatibility but not shown in --help. */
+  hidden?: boolean;
+}
+
+export interface CommandContext {
+  cwd: string;
+  env: NodeJS.ProcessEnv;
+  output: Output;
+}
+
+export interface CommandSpec {
+  name: string;
+  summary: string;
+  /** Positional arguments in commander syntax, e.g. `[command...]`. */
+  args?: string;
+  /** Options after the first positional belong to the positional (the app's own flags). */
+  passThrough?: boolean;
+  options: readonly OptionSpec[];
+  examples: readonly string[];
+  action(opts: Record<string, unknown>, args: string[], ctx: CommandContext): Promise<unknown>;
+}
+
+/**
+ * Loads a command module when it runs. `require`, not `import()`: with NodeNext module settings a
+ * dynamic import stays a native ESM import in the CommonJS output, which needs file extensions
+ * that jest's resolver cannot map back to the .ts sources.
+ */
+function lazy<T>(load: () => T): Promise<T> {
+  return Promise.resolve().then(load);
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+const load = {
+  init: () => lazy<typeof import('./commands/init')>(() => require('./commands/init')),
+  uninstall: () => lazy<typeof import('./commands/uninstall')>(() => require('./commands/uninstall')),
+  run: () => lazy<typeof import('./commands/run')>(() => require('./commands/run')),
+  list: () => lazy<typeof import('./commands/list')>(() => require('./commands/list')),
+  stop: () => lazy<typeof import('./commands/stop')>(() => require('./commands/stop')),
+  invoke: () => lazy<typeof import('./commands/invoke')>(() => require('./commands/invoke')),
+  version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
+const RUN_OPTIONS: readonly OptionSpec[] = [
+  { flags: '-a, --app-id <id>', description: 'the app id (default: the name of the current folder)' },
+  { flags: '-p, --app-port <port>', description: 'the port your app listens on (given to it as APP_PORT)', parse: 'port' },
+  { flags: '-H, --dapr-http-port <port>', description: 'the sidecar HTTP API port (default: a free port)', parse: 'port' },
+  { flags: '-G, --dapr-grpc-port <port>', description: 'the gRPC port reported as DAPR_GRPC_PORT (default: a free port)', parse: 'port' },
+  { flags: '-I, --dapr-internal-grpc-port <port>', description: 'the sidecar-to-sidecar port (default: a free port)', parse: 'port' },
+  { flags: '-M, --metrics-port <port>', description: 'the Prometheus metrics port (default: a free port)', parse: 'port' },
+  { flags: '--resources-path <dir>', description: 'a folder of component YAML files (repeatable; default: MINIDAPR_HOME/components)', parse: 'list' },
+  { flags: '-d, --components-path <dir>', description: 'deprecated alias of --resources-path', parse: 'list' },
+  { flags: '-c, --config <file>', description: 'a Configuration YAML file (default: MINIDAPR_HOME/config.yaml)' },
+  { flags: '-P, --app-protocol <protocol>', description: 'how the sidecar talks to the app: http or https (default: http)' },
+  { flags: '--app-channel-address <host>', description: 'the host of the app (default: 127.0.0.1)' },
+  { flags: '--enable-api-logging', description: 'log every API call the sidecar receives' },
+  { flags: '--log-level <level>', description: 'sidecar log level: debug, info, warn, error (default: info)' },
+  { flags: '--max-body-size <size>', description: 'largest request body, e.g. 4Mi' },
+  { flags: '--read-buffer-size <size>', description: 'largest request header block, e.g. 4Ki' },
+  { flags: '--app-max-concurrency <n>', description: 'most concurrent calls into the app (-1: unlimited)', parse: 'int' },
+  { flags: '--enable-app-health-check', description: 'probe the app health endpoint' },
+  { flags: '--app-health-check-path <path>', description: 'the app health endpoint (default: /healthz)' },
+  { flags: '--app-health-probe-interval <seconds>', description: 'seconds between health probes', parse: 'int' },
+  { flags: '--app-health-probe-timeout <ms>', description: 'health probe timeout in milliseconds', parse: 'int' },
+  { flags: '--app-health-threshold <n>', description: 'failed probes before the app counts as unhealthy', parse: 'int' },
+  { flags: '--dapr-listen-addresses <addresses>', description: 'addresses the sidecar listens on (default: 127.0.0.1)' },
+  { flags: '-f, --run-file <file|dir>', description: 'run every app of a multi-app run file (a dir means <dir>/dapr.yaml)' },
+  { flags: '--placement-host-address <address>', description: 'ignored (no actors yet)', hidden: true },
+  { flags: '--scheduler-host-address <address>', description: 'ignored (no scheduler)', hidden: true },
+  { flags: '--enable-profiling', description: 'ignored', hidden: true },
+  { flags: '--profile-port <port>', description: 'ignored', hidden: true },
+  { flags: '-u, --unix-domain-socket <dir>', description: 'ignored', hidden: true },
+  { flags: '--runtime-path <dir>', description: 'ignored (the runtime ships with the CLI)', hidden: true },
+];
+
+export const COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'init',
+    summary: 'Create MINIDAPR_HOME with config.yaml and the default state store and pub/sub',
+    options: [{ flags: '-s, --slim', description: 'accepted for Dapr compatibility (minidapr never uses containers)' }],
+    examples: ['minidapr init', 'MINIDAPR_HOME=./.minidapr minidapr init --slim'],
+    action: async (opts, _args, ctx) => (await load.init()).init({ ...opts, ...ctx }),
+  },
+  {
+    name: 'uninstall',
+    summary: 'Remove what init created (only unchanged files, unless --all)',
+    options: [{ flags: '--all', description: 'remove MINIDAPR_HOME entirely, including files you changed' }],
+    examples: ['minidapr uninstall', 'minidapr uninstall --all'],
+    action: async (opts, _args, ctx) => (await load.uninstall()).uninstall({ ...opts, ...ctx }),
+  },
+  {
+    name: 'run',
+    summary: 'Run an app with a sidecar, or every app of a run file (-f)',
+    args: '[command...]',
+    passThrough: true,
+    options: RUN_OPTIONS,
+    examples: [
+      'minidapr run --app-id nodeapp --app-port 3000 --dapr-http-port 3500 -- node app.js',
+      'minidapr run --app-id sidecar-only --dapr-http-port 3500',
+      'minidapr run -f .            # every app of ./dapr.yaml',
+    ],
+    action: async (opts, args, ctx) => (await load.run()).run({ ...opts, command: args, ...ctx }),
+  },
+  {
+    name: 'list',
+    summary: 'List the running apps and sidecars',
+    options: [{ flags: '-o, --output <format>', description: 'table, json or yaml', defaultValue: 'table' }],
+    examples: ['minidapr list', 'minidapr list -o json'],
+    action: async (opts, _args, ctx) => (await load.list()).list({ ...opts, cwd: ctx.cwd, env: ctx.env, printer: ctx.output }),
+  },
+  {
+    name: 'stop',
+    summary: 'Stop an app and its sidecar (--app-id), or every app of a run file (-f)',
+    options: [
+      { flags: '-a, --app-id <id>', description: 'the app to stop' },
+      { flags: '-f, --run-file <file|dir>', description: 'stop every app started from this run file' },
+    ],
+    examples: ['minidapr stop --app-id nodeapp', 'minidapr stop -f .'],
+    action: async (opts, _args, ctx) => (await load.stop()).stop({ ...opts, ...ctx }),
+  },
+  {
+    name: 'invoke',
+    summary: 'Call a method of a running app through its sidecar',
+    options: [
+      { flags: '-a, --app-id <id>', description: 'the app to call', required: true },
+      { flags: '-m, --method <method>', description: 'the method (path) to call', required: true },
+      { flags: '-v, --verb <verb>', description: 'the HTTP verb', defaultValue: 'POST' },
+      { flags: '-d, --data <json>', description: 'a JSON request body' },
+      { flags: '-f, --data-file <file>', description: 'a file holding the request body' },
+      { flags: '--header <key=value>', description: 'an extra request header (repeatable)', parse: 'list' },
+    ],
+    examples: [
+      'minidapr invoke --app-id nodeapp --method neworder --data \'{"data":{"orderId":"42"}}\'',
+      'minidapr invoke -a nodeapp -m order --verb GET',
+      'minidapr invoke -a nodeapp -m neworder --data-file order.json',
+    ],
+    action: async (opts, _args, ctx) => (await load.invoke()).invoke({ ...(opts as { appId: string; method: string }), ...ctx }),
+  },
+  {
+    name: 'version',
+    summary: 'Print the CLI and runtime versions',
+    options: [],
+    examples: ['minidapr version', 'minidapr --version'],
+    action: async (_opts, _args, ctx) => (await load.version()).version(ctx),
+  },
+];
+
+export const ROOT_EXAMPLES: readonly string[] = [
+  'minidapr init',
+  'minidapr run --app-id nodeapp --app-port 3000 -- node app.js',
+  'minidapr invoke --app-id nodeapp --method neworder --data \'{"orderId":42}\'',
+  'minidapr list',
+  'minidapr stop --app-id nodeapp',
+];
+
+export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, stop, invoke) with nothing but Node.js';

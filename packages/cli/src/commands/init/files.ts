@@ -1,0 +1,64 @@
+/**
+ * @module commands/init/files
+ * What `minidapr init` writes into MINIDAPR_HOME: the one place the default components are
+ * declared. Switching the embedded defaults (e.g. to a durable store) means changing `type` (and
+ * `metadata`) of one entry below.
+ */
+import { join } from 'node:path';
+
+export interface DefaultComponent {
+  file: string;
+  name: string;
+  type: string;
+  metadata: Record<string, string>;
+}
+
+/** The default state store and pub/sub every `minidapr run` gets when it names no resources path. */
+export function defaultComponents(): DefaultComponent[] {
+  return [
+    { file: 'statestore.yaml', name: 'statestore', type: 'state.in-memory', metadata: {} },
+    { file: 'pubsub.yaml', name: 'pubsub', type: 'pubsub.in-memory', metadata: {} },
+  ];
+}
+
+const HEADER = '# Written by `minidapr init`. Edit freely: init never overwrites a file you changed.\n';
+
+export function componentYaml(c: DefaultComponent): string {
+  const items = Object.entries(c.metadata)
+    .map(([k, v]) => `  - name: ${k}\n    value: ${JSON.stringify(v)}`)
+    .join('\n');
+  return (
+    HEADER +
+    'apiVersion: dapr.io/v1alpha1\n' +
+    'kind: Component\n' +
+    'metadata:\n' +
+    `  name: ${c.name}\n` +
+    'spec:\n' +
+    `  type: ${c.type}\n` +
+    '  version: v1\n' +
+    (items ? `  metadata:\n${items}\n` : '  metadata: []\n')
+  );
+}
+
+/** Dapr's default Configuration name; minidapr needs no tracing backend, so the spec is empty. */
+export const CONFIG_YAML = HEADER + 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec: {}\n';
+
+export interface InitFile {
+  /** Path relative to MINIDAPR_HOME, with `/` separators. */
+  path: string;
+  content: string;
+  /** Shown after the path when the file is created, e.g. `state.in-memory`. */
+  what: string;
+}
+
+/** Every file init owns, in the order it reports them. */
+export function initFiles(): InitFile[] {
+  return [
+    { path: 'config.yaml', content: CONFIG_YAML, what: 'Configuration daprConfig' },
+    ...defaultComponents().map((c) => ({ path: `components/${c.file}`, content: componentYaml(c), what: `${c.name}: ${c.type}` })),
+  ];
+}
+
+export function absolute(home: string, rel: string): string {
+  return join(home, ...rel.split('/'));
+}

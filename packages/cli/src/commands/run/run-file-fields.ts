@@ -1,0 +1,170 @@
+/**
+ * @module commands/run/run-file-fields
+ * The fields of a run file's `common` and `apps[i]` mappings (Dapr's names), and the check of each
+ * value: types, ranges, and paths that must exist (resolved relative to the run file).
+ */
+import { resolve } from 'node:path';
+import {
+  checkAppId,
+  checkBool,
+  checkChoice,
+  checkExists,
+  checkInt,
+  checkLogLevel,
+  checkPort,
+  checkProtocol,
+  checkQuantity,
+  checkString,
+  LOG_DESTINATIONS,
+} from './validate';
+
+type Kind =
+  | 'appId' | 'dir' | 'appPort' | 'port' | 'argv' | 'env' | 'path' | 'paths' | 'file' | 'protocol'
+  | 'string' | 'logLevel' | 'int' | 'quantity' | 'bool' | 'logDest';
+
+/** Fields minidapr uses; `common: false` ones only make sense per app. */
+export const FIELDS: Record<string, { kind: Kind; common: boolean }> = {
+  appID: { kind: 'appId', common: false },
+  appDirPath: { kind: 'dir', common: false },
+  appPort: { kind: 'appPort', common: false },
+  command: { kind: 'argv', common: false },
+  daprHTTPPort: { kind: 'port', common: false },
+  daprGRPCPort: { kind: 'port', common: false },
+  daprInternalGRPCPort: { kind: 'port', common: false },
+  metricsPort: { kind: 'port', common: false },
+  env: { kind: 'env', common: true },
+  resourcesPath: { kind: 'path', common: true },
+  componentsPath: { kind: 'path', common: true },
+  resourcesPaths: { kind: 'paths', common: true },
+  configFilePath: { kind: 'file', common: true },
+  appProtocol: { kind: 'protocol', common: true },
+  appChannelAddress: { kind: 'string', common: true },
+  logLevel: { kind: 'logLevel', common: true },
+  appMaxConcurrency: { kind: 'int', common: true },
+  maxBodySize: { kind: 'quantity', common: true },
+  readBufferSize: { kind: 'quantity', common: true },
+  enableApiLogging: { kind: 'bool', common: true },
+  appLogDestination: { kind: 'logDest', common: true },
+  daprdLogDestination: { kind: 'logDest', common: true },
+  enableAppHealthCheck: { kind: 'bool', common: true },
+  appHealthCheckPath: { kind: 'string', common: true },
+  appHealthProbeInterval: { kind: 'int', common: true },
+  appHealthProbeTimeout: { kind: 'int', common: true },
+  appHealthThreshold: { kind: 'int', common: true },
+  apiListenAddresses: { kind: 'string', common: true },
+};
+
+/** Dapr run-file fields with no meaning for minidapr (profiling, actors, sockets, Kubernetes). */
+const IGNORED_DAPR_FIELDS = new Set([
+  'profilePort', 'enableProfiling', 'unixDomainSocket', 'placementHostAddress', 'schedulerHostAddress', 'appSSL',
+  'runtimePath', 'daprPath', 'containerImage', 'containerImagePullPolicy', 'createService',
+]);
+
+/** Validated values of one `apps[i]` or `common` mapping (paths already absolute). */
+export type Values = Record<string, unknown> & {
+  appID?: string;
+  appDirPath?: string;
+  appPort?: number;
+  command?: string[];
+  env?: Record<string, string>;
+  resources?: string[];
+  configFilePath?: string;
+};
+
+export function isMapping(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function checkValue(kind: Kind, value: unknown, where: string, baseDir: string, issues: string[]): unknown {
+  const before = issues.length;
+  switch (kind) {
+    case 'appId':
+      return checkAppId(value, where, issues);
+    case 'appPort':
+      return checkPort(value, where, issues, true);
+    case 'port':
+      return checkPort(value, where, issues);
+    case 'int':
+      return checkInt(value, where, issues, -1, 3_600_000);
+    case 'bool':
+      return checkBool(value, where, issues);
+    case 'string':
+      return checkString(value, where, issues);
+    case 'logLevel':
+      return checkLogLevel(value, where, issues);
+    case 'protocol':
+      return checkProtocol(value, where, issues);
+    case 'quantity':
+      return checkQuantity(value, where, issues);
+    case 'logDest':
+      return checkChoice(value, where, issues, LOG_DESTINATIONS);
+    case 'argv': {
+      if (!Array.isArray(value) || value.length === 0 || !value.every((a) => ['string', 'number', 'boolean'].includes(typeof a))) {
+        issues.push(`${where}: must be a non-empty list of strings, e.g. ["npm", "start"], got ${JSON.stringify(value)}`);
+        return undefined;
+      }
+      return value.map(String);
+    }
+    case 'env': {
+      if (!isMapping(value)) {
+        issues.push(`${where}: must be a mapping of NAME: value, got ${JSON.stringify(value)}`);
+        return undefined;
+      }
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(value)) {
+        if (!['string', 'number', 'boolean'].includes(typeof v)) issues.push(`${where}.${k}: must be a string, number or boolean, got ${JSON.stringify(v)}`);
+        else env[k] = String(v);
+      }
+      return env;
+    }
+    case 'dir':
+    case 'file':
+    case 'path': {
+      const raw = checkString(value, where, issues);
+      if (raw === undefined) return undefined;
+      const abs = resolve(baseDir, raw);
+      return checkExists(abs, raw, where, issues, kind === 'path' ? 'any' : kind) ? abs : undefined;
+    }
+    case 'paths': {
+      if (!Array.isArray(value)) {
+        issues.push(`${where}: must be a list of paths, got ${JSON.stringify(value)}`);
+        return undefined;
+      }
+      const out = value.map((v, i) => checkValue('path', v, `${where}[${i}]`, baseDir, issues));
+      return issues.length === before ? (out as string[]) : undefined;
+    }
+  }
+}
+
+/** Checks one mapping (`apps[i]` or `common`) field by field. */
+export function checkFields(obj: Record<string, unknown>, where: string, isCommon: boolean, baseDir: string, issues: string[], notes: string[]): Values {
+  const values: Values = {};
+  const resources: string[] = [];
+  let hasResources = false;
+  for (const [key, value] of Object.entries(obj)) {
+    const at = `${where}.${key}`;
+    const def = FIELDS[key];
+    if (!def) {
+      if (IGNORED_DAPR_FIELDS.has(key)) notes.push(`${at} is a Dapr field minidapr does not use; ignored`);
+      else issues.push(`${at}: unknown field (known fields: ${Object.keys(FIELDS).filter((k) => !isCommon || FIELDS[k]?.common).join(', ')})`);
+      continue;
+    }
+    if (isCommon && !def.common) {
+      issues.push(`${at}: not allowed in common; set it on each app`);
+      continue;
+    }
+    if (value === null || value === undefined) continue; // `key:` with no value = not set
+    const v = checkValue(def.kind, value, at, baseDir, issues);
+    if (v === undefined) continue;
+    if (key === 'resourcesPath' || key === 'componentsPath' || key === 'resourcesPaths') {
+      hasResources = true;
+      for (const p of Array.isArray(v) ? (v as string[]) : [v as string]) if (!resources.includes(p)) resources.push(p);
+      continue;
+    }
+    values[key] = v;
+  }
+  if (hasResources) values.resources = resources;
+  return values;
+}
+
+/** Health-check and listen-address fields become daprd flags as they are. */

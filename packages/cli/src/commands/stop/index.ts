@@ -1,0 +1,161 @@
+/**
+ * @module commands/stop
+ * `minidapr stop --app-id X` / `minidapr stop -f <file|dir>`: stop apps and sidecars found in the
+ * instance registry, reliably: SIGTERM the supervising CLI (or the process groups), escalate to
+ * SIGKILL, then verify that no pid survives and every port is free again (dapr/cli#1184, #1292).
+ */
+import { realpathSync } from 'node:fs';
+import { DEFAULT_STOP_GRACE_S, POLL_INTERVAL_MS, PORT_RELEASE_TIMEOUT_MS, STOP_GRACE_ENV, secondsFromEnv } from '../../defaults';
+import { ConfigError, ExitError } from '../../errors';
+import { resolveHome } from '../../lib/home';
+import { runningApps, type RunningApp } from '../../lib/instances';
+import { processOutput, type Output } from '../../lib/output';
+import { canBind, findPortOwner } from '../../lib/ports';
+import { groupMembers, isAlive, pollUntil, processCommand, signalGroup, signalPid, sleep } from '../../lib/processes';
+import { ownerSuffix, stopMessages as M } from '../../messages';
+import { resolveRunFilePath } from '../run/run-file';
+
+export interface StopOptions {
+  appId?: string;
+  runFile?: string;
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  output?: Output;
+}
+
+function samePath(a: string, b: string): boolean {
+  const real = (p: string): string => {
+    try {
+      return realpathSync.native(p);
+    } catch {
+      return p;
+    }
+  };
+  return a === b || real(a) === real(b);
+}
+
+/** A registry cliPID is only signalled while it still is a minidapr CLI (pids get reused). */
+function isMinidaprCli(pid: number): boolean {
+  if (!isAlive(pid)) return false;
+  const cmd = processCommand(pid, 10_000);
+  return cmd === undefined || cmd.includes('minidapr');
+}
+
+/** Processes (and process groups) that must be gone for an app to count as stopped. */
+function survivors(a: RunningApp): string[] {
+  const left: string[] = [];
+  if (isAlive(a.daprdPid)) left.push(M.pidAlive('sidecar', a.daprdPid));
+  if (a.appPid) {
+    const members = groupMembers(a.appPid);
+    if (isAlive(a.appPid)) left.push(M.pidAlive('app', a.appPid));
+    for (const p of members) if (p !== a.appPid) left.push(M.pidAlive('app child', p));
+  }
+  return left;
+}
+
+/** The ports an app held that must be free again (the app port only when minidapr started the app). */
+function portsOf(a: RunningApp): number[] {
+  const ports = [a.httpPort, a.internalPort];
+  if (a.metricsPort) ports.push(a.metricsPort);
+  if (a.appPid && a.appPort) ports.push(a.appPort);
+  return ports;
+}
+
+async function busyPorts(a: RunningApp): Promise<number[]> {
+  const busy: number[] = [];
+  for (const p of portsOf(a)) if (!(await canBind(p))) busy.push(p);
+  return busy;
+}
+
+/** CLIs that supervise only target apps: asking them to stop ends their apps and sidecars cleanly. */
+function supervisingClis(targets: RunningApp[], all: RunningApp[]): Set<number> {
+  const clis = new Set<number>();
+  for (const t of targets) {
+    const cli = t.cliPid;
+    if (cli && isMinidaprCli(cli) && all.filter((a) => a.cliPid === cli).every((a) => targets.includes(a))) clis.add(cli);
+  }
+  return clis;
+}
+
+/**
+ * Apps whose CLI also runs other apps (or whose CLI is gone) are stopped directly: the app's group
+ * first, so a still-running CLI sees a stopped app and ends its sidecar itself; then the sidecar.
+ */
+async function stopDirectly(direct: RunningApp[], graceMs: number): Promise<void> {
+  for (const t of direct) if (t.appPid) signalGroup(t.appPid, 'SIGTERM');
+  await pollUntil(() => direct.every((t) => !t.appPid || groupMembers(t.appPid).length === 0), graceMs);
+  if (direct.some((t) => t.cliPid !== undefined && isAlive(t.cliPid))) {
+    await pollUntil(() => direct.every((t) => !isAlive(t.daprdPid)), 1000);
+  }
+  for (const t of direct) if (isAlive(t.daprdPid)) signalGroup(t.daprdPid, 'SIGTERM');
+}
+
+/** What still runs or holds a port once the stop is over, per app. */
+async function leftovers(t: RunningApp): Promise<string[]> {
+  const left = survivors(t);
+  // A port can linger briefly after its process is gone; only a port still held counts.
+  const deadline = Date.now() + PORT_RELEASE_TIMEOUT_MS;
+  let busy = await busyPorts(t);
+  while (busy.length > 0 && Date.now() < deadline) {
+    await sleep(POLL_INTERVAL_MS);
+    busy = await busyPorts(t);
+  }
+  for (const p of busy) left.push(M.portBusy(p, ownerSuffix(findPortOwner(p))));
+  return left;
+}
+
+/** Stops `targets` (a subset of `all`); resolves the apps that did not stop, with what is left. */
+async function stopApps(targets: RunningApp[], all: RunningApp[], graceMs: number): Promise<Map<RunningApp, string[]>> {
+  const clis = supervisingClis(targets, all);
+  for (const cli of clis) signalPid(cli, 'SIGTERM');
+  await stopDirectly(targets.filter((t) => !t.cliPid || !clis.has(t.cliPid)), graceMs);
+  const allGone = (): boolean => [...clis].every((p) => !isAlive(p)) && targets.every((t) => survivors(t).length === 0);
+  // A CLI needs its own grace period for its children, plus a little to exit.
+  if (!(await pollUntil(allGone, graceMs + 3000))) {
+    for (const t of targets) {
+      if (t.appPid) signalGroup(t.appPid, 'SIGKILL');
+      signalGroup(t.daprdPid, 'SIGKILL');
+    }
+    for (const cli of clis) signalPid(cli, 'SIGKILL');
+    await pollUntil(allGone, 2000);
+  }
+  const failed = new Map<RunningApp, string[]>();
+  await Promise.all(
+    targets.map(async (t) => {
+      const left = await leftovers(t);
+      if (left.length > 0) failed.set(t, left);
+    }),
+  );
+  return failed;
+}
+
+function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: Output): void {
+  const problems: string[] = [];
+  for (const t of targets) {
+    const left = failed.get(t);
+    if (left) problems.push(...left.map((w) => M.survivor(t.appId, w)));
+    else out.out(M.stopped(t.appId));
+  }
+  if (problems.length > 0) throw new ExitError(1, problems.join('\n'));
+}
+
+export async function stop(options: StopOptions): Promise<void> {
+  const out = options.output ?? processOutput();
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  if (!options.appId && !options.runFile) throw new ConfigError([M.missingTarget], 'stop');
+  const all = runningApps(resolveHome(env));
+  const graceMs = secondsFromEnv(env, STOP_GRACE_ENV, DEFAULT_STOP_GRACE_S) * 1000;
+  let targets: RunningApp[];
+  if (options.runFile) {
+    const file = resolveRunFilePath(options.runFile, cwd);
+    targets = all.filter((a) => a.runTemplatePath !== undefined && samePath(a.runTemplatePath, file));
+    if (options.appId) targets = targets.filter((a) => a.appId === options.appId);
+    if (targets.length === 0) throw new ExitError(1, M.noRunFileApps(file));
+  } else {
+    const id = options.appId as string;
+    targets = all.filter((a) => a.appId === id);
+    if (targets.length === 0) throw new ExitError(1, M.notFound(id));
+  }
+  report(targets, await stopApps(targets, all, graceMs), out);
+}

@@ -1,0 +1,53 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { captureOutput } from '../../lib/output';
+import { init } from '../init';
+import { uninstall } from './index';
+
+let root: string;
+let home: string;
+const env = (): NodeJS.ProcessEnv => ({ MINIDAPR_HOME: home });
+
+beforeEach(async () => {
+  root = mkdtempSync(join(tmpdir(), 'uninstall-'));
+  home = join(root, 'home');
+  await init({ env: env(), output: captureOutput() });
+});
+afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+it('removes what init made, and the folders it leaves empty', async () => {
+  const out = captureOutput();
+  const r = await uninstall({ env: env(), output: out });
+  expect(r.kept).toEqual([]);
+  expect(existsSync(home)).toBe(false);
+  expect(out.stdout()).toContain(`Removed ${join(home, 'config.yaml')}`);
+  expect(out.stdout()).toContain(`Removed ${home}`);
+});
+
+it('keeps edited and added files without --all', async () => {
+  writeFileSync(join(home, 'config.yaml'), 'mine');
+  writeFileSync(join(home, 'components', 'extra.yaml'), 'mine');
+  const out = captureOutput();
+  const r = await uninstall({ env: env(), output: out });
+  expect(r.kept).toEqual([join(home, 'config.yaml')]);
+  expect(existsSync(join(home, 'config.yaml'))).toBe(true);
+  expect(existsSync(join(home, 'components', 'extra.yaml'))).toBe(true);
+  expect(existsSync(join(home, 'components', 'statestore.yaml'))).toBe(false);
+  expect(out.stdout()).toContain(`Kept ${join(home, 'config.yaml')}`);
+});
+
+it('--all removes MINIDAPR_HOME entirely', async () => {
+  mkdirSync(join(home, 'other'));
+  const out = captureOutput();
+  await uninstall({ all: true, env: env(), output: out });
+  expect(existsSync(home)).toBe(false);
+  expect(out.stdout()).toContain(`Removed ${home}`);
+});
+
+it('says when there is nothing to remove', async () => {
+  rmSync(home, { recursive: true });
+  const out = captureOutput();
+  await uninstall({ env: env(), output: out });
+  expect(out.stdout()).toBe(`Nothing to remove in ${home}\n`);
+});

@@ -1,0 +1,122 @@
+/**
+ * @module messages
+ * Every user-facing line the CLI prints. Lines marked "Dapr" are dapr/cli's wording, kept verbatim
+ * because README steps (ours and upstream's) match on them.
+ */
+
+export const runMessages = {
+  /** Dapr */ upWithApp: "You're up and running! Both Dapr and your app logs will appear here.",
+  /** Dapr */ upSidecarOnly: "You're up and running! Dapr logs will appear here.",
+  /** Dapr */ sidecarUp: 'Dapr sidecar is up and running.',
+  /** Dapr */ terminated: 'terminated signal received: shutting down',
+  /** Dapr */ exitedDapr: 'Exited Dapr successfully',
+  /** Dapr */ exitedApp: 'Exited App successfully',
+  /** Dapr */ appExitedWithError: (code: number) => `The App process exited with error code: ${code}`,
+  /** Dapr */ starting: (appId: string, http: number, grpc: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${grpc}`,
+  /** Dapr */ updatingAppPid: (pid: number) => `Updating metadata for appPID: ${pid}`,
+  /** Dapr */ updatingAppCommand: (command: string) => `Updating metadata for app command: ${command}`,
+  daprPrefix: '== DAPR == ',
+  waitingForSidecar: (port: number, seconds: number) => `Waiting for the sidecar on port ${port} (up to ${seconds}s)`,
+  waitingForApp: (port: number, seconds: number) => `Waiting for the app to listen on port ${port} (up to ${seconds}s)`,
+  sidecarNotReady: (port: number, seconds: number) =>
+    `The Dapr sidecar did not become ready on port ${port} within ${seconds}s; stopping (its log lines above say why)`,
+  sidecarExitedEarly: (code: number) => `The Dapr sidecar exited with code ${code} before it was ready; see its output above`,
+  sidecarExited: (code: number) => `The Dapr sidecar exited with code ${code}`,
+  sidecarDied: (code: number) => `The Dapr sidecar exited unexpectedly with code ${code}; stopping the app`,
+  appNeverListened: (port: number, seconds: number) =>
+    `The app did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or pass the port it uses with --app-port; stopping the app and Dapr`,
+  appExitedBeforeReady: (port: number, code: number) => `The app exited with code ${code} before it listened on port ${port}`,
+  appNotStarted: (command: string, why: string) => `Failed to start the app command "${command}": ${why}`,
+  forcedExit: 'second signal received: killing everything now',
+  stopFailed: (what: string, pid: number) => `${what} (pid ${pid}) did not stop; it is still running`,
+  metadataFailed: (key: string, why: string) => `Warning: could not store ${key} in the sidecar metadata: ${why}`,
+  appPortBusy: (port: number, owner: string) =>
+    `Warning: --app-port ${port} is already in use${owner}; your app may fail to listen, or Dapr may call another process`,
+  portRetry: (port: number) => `Port ${port} was taken while starting; retrying with another free port`,
+};
+
+export const multiRunMessages = {
+  /** Dapr */ validating: (appId: string) => `Validating config and starting app "${appId}"`,
+  /** Dapr */ started: (appId: string, http: number, grpc: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${grpc}`,
+  /** Dapr */ logDir: (dir: string) => `Writing log files to directory : ${dir}`,
+  appPrefix: (appId: string) => `== APP - ${appId} == `,
+  daprPrefix: (appId: string) => `== DAPR - ${appId} == `,
+  waitingForApp: (appId: string, port: number, seconds: number) => `Waiting for app "${appId}" to listen on port ${port} (up to ${seconds}s)`,
+  appNeverListened: (appId: string, port: number, seconds: number) =>
+    `App "${appId}" did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or fix appPort in the run file; stopping everything`,
+  allUp: (count: number, file: string) => `All ${count} apps are running. Stop them with Ctrl-C or: minidapr stop -f ${file}`,
+  appExited: (appId: string) => `Exited App successfully (app id "${appId}")`,
+  appFailed: (appId: string, code: number, logFile?: string) =>
+    `The App process of "${appId}" exited with error code: ${code}${logFile ? ` (log: ${logFile})` : ''}`,
+  appStopped: (appId: string, signal: string) => `App "${appId}" was stopped (${signal})`,
+  daprExited: (appId: string) => `Exited Dapr successfully (app id "${appId}")`,
+  sidecarDied: (appId: string, code: number, logFile?: string) =>
+    `The Dapr sidecar of "${appId}" exited unexpectedly with code ${code}; stopping that app${logFile ? ` (log: ${logFile})` : ''}`,
+  startFailed: (appId: string, why: string) => `Could not start app "${appId}": ${why}; stopping everything`,
+  allExited: (failed: number) => (failed === 0 ? 'All apps exited successfully' : `${failed} app(s) exited with an error`),
+};
+
+export const stopMessages = {
+  /** Dapr */ stopped: (appId: string) => `app stopped successfully: ${appId}`,
+  /** Dapr */ notFound: (appId: string) => `failed to stop app id ${appId}: couldn't find app id ${appId}`,
+  noRunFileApps: (file: string) => `failed to stop apps of run file ${file}: no running apps were started from it (see minidapr list)`,
+  survivor: (appId: string, what: string) => `failed to stop app id ${appId}: ${what}`,
+  pidAlive: (role: string, pid: number) => `${role} process ${pid} is still running`,
+  portBusy: (port: number, owner: string) => `port ${port} is still in use${owner}`,
+  missingTarget: 'stop needs --app-id <id> or --run-file <file|dir>',
+};
+
+export const listMessages = {
+  /** Dapr */ none: 'No Dapr instances found.',
+  badOutput: (value: string) => `--output: must be one of table, json, yaml (got "${value}")`,
+};
+
+export const invokeMessages = {
+  /** Dapr */ success: 'App invoked successfully',
+  notRunning: (appId: string) => `failed to invoke app id ${appId}: couldn't find app id ${appId}; is it running? (see minidapr list)`,
+  badJson: (why: string) => `--data: invalid JSON: ${why}`,
+  bothData: '--data and --data-file cannot be used together',
+  dataFile: (file: string, why: string) => `--data-file: cannot read ${file}: ${why}`,
+  badHeader: (value: string) => `--header: expected key=value, got "${value}"`,
+  httpError: (status: number, statusText: string) => `error invoking app: ${status} ${statusText}`.trimEnd(),
+  unreachable: (appId: string, port: number, why: string) => `failed to invoke app id ${appId}: cannot reach its sidecar on port ${port}: ${why}`,
+};
+
+export const initMessages = {
+  /** Dapr */ start: 'Making the jump to hyperspace...',
+  home: (home: string) => `Using MINIDAPR_HOME ${home}`,
+  slim: 'minidapr needs no containers: --slim and a normal init are the same (in-process state store and pub/sub)',
+  created: (file: string, what: string) => `Created ${file}${what ? ` (${what})` : ''}`,
+  unchanged: (file: string) => `Up to date ${file}`,
+  kept: (file: string) => `Kept ${file} (you changed it; init never overwrites your edits)`,
+  /** Dapr */ success: 'Success! minidapr is up and running. To get started, run: minidapr run --app-id myapp -- node app.js',
+};
+
+export const uninstallMessages = {
+  removed: (path: string) => `Removed ${path}`,
+  kept: (path: string) => `Kept ${path} (changed or added by you; use --all to remove everything)`,
+  nothing: (home: string) => `Nothing to remove in ${home}`,
+  running: (ids: string[]) => `${ids.length} sidecar(s) still running (${ids.join(', ')}); stop them first with minidapr stop --app-id <id>`,
+  success: 'minidapr uninstalled',
+};
+
+export const versionMessages = {
+  /** Dapr */ cli: (v: string) => `CLI version: ${v}`,
+  /** Dapr */ runtime: (v: string) => `Runtime version: ${v}`,
+};
+
+export const generalMessages = {
+  helpHint: (command?: string) => `Run 'minidapr ${command ? `${command} ` : ''}--help' for usage.`,
+  invalidInput: 'Invalid input:',
+  unexpected: (message: string) => `Error: ${message}`,
+};
+
+/** Port conflict wording shared by run's preflight (names the flag, the port and the owner). */
+export function portInUse(flag: string, port: number, owner: string): string {
+  return `${flag}: port ${port} is already in use${owner}; choose another port, stop that process, or omit the flag to let minidapr pick a free port`;
+}
+
+/** ` by process 123 (node server.js)` or an empty string when the owner is unknown. */
+export function ownerSuffix(owner: { pid: number; command: string } | undefined): string {
+  return owner ? ` by process ${owner.pid}${owner.command ? ` (${owner.command})` : ''}` : '';
+}
