@@ -117,7 +117,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       directMessaging.deliverFromPeer(req, res).catch((err) => respondError(res, err, logger));
     };
     try {
-      const r = await listen(peerHandler, { port: options.daprInternalPort, addresses: options.listenAddresses, flag: '--dapr-internal-port' });
+      const r = await listen(peerHandler, { port: options.daprInternalPort, addresses: options.listenAddresses, flag: '--dapr-internal-port (--dapr-internal-grpc-port)' });
       internalPort = r.port;
       return r.servers;
     } catch (err) {
@@ -232,6 +232,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         cwd: options.cwd,
         resourcesPaths: options.resourcesPaths,
         configPaths: options.configPaths,
+        maxBodySize: options.maxBodySize,
+        readBufferSize: options.readBufferSize,
         extended: {},
       };
       writeInstance(options.home, instance);

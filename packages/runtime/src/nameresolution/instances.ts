@@ -23,6 +23,9 @@ export interface InstanceInfo {
   cwd: string;
   resourcesPaths: string[];
   configPaths: string[];
+  /** --max-body-size and --read-buffer-size in bytes (list shows them like Dapr's). */
+  maxBodySize?: number;
+  readBufferSize?: number;
   /** Values the CLI stores through PUT /v1.0/metadata (appCommand, appPID, cliPID, …). */
   extended: Record<string, string>;
 }
