@@ -7,7 +7,8 @@ import { CommunicationProtocolEnum, DaprServer, HttpMethod, LogLevel, type DaprI
 
 const APP_PORT: string = process.env['APP_PORT'] ?? '3000';
 const DAPR_HTTP_PORT: string = process.env['DAPR_HTTP_PORT'] ?? '3500';
-const DAPR_HOST = '127.0.0.1';
+/** The app and its sidecar run on the same machine. */
+const HOST = '127.0.0.1';
 
 /** What `sample.json` holds: `{"data": {"orderId": "41"}}`. */
 interface NewOrderRequest {
@@ -20,18 +21,21 @@ interface NewOrderRequest {
  * JSON-encoded: a string reply arrives in quotes.
  */
 async function handleNewOrder(request: DaprInvokerCallbackContent): Promise<string> {
-  const body = JSON.parse(request.body ?? '{}') as NewOrderRequest;
-  const message = `Got a new order! Order ID: ${body.data?.orderId}`;
+  const body = JSON.parse(request.body ?? '{}') as NewOrderRequest | null;
+  const orderId = body?.data?.orderId;
+  // The SDK always replies 200, so a bad request can only be answered with a hint.
+  if (orderId === undefined) return 'Expected a JSON body like {"data": {"orderId": "41"}}';
+  const message = `Got a new order! Order ID: ${orderId}`;
   console.log(message);
   return message;
 }
 
 async function main(): Promise<void> {
   const server = new DaprServer({
-    serverHost: DAPR_HOST,
+    serverHost: HOST,
     serverPort: APP_PORT,
     clientOptions: {
-      daprHost: DAPR_HOST,
+      daprHost: HOST,
       daprPort: DAPR_HTTP_PORT,
       communicationProtocol: CommunicationProtocolEnum.HTTP,
       logger: { level: LogLevel.Warn },

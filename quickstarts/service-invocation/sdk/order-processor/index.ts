@@ -7,7 +7,8 @@ import { CommunicationProtocolEnum, DaprServer, HttpMethod, LogLevel, type DaprI
 
 const APP_PORT: string = process.env['APP_PORT'] ?? '5002';
 const DAPR_HTTP_PORT: string = process.env['DAPR_HTTP_PORT'] ?? '3500';
-const DAPR_HOST = '127.0.0.1';
+/** The app and its sidecar run on the same machine. */
+const HOST = '127.0.0.1';
 
 /** The SDK passes the request body as a JSON string; parse it and log it compactly. */
 async function handleOrder(request: DaprInvokerCallbackContent): Promise<void> {
@@ -17,10 +18,10 @@ async function handleOrder(request: DaprInvokerCallbackContent): Promise<void> {
 
 async function main(): Promise<void> {
   const server = new DaprServer({
-    serverHost: DAPR_HOST,
+    serverHost: HOST,
     serverPort: APP_PORT,
     clientOptions: {
-      daprHost: DAPR_HOST,
+      daprHost: HOST,
       daprPort: DAPR_HTTP_PORT,
       communicationProtocol: CommunicationProtocolEnum.HTTP,
       logger: { level: LogLevel.Warn },
