@@ -2,21 +2,30 @@
 // minidaprd service-invocation benchmark (targets 1-5 of docs/targets.md, method of section 1.5).
 //
 //   npm run bench -w @minidapr/runtime                 full run (60 s x 3 per topology, ~13 min)
-//   BENCH_DURATION=15 BENCH_REPEATS=1 npm run bench -w @minidapr/runtime     quick run
-//   node bench/invoke.mjs --json results.json          also write the results as JSON
+//   BENCH_DURATION=15 BENCH_REPEATS=1 npm run bench -w @minidapr/runtime     quick run (~3 min)
+//   npm run bench -w @minidapr/runtime -- --json results.json     also write the results as JSON
 //
 // Topologies, all in one run and interleaved repeat by repeat:
-//   direct    load -> app                                   (baseline)
-//   one hop   load -> sidecar "testapp" -> app
-//   two hops  load -> sidecar "tester" -> sidecar "testapp" -> app
-// Load: `hey` pinned to core 0; sidecars and app pinned to core 1 (taskset, when available).
+//   direct      load -> app                                   (baseline)
+//   one hop     load -> sidecar "testapp" -> app
+//   two hops    load -> sidecar "tester" -> sidecar "testapp" -> app
+//   node proxy  load -> bare node:http keep-alive proxy -> app (reference; saturation only unless
+//               BENCH_WITH_PROXY=1)
+// Load: `hey` pinned to core 0; sidecars, proxy and app pinned to core 1 (taskset, when available).
 // Schedule per topology and repeat: warm-up 100 rps / 16 conns / 10 s, then 1000 rps / 16 conns /
-// BENCH_DURATION s / 1 KiB POST; percentiles are the median over BENCH_REPEATS repeats.
-// Then closed-loop saturation (hey without -q), sidecar CPU/RSS, and 10 cold starts.
+// BENCH_DURATION s / 1 KiB POST; each percentile is the median over BENCH_REPEATS repeats.
+// Then closed-loop saturation (hey without -q); sidecar CPU (/proc/<pid>/stat) and RSS (VmRSS,
+// 1 Hz); 10 cold starts (spawn -> first 204 from /v1.0/healthz/outbound).
+//
+// hey caveats: `-o csv` prints latencies in 0.1 ms steps (percentiles interpolate inside a step)
+// and omits socket errors (counted here as responses the app sent that hey never recorded); with
+// -q its 16 workers tick in phase, so requests arrive in bursts of 16 every 16 ms.
 //
 // Environment knobs: BENCH_DURATION (60), BENCH_REPEATS (3), BENCH_WARMUP (10), BENCH_RPS (1000),
 // BENCH_CONNS (16), BENCH_SAT_DURATION (10), BENCH_STARTS (10), BENCH_SIDECAR_ARGS (extra sidecar
-// flags, e.g. "--log-level warn"), BENCH_NODE_ARGS (extra node flags for sidecars), BENCH_NO_PIN=1,
+// flags, e.g. "--log-level warn"), BENCH_NODE_ARGS (extra node flags for the sidecars, e.g.
+// "--max-semi-space-size=2"), BENCH_WITH_PROXY=1, BENCH_ARRIVALS=staggered (diagnostic: 16 hey
+// processes with -c 1 started 1 ms apart, so arrivals are spread evenly), BENCH_NO_PIN=1,
 // BENCH_KEEP_TMP=1 (keep logs and raw hey output), BENCH_STRICT=1 (exit 2 when a target fails).
 //
 // Node built-ins only. Everything started here runs in its own process group and is killed on
@@ -60,12 +69,37 @@ function runTargetApp(port) {
   process.on('SIGTERM', () => process.exit(0));
 }
 
+// Reference only: the plainest keep-alive node:http reverse proxy (what targets.md's "a plain
+// keep-alive Node proxy" means), to show what node:http itself costs on this machine.
+function runPlainProxy(port, target) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity });
+  const server = http.createServer((req, res) => {
+    const out = http.request({ host: '127.0.0.1', port: target, method: req.method, path: '/test', headers: req.headers, agent }, (up) => {
+      res.writeHead(up.statusCode, up.headers);
+      up.pipe(res);
+    });
+    out.on('error', () => {
+      res.statusCode = 502;
+      res.end();
+    });
+    req.pipe(out);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(port, '127.0.0.1');
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(0);
+  }, 1000).unref();
+  process.on('SIGTERM', () => process.exit(0));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Process bookkeeping and cleanup.
 const children = new Set();
 let tmpDir;
-let keepTmp = process.env.BENCH_KEEP_TMP === '1';
+const keepTmp = process.env.BENCH_KEEP_TMP === '1';
 let cleaning;
+let interrupted = false;
 
 function spawnTracked(cmd, args, opts = {}) {
   const cp = spawn(cmd, args, { detached: true, ...opts });
@@ -132,6 +166,7 @@ function installCleanupHandlers() {
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(sig, () => {
+      interrupted = true;
       console.error(`\n${sig}: stopping everything`);
       cleanup().finally(() => process.exit(130));
     });
@@ -139,6 +174,7 @@ function installCleanupHandlers() {
 }
 
 function fatal(err) {
+  if (interrupted) return; // the signal handler is already cleaning up
   console.error(`bench failed: ${err?.stack ?? err}`);
   cleanup().finally(() => process.exit(1));
 }
@@ -291,27 +327,28 @@ function connCount(port, state) {
 // hey.
 const Q = 1e-4; // hey -o csv prints seconds with 4 decimals: 0.1 ms steps
 
-function parseHeyCsv(file) {
-  const text = fs.readFileSync(file, 'utf8');
+function parseHeyCsv(files) {
   const bins = new Map(); // latency in 0.1 ms steps -> count
   const statuses = {};
   let n = 0;
   let non2xx = 0;
   let sum = 0;
-  const lines = text.split('\n');
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    const c = line.split(',');
-    const lat = Number(c[0]);
-    const st = Number(c[6]);
-    if (!Number.isFinite(lat)) continue;
-    n++;
-    sum += lat;
-    const k = Math.round(lat / Q);
-    bins.set(k, (bins.get(k) ?? 0) + 1);
-    statuses[st] = (statuses[st] ?? 0) + 1;
-    if (!(st >= 200 && st < 300)) non2xx++;
+  for (const f of files) {
+    const lines = fs.readFileSync(f, 'utf8').split('\n');
+    for (let i = 1; i < lines.length; i++) {
+      const line = lines[i];
+      if (!line) continue;
+      const c = line.split(',');
+      const lat = Number(c[0]);
+      const st = Number(c[6]);
+      if (!Number.isFinite(lat)) continue;
+      n++;
+      sum += lat;
+      const k = Math.round(lat / Q);
+      bins.set(k, (bins.get(k) ?? 0) + 1);
+      statuses[st] = (statuses[st] ?? 0) + 1;
+      if (!(st >= 200 && st < 300)) non2xx++;
+    }
   }
   const keys = [...bins.keys()].sort((a, b) => a - b);
   /**
@@ -381,6 +418,8 @@ async function main() {
     satDuration: envNum('BENCH_SAT_DURATION', 10),
     starts: envNum('BENCH_STARTS', 10),
     bodyBytes: 1024,
+    withProxy: process.env.BENCH_WITH_PROXY === '1',
+    arrivals: process.env.BENCH_ARRIVALS === 'staggered' ? 'staggered' : 'hey',
     sidecarArgs: (process.env.BENCH_SIDECAR_ARGS ?? '').split(/\s+/).filter(Boolean),
     nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
   };
@@ -419,7 +458,7 @@ async function main() {
     cpus,
     cpuModel: os.cpus()[0]?.model,
     kernel: os.release(),
-    hey: hey,
+    hey: 'hey (Debian package)',
     pinned: pin ? { load: LOAD_CORE, sidecarsAndApp: SUT_CORE } : false,
     clkTck,
     config: cfg,
@@ -437,6 +476,16 @@ async function main() {
     fs.closeSync(fd);
     await waitFor(`http://127.0.0.1:${port}/__count`, 200, 10_000, 20, cp, 'target app');
     return cp;
+  }
+
+  async function startPlainProxy(target) {
+    const [port] = await freePorts(1);
+    const fd = fs.openSync(logFile('plain-proxy'), 'w');
+    const [cmd, args] = pinned(SUT_CORE, process.execPath, [SELF, '--plain-proxy', String(port), String(target)]);
+    const cp = spawnTracked(cmd, args, { stdio: ['ignore', fd, fd] });
+    fs.closeSync(fd);
+    await waitFor(`http://127.0.0.1:${port}/__count`, 200, 10_000, 20, cp, 'plain proxy');
+    return { cp, pid: cp.pid, port };
   }
 
   async function startSidecar(appId, appPort, { waitReady = true, extra = [] } = {}) {
@@ -472,21 +521,42 @@ async function main() {
     return sc;
   }
 
+  /**
+   * One hey run; returns the csv files written. Default: one hey with -c conns -q rps/conns (its
+   * workers' tickers start together, so requests arrive in bursts of `conns` every conns/rps s, like
+   * fortio without -uniform). BENCH_ARRIVALS=staggered (diagnostic): conns hey processes with -c 1,
+   * started 1/rps s apart, so arrivals are spread evenly.
+   */
   async function runHey({ url, rps, duration, outFile }) {
-    const args = ['-z', `${duration}s`, '-c', String(cfg.conns), '-m', 'POST', '-D', bodyFile, '-T', 'application/json'];
-    if (rps) args.push('-q', String(rps / cfg.conns));
-    if (pin) args.push('-cpus', '1');
-    if (outFile) args.push('-o', 'csv');
-    args.push(url);
-    const [cmd, a] = pinned(LOAD_CORE, hey, args);
-    const out = fs.openSync(outFile ?? '/dev/null', 'w');
-    const errFile = path.join(tmpDir, 'hey.stderr');
-    const err = fs.openSync(errFile, 'w');
-    const cp = spawnTracked(cmd, a, { stdio: ['ignore', out, err] });
-    fs.closeSync(out);
-    fs.closeSync(err);
-    const code = await exited(cp);
-    if (code !== 0) throw new Error(`hey exited with ${code}: ${fs.readFileSync(errFile, 'utf8').slice(0, 2000)}`);
+    const staggered = rps && cfg.arrivals === 'staggered';
+    const procs = staggered ? cfg.conns : 1;
+    const files = [];
+    const running = [];
+    for (let i = 0; i < procs; i++) {
+      const c = staggered ? 1 : cfg.conns;
+      const args = ['-z', `${duration}s`, '-c', String(c), '-m', 'POST', '-D', bodyFile, '-T', 'application/json'];
+      if (rps) args.push('-q', String(rps / cfg.conns));
+      if (pin) args.push('-cpus', '1');
+      const file = outFile ? (staggered ? `${outFile}.${i}` : outFile) : undefined;
+      if (file) {
+        args.push('-o', 'csv');
+        files.push(file);
+      }
+      args.push(url);
+      const [cmd, a] = pinned(LOAD_CORE, hey, args);
+      const out = fs.openSync(file ?? '/dev/null', 'w');
+      const errFile = path.join(tmpDir, `hey-${i}.stderr`);
+      const err = fs.openSync(errFile, 'w');
+      const cp = spawnTracked(cmd, a, { stdio: ['ignore', out, err] });
+      fs.closeSync(out);
+      fs.closeSync(err);
+      running.push(exited(cp).then((code) => {
+        if (code !== 0) throw new Error(`hey exited with ${code}: ${fs.readFileSync(errFile, 'utf8').slice(0, 2000)}`);
+      }));
+      if (staggered && i < procs - 1) await sleep(1000 / rps);
+    }
+    await Promise.all(running);
+    return files;
   }
 
   // ---- 1. start-up -----------------------------------------------------------------------
@@ -495,13 +565,18 @@ async function main() {
   for (let i = 1; i <= cfg.starts; i++) {
     const [httpPort, internalPort, metricsPort] = await freePorts(3);
     const env = { ...process.env, MINIDAPR_HOME: home };
-    const fd = fs.openSync(logFile(`startup-s${i}`), 'w');
+    const file = logFile(`startup-s${i}`);
+    const fd = fs.openSync(file, 'w');
     const args = [...cfg.nodeArgs, bin, '--app-id', `s${i}`, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), ...cfg.sidecarArgs];
     const [cmd, a] = pinned(SUT_CORE, process.execPath, args);
     const t0 = performance.now();
     const cp = spawnTracked(cmd, a, { stdio: ['ignore', fd, fd], env });
     fs.closeSync(fd);
-    await waitFor(`http://127.0.0.1:${httpPort}/v1.0/healthz/outbound`, 204, 15_000, 5, cp, `sidecar s${i}`);
+    try {
+      await waitFor(`http://127.0.0.1:${httpPort}/v1.0/healthz/outbound`, 204, 15_000, 5, cp, `sidecar s${i}`);
+    } catch (err) {
+      throw new Error(`${err.message}\n--- s${i} log tail ---\n${fs.readFileSync(file, 'utf8').split('\n').slice(-20).join('\n')}`);
+    }
     const ms = performance.now() - t0;
     startups.push(ms);
     await stopChild(cp);
@@ -513,6 +588,7 @@ async function main() {
   const app = await startApp(appPort);
   const sidecarB = await startSidecar('testapp', appPort); // one hop, and the callee side of two hops
   const sidecarA = await startSidecar('tester', undefined); // caller side of two hops
+  const proxy = await startPlainProxy(appPort); // reference: a bare node:http keep-alive proxy
   log(`app :${appPort} (pid ${app.pid}); testapp sidecar :${sidecarB.httpPort}/${sidecarB.internalPort} (pid ${sidecarB.pid}); tester sidecar :${sidecarA.httpPort} (pid ${sidecarA.pid})`);
 
   // Idle RSS, before any request went through the sidecars.
@@ -528,14 +604,33 @@ async function main() {
 
   const topologies = [
     { key: 'direct', label: 'direct', url: `http://127.0.0.1:${appPort}/test`, pids: { app: app.pid } },
-    { key: 'oneHop', label: 'one hop', url: `http://127.0.0.1:${sidecarB.httpPort}/v1.0/invoke/testapp/method/test`, pids: { testapp: sidecarB.pid, app: app.pid } },
+    {
+      key: 'oneHop',
+      label: 'one hop',
+      url: `http://127.0.0.1:${sidecarB.httpPort}/v1.0/invoke/testapp/method/test`,
+      entryPort: sidecarB.httpPort,
+      pids: { testapp: sidecarB.pid, app: app.pid },
+    },
     {
       key: 'twoHops',
       label: 'two hops',
       url: `http://127.0.0.1:${sidecarA.httpPort}/v1.0/invoke/testapp/method/test`,
+      entryPort: sidecarA.httpPort,
+      peerPort: sidecarB.internalPort,
       pids: { tester: sidecarA.pid, testapp: sidecarB.pid, app: app.pid },
     },
+    {
+      key: 'proxy',
+      label: 'node proxy',
+      ref: true,
+      url: `http://127.0.0.1:${proxy.port}/v1.0/invoke/testapp/method/test`,
+      entryPort: proxy.port,
+      pids: { proxy: proxy.pid, app: app.pid },
+    },
   ];
+  // The plain proxy is a reference: always in the saturation runs, in the fixed-rate runs only
+  // with BENCH_WITH_PROXY=1.
+  const latencyTopologies = topologies.filter((t) => !t.ref || cfg.withProxy);
   const body = fs.readFileSync(bodyFile);
   for (const t of topologies) {
     const r = await request(t.url, { method: 'POST', body });
@@ -544,10 +639,10 @@ async function main() {
   const appServed = async () => Number((await request(`http://127.0.0.1:${appPort}/__count`)).body);
 
   // ---- 3. fixed-rate latency runs --------------------------------------------------------
-  const runs = Object.fromEntries(topologies.map((t) => [t.key, []]));
+  const runs = Object.fromEntries(latencyTopologies.map((t) => [t.key, []]));
   const benchStart = Date.now();
   for (let rep = 1; rep <= cfg.repeats; rep++) {
-    for (const t of topologies) {
+    for (const t of latencyTopologies) {
       log(`${t.label} #${rep}: warm-up ${cfg.warmupRps} rps x ${cfg.warmup}s`);
       await runHey({ url: t.url, rps: cfg.warmupRps, duration: cfg.warmup });
       log(`${t.label} #${rep}: measuring ${cfg.rps} rps x ${cfg.duration}s`);
@@ -558,20 +653,17 @@ async function main() {
         ? sleep((cfg.duration * 1000) / 2).then(() => {
             conns = {
               toApp: { established: connCount(appPort, 'established'), timeWait: connCount(appPort, 'time-wait') },
-              toSidecarHttp: t.key === 'direct' ? undefined : connCount(t.key === 'oneHop' ? sidecarB.httpPort : sidecarA.httpPort, 'established'),
-              toPeer:
-                t.key === 'twoHops'
-                  ? { established: connCount(sidecarB.internalPort, 'established'), timeWait: connCount(sidecarB.internalPort, 'time-wait') }
-                  : undefined,
+              toEntry: t.entryPort ? connCount(t.entryPort, 'established') : undefined,
+              toPeer: t.peerPort ? { established: connCount(t.peerPort, 'established'), timeWait: connCount(t.peerPort, 'time-wait') } : undefined,
             };
           })
         : Promise.resolve();
       const outFile = path.join(tmpDir, `hey-${t.key}-${rep}.csv`);
-      await runHey({ url: t.url, rps: cfg.rps, duration: cfg.duration, outFile });
+      const files = await runHey({ url: t.url, rps: cfg.rps, duration: cfg.duration, outFile });
       const res = stop();
       await probe;
       const after = await appServed();
-      const h = parseHeyCsv(outFile);
+      const h = parseHeyCsv(files);
       const appReceived = after - before;
       const run = {
         repeat: rep,
@@ -599,7 +691,7 @@ async function main() {
             .join('') +
           (conns ? `, conns->app ${conns.toApp.established} (time-wait ${conns.toApp.timeWait})` : ''),
       );
-      if (!keepTmp) fs.rmSync(outFile, { force: true });
+      if (!keepTmp) for (const f of files) fs.rmSync(f, { force: true });
     }
   }
 
@@ -610,23 +702,23 @@ async function main() {
     await runHey({ url: t.url, duration: 2 });
     const stop = startSampler(t.pids);
     const outFile = path.join(tmpDir, `hey-sat-${t.key}.csv`);
-    await runHey({ url: t.url, duration: cfg.satDuration, outFile });
+    const files = await runHey({ url: t.url, duration: cfg.satDuration, outFile });
     const res = stop();
-    const h = parseHeyCsv(outFile);
+    const h = parseHeyCsv(files);
     saturation[t.key] = { requests: h.n, rps: (h.n - h.non2xx) / cfg.satDuration, non2xx: h.non2xx, p50: h.pct(50), p99: h.pct(99), procs: res };
     log(`  ${saturation[t.key].rps.toFixed(0)} rps (2xx), non-2xx ${h.non2xx}, p50 ${f3(h.pct(50))} ms`);
     if (!keepTmp) fs.rmSync(outFile, { force: true });
   }
   const endRss = { testapp: procRssMb(sidecarB.pid), tester: procRssMb(sidecarA.pid) };
 
-  await Promise.all([stopChild(sidecarA.cp), stopChild(sidecarB.cp)]);
+  await Promise.all([stopChild(sidecarA.cp), stopChild(sidecarB.cp), stopChild(proxy.cp)]);
   await stopChild(app);
 
   // ---- 5. summarise ----------------------------------------------------------------------
   const P = ['p50', 'p75', 'p90', 'p99', 'p999'];
   const PL = { p50: 'p50', p75: 'p75', p90: 'p90', p99: 'p99', p999: 'p99.9' };
   const summary = {};
-  for (const t of topologies) {
+  for (const t of latencyTopologies) {
     const rs = runs[t.key];
     summary[t.key] = {
       p: Object.fromEntries(P.map((k) => [k, median(rs.map((r) => r.p[k]))])),
@@ -637,7 +729,7 @@ async function main() {
       requests: rs.reduce((a, r) => a + r.requests, 0),
     };
   }
-  for (const t of topologies) {
+  for (const t of latencyTopologies) {
     summary[t.key].added = Object.fromEntries(P.map((k) => [k, summary[t.key].p[k] - summary.direct.p[k]]));
     summary[t.key].addedMean = summary[t.key].meanMs - summary.direct.meanMs;
   }
@@ -706,11 +798,12 @@ async function main() {
   const say = (s = '') => lines.push(s);
   say(`minidaprd invoke benchmark — ${meta.date}`);
   say(`node ${meta.node}, ${cpus} cpus (${meta.cpuModel}), kernel ${meta.kernel}; load: hey; pinning: ${pin ? 'hey on core 0, sidecars + app on core 1' : 'off'}`);
+  if (cfg.arrivals === 'staggered') say('ARRIVALS STAGGERED (diagnostic): 16 hey processes x -c 1, started 1 ms apart; not the reference method');
   say(`fixed rate ${cfg.rps} rps, ${cfg.conns} connections, ${cfg.bodyBytes}-byte POST; warm-up ${cfg.warmupRps} rps x ${cfg.warmup}s; measured ${cfg.duration}s x ${cfg.repeats} (median of each percentile)`);
   if (cfg.sidecarArgs.length || cfg.nodeArgs.length) say(`sidecar extra args: ${[...cfg.nodeArgs, ...cfg.sidecarArgs].join(' ')}`);
   say();
   say(`Latency (ms)           ${P.map((k) => pad(PL[k], 8)).join('')}${pad('mean', 8)}${pad('rps', 9)}${pad('errors', 8)}`);
-  for (const t of topologies) {
+  for (const t of latencyTopologies) {
     const s = summary[t.key];
     say(`${padR(t.label, 10)} total      ${P.map((k) => pad(f3(s.p[k]), 8)).join('')}${pad(f3(s.meanMs), 8)}${pad(s.achievedRps.toFixed(1), 9)}${pad(s.errors, 8)}`);
     if (t.key !== 'direct') say(`${padR('', 10)} added      ${P.map((k) => pad(sign3(s.added[k]), 8)).join('')}${pad(sign3(s.addedMean), 8)}`);
@@ -720,7 +813,7 @@ async function main() {
   say(`Saturation (closed loop, ${cfg.conns} connections, ${cfg.satDuration}s, 1 KiB POST)`);
   for (const t of topologies) {
     const s = saturation[t.key];
-    say(`  ${padR(t.label, 10)} ${pad(s.rps.toFixed(0), 7)} rps   p50 ${f3(s.p50)} ms  p99 ${f3(s.p99)} ms  non-2xx ${s.non2xx}${t.key === 'direct' ? '' : `   ${((s.rps / saturation.direct.rps) * 100).toFixed(1)}% of direct`}`);
+    say(`  ${padR(t.label, 10)} ${pad(s.rps.toFixed(0), 7)} rps   p50 ${f3(s.p50)} ms  p99 ${f3(s.p99)} ms  non-2xx ${s.non2xx}${t.key === 'direct' ? '' : `   ${((s.rps / saturation.direct.rps) * 100).toFixed(1)}% of direct`}${t.ref ? '   (reference: bare node:http keep-alive proxy, not a sidecar)' : ''}`);
   }
   say();
   say(`Sidecar resources at ${cfg.rps} rps          CPU mCPU   RSS idle MB   RSS load mean MB   RSS load peak MB`);
@@ -728,6 +821,10 @@ async function main() {
     say(`  ${padR(k, 34)} ${pad(s.mcpu.toFixed(0), 8)} ${pad(s.rssIdleMb.toFixed(1), 13)} ${pad(s.rssMeanMb.toFixed(1), 18)} ${pad(s.rssPeakMb.toFixed(1), 18)}`);
   }
   say(`  ${padR('app (direct / one hop / two hops)', 34)} ${pad(`${appStats.direct.mcpu.toFixed(0)}/${appStats.oneHop.mcpu.toFixed(0)}/${appStats.twoHops.mcpu.toFixed(0)}`, 8)} ${pad(appStats.rssIdleMb.toFixed(1), 13)} ${pad(appStats.direct.rssMeanMb.toFixed(1), 18)} ${pad(Math.max(appStats.direct.rssPeakMb, appStats.oneHop.rssPeakMb, appStats.twoHops.rssPeakMb).toFixed(1), 18)}`);
+  if (runs.proxy) {
+    const ps = procStats('proxy', 'proxy');
+    say(`  ${padR('node proxy (reference)', 34)} ${pad(ps.mcpu.toFixed(0), 8)} ${pad('', 13)} ${pad(ps.rssMeanMb.toFixed(1), 18)} ${pad(ps.rssPeakMb.toFixed(1), 18)}`);
+  }
   const c1 = runs.oneHop.find((r) => r.conns)?.conns;
   const c2 = runs.twoHops.find((r) => r.conns)?.conns;
   if (c1 || c2) {
@@ -754,4 +851,5 @@ async function main() {
 
 // Entry point (last, so every module-level binding above is initialised).
 if (process.argv[2] === '--target-app') runTargetApp(Number(process.argv[3]));
+else if (process.argv[2] === '--plain-proxy') runPlainProxy(Number(process.argv[3]), Number(process.argv[4]));
 else main().catch((err) => fatal(err));

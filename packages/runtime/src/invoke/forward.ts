@@ -50,16 +50,138 @@ function hasNoBody(req: IncomingMessage): boolean {
   return req.headers['transfer-encoding'] === undefined;
 }
 
+/** Bodies up to this size (with a Content-Length) are sent in one write instead of piped. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+
 export function forward(f: ForwardRequest): Promise<void> {
+  const declared = Number(f.req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > f.maxBodySize) {
+    f.respondError(f.res, commonErrors.bodyTooLarge(f.maxBodySize));
+    f.req.resume();
+    return Promise.resolve();
+  }
+  if (Number.isFinite(declared) && declared <= SMALL_BODY_BYTES && f.req.headers['transfer-encoding'] === undefined) {
+    return forwardBuffered(f, declared);
+  }
+  return forwardStreamed(f);
+}
+
+/**
+ * The common case (small bodies with a Content-Length): read the body, send headers and body in one
+ * write, and answer small responses in one write too. Every transport failure before a response is
+ * retryable, since the body is still at hand.
+ */
+function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
+  const { req, res } = f;
   return new Promise<void>((resolve) => {
-    const { req, res } = f;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > f.maxBodySize) {
-      f.respondError(res, commonErrors.bodyTooLarge(f.maxBodySize));
-      req.resume();
+    let attempt = 0;
+    let done = false;
+    let current: http.ClientRequest | undefined;
+    const finish = () => {
+      if (done) return;
+      done = true;
       resolve();
+    };
+    res.once('close', () => {
+      if (!res.writableFinished) current?.destroy();
+      finish();
+    });
+    const send = (target: ForwardTarget, body: Buffer) => {
+      const out = (target.protocol === 'https:' ? https : http).request({
+        protocol: target.protocol,
+        host: target.host,
+        port: target.port,
+        method: f.method,
+        path: f.path,
+        headers: f.headers,
+        agent: target.agent,
+        rejectUnauthorized: false,
+      } as https.RequestOptions);
+      current = out;
+      out.on('response', (up) => relayResponse(up, res, f.responseHeaders));
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        if (done || res.headersSent) {
+          res.destroy();
+          return;
+        }
+        const delays = f.retry?.delaysMs ?? [];
+        if (RETRYABLE.has(err.code ?? '') && attempt < delays.length) {
+          const delay = delays[attempt++] as number;
+          setTimeout(async () => {
+            if (done) return;
+            let next: ForwardTarget | undefined = target;
+            try {
+              if (f.retry?.reresolve) next = await f.retry.reresolve();
+            } catch {
+              next = undefined;
+            }
+            if (next) send(next, body);
+            else f.respondError(res, f.toError(err));
+          }, delay);
+          return;
+        }
+        f.respondError(res, f.toError(err));
+      });
+      out.end(body);
+    };
+    if (length === 0) {
+      req.resume();
+      send(f.target, EMPTY);
       return;
     }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size <= SMALL_BODY_BYTES) chunks.push(c);
+    });
+    req.once('end', () => {
+      if (done) return;
+      if (size !== length) {
+        f.respondError(res, commonErrors.bodyRead(`the body had ${size} bytes but Content-Length said ${length}`));
+        return;
+      }
+      send(f.target, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    });
+    req.once('error', (err) => {
+      if (!res.headersSent) f.respondError(res, commonErrors.bodyRead(err.message, err));
+    });
+  });
+}
+
+const EMPTY = Buffer.alloc(0);
+
+/** Small responses with a Content-Length go out in one write; anything else is piped. */
+function relayResponse(up: IncomingMessage, res: ServerResponse, extra?: Record<string, string>): void {
+  const headers = filterResponseHeaders(up.headers);
+  if (extra) Object.assign(headers, extra);
+  const status = up.statusCode ?? 502;
+  const len = Number(up.headers['content-length']);
+  if (Number.isFinite(len) && len <= SMALL_BODY_BYTES && up.headers['transfer-encoding'] === undefined) {
+    if (len === 0) {
+      up.resume();
+      res.writeHead(status, headers);
+      res.end();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    up.on('data', (c: Buffer) => chunks.push(c));
+    up.once('end', () => {
+      res.writeHead(status, headers);
+      res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
+    });
+    up.once('aborted', () => res.destroy());
+    return;
+  }
+  res.writeHead(status, headers);
+  up.pipe(res);
+  up.once('aborted', () => res.destroy());
+  up.once('error', () => res.destroy());
+}
+
+function forwardStreamed(f: ForwardRequest): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const { req, res } = f;
     const noBody = hasNoBody(req);
     let bodyStarted = false;
     let finished = false;
@@ -122,14 +244,7 @@ export function forward(f: ForwardRequest): Promise<void> {
         else pump();
       });
 
-      out.once('response', (up) => {
-        const headers = filterResponseHeaders(up.headers);
-        if (f.responseHeaders) Object.assign(headers, f.responseHeaders);
-        res.writeHead(up.statusCode ?? 502, headers);
-        up.pipe(res);
-        up.once('aborted', () => res.destroy());
-        up.once('error', () => res.destroy());
-      });
+      out.once('response', (up) => relayResponse(up, res, f.responseHeaders));
 
       out.once('error', (err: NodeJS.ErrnoException) => {
         if (finished || res.headersSent) {

@@ -27,12 +27,20 @@ export function createHttpMetrics(appId: string, withProcessMetrics: boolean): H
     buckets: [1, 2, 3, 4, 5, 6, 8, 10, 13, 16, 20, 25, 30, 40, 50, 65, 80, 100, 130, 160, 200, 250, 300, 400, 500, 650, 800, 1000, 2000, 5000],
     registers: [registry],
   });
+  // Label children are looked up once per (method, status), not on every request.
+  const children = new Map<string, { count: ReturnType<typeof count.labels>; latency: ReturnType<typeof latency.labels> }>();
   return {
     registry,
     observe(method, status, seconds) {
-      const labels = { method, path: '', status: String(status) };
-      count.inc(labels);
-      latency.observe(labels, seconds * 1000);
+      const key = `${method} ${status}`;
+      let child = children.get(key);
+      if (!child) {
+        const labels = { method, path: '', status: String(status) };
+        child = { count: count.labels(labels), latency: latency.labels(labels) };
+        children.set(key, child);
+      }
+      child.count.inc();
+      child.latency.observe(seconds * 1000);
     },
   };
 }
