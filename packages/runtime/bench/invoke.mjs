@@ -421,7 +421,8 @@ async function main() {
     withProxy: process.env.BENCH_WITH_PROXY === '1',
     arrivals: process.env.BENCH_ARRIVALS === 'staggered' ? 'staggered' : 'hey',
     sidecarArgs: (process.env.BENCH_SIDECAR_ARGS ?? '').split(/\s+/).filter(Boolean),
-    nodeArgs: (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/).filter(Boolean),
+    // Default: the same Node flags every launcher gives the sidecar (SIDECAR_NODE_ARGS).
+    nodeArgs: (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=2').split(/\s+/).filter(Boolean),
   };
 
   try {

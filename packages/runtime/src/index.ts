@@ -4,5 +4,6 @@ export { parseOptions, USAGE, type RuntimeOptions, type ParsedOptions } from './
 export { createApp } from './server/app';
 export { RUNTIME_VERSION } from './version';
 export * as defaults from './defaults';
+export { SIDECAR_NODE_ARGS } from './defaults';
 export { listInstances, instancesDir, isAlive, type InstanceInfo } from './nameresolution';
 export { parseQuantity } from './quantity';

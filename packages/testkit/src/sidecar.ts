@@ -49,6 +49,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const ownHome = o.home ? undefined : tempDir('minidapr-home-');
   const home = o.home ?? (ownHome as TempDir).path;
   const args = [
+    // Same Node flags as the runtime's launchers (SIDECAR_NODE_ARGS in @minidapr/runtime).
+    '--max-semi-space-size=2',
     minidaprdBin(),
     '--app-id', o.appId,
     '--dapr-http-port', String(httpPort),

@@ -9,6 +9,7 @@ import { putMetadata, probeStatus } from '../../lib/http';
 import { pickFreePort } from '../../lib/ports';
 import { exitCodeOf, signalGroup, spawnGroup, type Supervised } from '../../lib/processes';
 import { minidaprdPath } from '../../lib/runtime-bin';
+import { SIDECAR_NODE_ARGS } from '@minidapr/runtime';
 import { runMessages } from '../../messages';
 import { waitUntil } from '../../lib/wait';
 import { buildAppEnv, buildDaprdArgs, buildSidecarEnv, PORT_NAMES, type AppPlan, type PortAssignment, type PortName } from './plan';
@@ -75,7 +76,7 @@ export class AppRunner {
       this.ports = ports;
       onStarting(ports);
       this.tail = '';
-      const sidecar = await spawnGroup(process.execPath, [minidaprdPath(), ...buildDaprdArgs(this.plan, ports)], {
+      const sidecar = await spawnGroup(process.execPath, [...SIDECAR_NODE_ARGS, minidaprdPath(), ...buildDaprdArgs(this.plan, ports)], {
         cwd: this.plan.cwd,
         env: buildSidecarEnv(this.plan, this.o.baseEnv),
         onOutput: (stream, chunk) => {
