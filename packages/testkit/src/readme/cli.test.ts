@@ -78,6 +78,18 @@ describe('run-readme CLI', () => {
     expect(lastLine(r.stdout)).toBe('1 passed, 0 failed');
   });
 
+  it('--temp-dir-env points a variable at a fresh directory for the run and removes it after', async () => {
+    const file = fx.readme(step('name: home\nexpected_stdout_lines:\n  - exists', 'test -d "$MINIDAPR_HOME" && echo exists; echo "dir=$MINIDAPR_HOME"'));
+    const r = await runCli(['-v', '--temp-dir-env', 'MINIDAPR_HOME', file], { env: { MINIDAPR_HOME: '/nonexistent-home' } });
+    expect(r.code).toBe(0);
+    const dir = /dir=(\/\S*)/.exec(r.stdout)?.[1] ?? '';
+    expect(dir).toMatch(/run-readme-minidapr_home-/);
+    expect(existsSync(dir)).toBe(false);
+    const bad = await runCli(['--temp-dir-env', 'NOT-A-NAME', file]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('"NOT-A-NAME" is not a valid environment variable name');
+  });
+
   it('exits 1 when a step fails and shows its output', async () => {
     const file = fx.readme(step('name: ok', 'true') + step('name: bad\nexpected_stdout_lines:\n  - wanted', 'echo got-this; echo on-stderr >&2'));
     const r = await runCli([file]);

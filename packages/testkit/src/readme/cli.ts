@@ -1,5 +1,8 @@
 // `run-readme [options] <README.md...>`: exit 0 when every step passed, 1 when a step failed,
 // 2 for usage or README annotation errors (and internal errors), 128+n when interrupted by a signal.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultRegistry } from './exec';
 import { parseReadmeFile, type ParsedReadme } from './parse';
@@ -22,12 +25,15 @@ Options:
                              (same as env RUN_README_VERBOSE=1)
       --kill-grace-seconds N seconds between SIGTERM and SIGKILL when stopping a process
                              group (default: 10)
+      --temp-dir-env NAME    point env NAME at a fresh temporary directory for the whole run
+                             and delete it afterwards, e.g. MINIDAPR_HOME (repeatable)
   -m, --manual               pause at steps that have a manual_pause_message
   -l, --validate-links       accepted for compatibility; link checking is not supported (ignored)
   -h, --help                 show this help
 
 Example:
   run-readme -v -t linux --kill-grace-seconds 2 quickstarts/hello/README.md
+  run-readme --temp-dir-env MINIDAPR_HOME README.md
 `;
 
 export interface CliOptions {
@@ -39,6 +45,7 @@ export interface CliOptions {
   manual: boolean;
   killGraceSeconds: number;
   validateLinks: boolean;
+  tempDirEnv: string[];
   help: boolean;
 }
 
@@ -62,6 +69,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'validate-links': { type: 'boolean', short: 'l' },
         'link-retries': { type: 'string', short: 'r' },
         'kill-grace-seconds': { type: 'string' },
+        'temp-dir-env': { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -93,6 +101,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     manual: values.manual === true,
     killGraceSeconds,
     validateLinks: values['validate-links'] === true,
+    tempDirEnv: values['temp-dir-env'] ?? [],
     help,
   };
 }
@@ -157,6 +166,18 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
   const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
   for (const sig of signals) process.on(sig, onSignal);
 
+  // Hermetic runs: e.g. MINIDAPR_HOME points at a fresh directory that is removed afterwards.
+  const tempDirs: string[] = [];
+  for (const name of opts.tempDirEnv) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+      io.stderr.write(`run-readme: --temp-dir-env: "${name}" is not a valid environment variable name\n`);
+      return 2;
+    }
+    const dir = mkdtempSync(join(tmpdir(), `run-readme-${name.toLowerCase()}-`));
+    tempDirs.push(dir);
+    process.env[name] = dir;
+  }
+
   const results: RunReadmeResult[] = [];
   try {
     for (const p of parsed) {
@@ -178,6 +199,7 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     }
   } finally {
     for (const sig of signals) process.off(sig, onSignal);
+    for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   }
 
   if (results.length > 1) {
