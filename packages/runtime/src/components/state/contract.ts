@@ -63,3 +63,46 @@ export interface TransactionalStateStore extends StateStore {
 export function isTransactional(store: StateStore): store is TransactionalStateStore {
   return store.features().includes(STATE_FEATURES.TRANSACTIONAL) && typeof (store as TransactionalStateStore).multi === 'function';
 }
+
+/** Alpha query API (`POST /v1.0-alpha1/state/{store}/query`): Dapr's query language. */
+export type QueryFilter =
+  | { EQ: Record<string, unknown> }
+  | { NEQ: Record<string, unknown> }
+  | { GT: Record<string, unknown> }
+  | { GTE: Record<string, unknown> }
+  | { LT: Record<string, unknown> }
+  | { LTE: Record<string, unknown> }
+  | { IN: Record<string, unknown[]> }
+  | { AND: QueryFilter[] }
+  | { OR: QueryFilter[] };
+
+export interface QueryRequest {
+  filter?: QueryFilter;
+  sort?: Array<{ key: string; order?: 'ASC' | 'DESC' }>;
+  page?: { limit?: number; token?: string };
+  /** Only keys with this prefix (the API layer's `appid||`) are candidates. */
+  keyPrefix: string;
+  metadata?: Record<string, string>;
+}
+
+export interface QueryResult {
+  /** Stored key, still prefixed; the API layer strips the prefix. */
+  key: string;
+  data: Buffer;
+  etag?: string;
+  error?: string;
+}
+
+export interface QueryResponse {
+  results: QueryResult[];
+  token?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface QueryableStateStore extends StateStore {
+  query(req: QueryRequest): Promise<QueryResponse>;
+}
+
+export function isQueryable(store: StateStore): store is QueryableStateStore {
+  return store.features().includes(STATE_FEATURES.QUERY_API) && typeof (store as QueryableStateStore).query === 'function';
+}
