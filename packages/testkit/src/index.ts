@@ -7,3 +7,5 @@ export { startSidecar, minidaprdBin, type Sidecar, type SidecarOptions } from '.
 export { startApp, type TestApp, type ReceivedRequest, type Reply } from './apps';
 export { serviceAvailable, requireService } from './services';
 export { parseReadme, parseReadmeFile, runReadme } from './readme';
+export { runStateConformance, STATE_CONFORMANCE_FEATURES, type StateConformanceOptions } from './conformance/state.case';
+export { probeStateStoreSync, type ProbeOptions, type ProbeResult } from './conformance/probe';

@@ -37,6 +37,7 @@ export const ERROR_CODES = {
   ERR_STATE_TRANSACTION: { code: 'ERR_STATE_TRANSACTION', status: 500, category: 'state' },
   ERR_NOT_SUPPORTED_STATE_OPERATION: { code: 'ERR_NOT_SUPPORTED_STATE_OPERATION', status: 400, category: 'state' },
   ERR_STATE_STORE_NOT_SUPPORTED: { code: 'ERR_STATE_STORE_NOT_SUPPORTED', status: 500, category: 'state' },
+  ERR_STATE_QUERY: { code: 'ERR_STATE_QUERY', status: 500, reason: 'DAPR_STATE_QUERY_FAILED', category: 'state' },
   // --- pub/sub ----------------------------------------------------------------------------
   ERR_PUBSUB_NOT_CONFIGURED: { code: 'ERR_PUBSUB_NOT_CONFIGURED', status: 400, reason: 'DAPR_PUBSUB_NOT_CONFIGURED', category: 'pubsub' },
   ERR_PUBSUB_NOT_FOUND: { code: 'ERR_PUBSUB_NOT_FOUND', status: 404, reason: 'DAPR_PUBSUB_NOT_FOUND', category: 'pubsub' },

@@ -26,6 +26,9 @@ export function stateErrors(storeName: string, appId: string) {
       new DaprError('ERR_NOT_SUPPORTED_STATE_OPERATION', `operation type ${op} not supported`),
     transactionsNotSupported: () =>
       new DaprError('ERR_STATE_STORE_NOT_SUPPORTED', `state store ${storeName} doesn't support transactions`),
+    queryNotSupported: () => new DaprError('ERR_STATE_STORE_NOT_SUPPORTED', `state store ${storeName} doesn't support query`),
+    query: (cause: unknown) =>
+      new DaprError('ERR_STATE_QUERY', `failed query in state store ${storeName}: ${errText(cause)}`, { cause, metadata: { appID: appId }, resource }),
   };
 }
 

@@ -2,9 +2,18 @@
  * @module api/http/state
  * The state API: save, get, delete, bulk get and transactions over any configured state store.
  * Values are stored JSON-encoded; keys are prefixed per the component's keyPrefix (appid by default).
+ * Also the alpha query API (`/v1.0-alpha1/state/{storeName}/query`) for stores with QUERY_API.
  */
 import { ETagInvalidError, ETagMismatchError } from '../../components/errors';
-import { isTransactional, type StateOptions, type StateStore, type TransactionOperation } from '../../components/state/contract';
+import {
+  isQueryable,
+  isTransactional,
+  type QueryFilter,
+  type QueryRequest,
+  type StateOptions,
+  type StateStore,
+  type TransactionOperation,
+} from '../../components/state/contract';
 import { commonErrors } from '../../errors/common';
 import { stateErrors } from '../../errors/state';
 import type { DaprError } from '../../errors/dapr-error';
@@ -16,6 +25,8 @@ import { respondEmpty, respondJSON, respondRaw } from '../../server/respond';
 interface ResolvedStore {
   store: StateStore;
   errors: ReturnType<typeof stateErrors>;
+  /** The key prefix including `||`, or '' for keyPrefix none. */
+  base: string;
   prefix(key: string): string;
   unprefix(key: string): string;
 }
@@ -37,6 +48,7 @@ function resolveStore(ctx: RequestContext): ResolvedStore {
   return {
     store: found.component.instance,
     errors,
+    base: base ? `${base}||` : '',
     prefix: (key) => {
       if (key.includes('||')) throw errors.illegalKey(key);
       return base ? `${base}||${key}` : key;
@@ -148,6 +160,29 @@ async function deleteState(ctx: RequestContext): Promise<void> {
   respondEmpty(ctx.res);
 }
 
+/** Bulk get fans out to `get` with at most this many reads in flight when `parallelism` is unset (daprd's limiter default). */
+const DEFAULT_BULK_PARALLELISM = 100;
+
+/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
+async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+function parallelismOf(v: unknown): number {
+  if (v === undefined || v === null) return DEFAULT_BULK_PARALLELISM;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw commonErrors.malformedRequest('"parallelism" must be an integer');
+  return v > 0 ? v : DEFAULT_BULK_PARALLELISM;
+}
+
 async function bulkGetState(ctx: RequestContext): Promise<void> {
   const s = resolveStore(ctx);
   const body = asRecord(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
@@ -155,23 +190,30 @@ async function bulkGetState(ctx: RequestContext): Promise<void> {
     throw commonErrors.malformedRequest('the request body must be {"keys": ["k1", …]}');
   }
   const metadata = { ...stringMap(body.metadata, 'metadata'), ...queryMetadata(ctx.rawQuery) };
-  const keys = body.keys as string[];
-  const results = await Promise.all(
-    keys.map(async (key) => {
-      try {
-        const got = await s.store.get({ key: s.prefix(key), metadata });
-        if (!got) return { key };
-        const entry: Record<string, unknown> = { key, data: JSON.parse(got.data.toString('utf8')) };
-        if (got.etag) entry.etag = got.etag;
-        if (got.metadata && Object.keys(got.metadata).length > 0) entry.metadata = got.metadata;
-        return entry;
-      } catch (err) {
-        if ((err as DaprError).name === 'DaprError') throw err;
-        return { key, error: (err as Error).message };
-      }
-    }),
-  );
+  const keys = (body.keys as string[]).map((key) => ({ key, stored: s.prefix(key) }));
+  const results = await mapBounded(keys, parallelismOf(body.parallelism), async ({ key, stored }) => {
+    try {
+      const got = await s.store.get({ key: stored, metadata });
+      if (!got) return { key };
+      const entry: Record<string, unknown> = { key, data: rawJSON(got.data) };
+      if (got.etag) entry.etag = got.etag;
+      if (got.metadata && Object.keys(got.metadata).length > 0) entry.metadata = got.metadata;
+      return entry;
+    } catch (err) {
+      return { key, error: err instanceof Error ? err.message : String(err) };
+    }
+  });
   respondJSON(ctx.res, 200, results);
+}
+
+/** Stored bytes as a JSON value for bulk/query bodies; bytes that are not JSON go out as a string. */
+function rawJSON(data: Buffer): unknown {
+  const text = data.toString('utf8');
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
 }
 
 async function transactState(ctx: RequestContext): Promise<void> {
@@ -199,12 +241,91 @@ async function transactState(ctx: RequestContext): Promise<void> {
   });
   if (ops.length > 0) {
     try {
-      await s.store.multi(ops, stringMap(body.metadata, 'metadata'));
+      await s.store.multi(ops, { ...stringMap(body.metadata, 'metadata'), ...urlMeta });
     } catch (err) {
       throw s.errors.transaction(err);
     }
   }
   respondEmpty(ctx.res);
+}
+
+const COMPARISONS = ['EQ', 'NEQ', 'GT', 'GTE', 'LT', 'LTE'];
+
+/** Checks the shape of a query filter (one operator per object) and returns it typed. */
+function parseFilter(v: unknown, path: string): QueryFilter {
+  const r = asRecord(v);
+  const ops = r ? Object.keys(r) : [];
+  if (!r || ops.length !== 1) throw commonErrors.malformedRequest(`${path}: a filter must be an object with exactly one operator`);
+  const op = ops[0] as string;
+  const arg = r[op];
+  if (op === 'AND' || op === 'OR') {
+    if (!Array.isArray(arg) || arg.length === 0) throw commonErrors.malformedRequest(`${path}.${op}: must be a non-empty list of filters`);
+    return { [op]: arg.map((f, i) => parseFilter(f, `${path}.${op}[${i}]`)) } as QueryFilter;
+  }
+  const fields = asRecord(arg);
+  if (!fields || Object.keys(fields).length !== 1) throw commonErrors.malformedRequest(`${path}.${op}: must be an object with exactly one field`);
+  if (op === 'IN') {
+    if (!Object.values(fields).every(Array.isArray)) throw commonErrors.malformedRequest(`${path}.IN: the field's value must be a list`);
+    return { IN: fields as Record<string, unknown[]> };
+  }
+  if (!COMPARISONS.includes(op)) throw commonErrors.malformedRequest(`${path}: unknown filter operator ${JSON.stringify(op)}`);
+  return { [op]: fields } as QueryFilter;
+}
+
+function parseQuery(v: unknown): Omit<QueryRequest, 'keyPrefix' | 'metadata'> {
+  const body = asRecord(v);
+  if (!body) throw commonErrors.malformedRequest('the query must be a JSON object {"filter", "sort", "page"}');
+  const out: Omit<QueryRequest, 'keyPrefix' | 'metadata'> = {};
+  if (body.filter !== undefined && body.filter !== null && !(asRecord(body.filter) && Object.keys(body.filter as object).length === 0)) {
+    out.filter = parseFilter(body.filter, 'filter');
+  }
+  if (body.sort !== undefined && body.sort !== null) {
+    if (!Array.isArray(body.sort)) throw commonErrors.malformedRequest('"sort" must be a list of {"key", "order"}');
+    out.sort = body.sort.map((raw, i) => {
+      const e = asRecord(raw);
+      if (!e || typeof e.key !== 'string' || e.key === '') throw commonErrors.malformedRequest(`sort[${i}]: "key" is a required string`);
+      if (e.order !== undefined && e.order !== 'ASC' && e.order !== 'DESC') throw commonErrors.malformedRequest(`sort[${i}]: "order" must be ASC or DESC`);
+      return e.order ? { key: e.key, order: e.order } : { key: e.key };
+    });
+  }
+  if (body.page !== undefined && body.page !== null) {
+    const p = asRecord(body.page);
+    if (!p) throw commonErrors.malformedRequest('"page" must be an object {"limit", "token"}');
+    if (p.limit !== undefined && (typeof p.limit !== 'number' || !Number.isInteger(p.limit) || p.limit < 0)) {
+      throw commonErrors.malformedRequest('page.limit must be a non-negative integer');
+    }
+    if (p.token !== undefined && typeof p.token !== 'string') throw commonErrors.malformedRequest('page.token must be a string');
+    out.page = {};
+    if (p.limit !== undefined) out.page.limit = p.limit as number;
+    if (p.token !== undefined && p.token !== '') out.page.token = p.token as string;
+  }
+  return out;
+}
+
+async function queryState(ctx: RequestContext): Promise<void> {
+  const s = resolveStore(ctx);
+  if (!isQueryable(s.store)) throw s.errors.queryNotSupported();
+  const query = parseQuery(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
+  let found;
+  try {
+    found = await s.store.query({ ...query, keyPrefix: s.base, metadata: queryMetadata(ctx.rawQuery) });
+  } catch (err) {
+    throw s.errors.query(err);
+  }
+  if (found.results.length === 0) {
+    respondEmpty(ctx.res);
+    return;
+  }
+  const results = found.results.map((r) => {
+    const entry: Record<string, unknown> = { key: s.unprefix(r.key), data: rawJSON(r.data) };
+    if (r.etag) entry.etag = r.etag;
+    if (r.error) entry.error = r.error;
+    return entry;
+  });
+  const body: Record<string, unknown> = { results };
+  if (found.token) body.token = found.token;
+  body.metadata = found.metadata ?? {};
+  respondJSON(ctx.res, 200, body);
 }
 
 export function stateEndpoints(): Endpoint[] {
@@ -214,5 +335,6 @@ export function stateEndpoints(): Endpoint[] {
     { name: 'DeleteState', group: 'state', methods: ['DELETE'], route: '/v1.0/state/:storeName/:key', handler: deleteState },
     { name: 'GetBulkState', group: 'state', methods: ['POST', 'PUT'], route: '/v1.0/state/:storeName/bulk', handler: bulkGetState },
     { name: 'ExecuteStateTransaction', group: 'state', methods: ['POST', 'PUT'], route: '/v1.0/state/:storeName/transaction', handler: transactState },
+    { name: 'QueryStateAlpha1', group: 'state', methods: ['POST', 'PUT'], route: '/v1.0-alpha1/state/:storeName/query', handler: queryState },
   ];
 }

@@ -46,4 +46,16 @@ describe('state.in-memory', () => {
     while (Date.now() < deadline && (await s.get({ key: 'gone' }))) await new Promise((r) => setTimeout(r, 5));
     expect(await s.get({ key: 'gone' })).toBeUndefined();
   });
+
+  it('treats ttlInSeconds -1 as "no TTL" (removing an existing one) and refuses values that are not numbers', async () => {
+    const s = createInMemoryStateStore(ctx);
+    await s.set({ key: 'k', value: v('a'), metadata: { ttlInSeconds: '60' } });
+    await s.set({ key: 'k', value: v('b'), metadata: { ttlInSeconds: '-1' } });
+    const got = await s.get({ key: 'k' });
+    expect([got?.data.toString(), got?.metadata]).toEqual(['"b"', undefined]);
+    await expect(s.set({ key: 'k', value: v('c'), metadata: { ttlInSeconds: 'foo' } })).rejects.toThrow('ttlInSeconds');
+    await expect(s.multi([{ operation: 'upsert', request: { key: 'x', value: v('x'), metadata: { ttlInSeconds: '1s' } } }])).rejects.toThrow('ttlInSeconds');
+    expect((await s.get({ key: 'k' }))?.data.toString()).toBe('"b"');
+    expect(await s.get({ key: 'x' })).toBeUndefined();
+  });
 });

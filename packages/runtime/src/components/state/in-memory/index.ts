@@ -72,6 +72,10 @@ export class InMemoryStateStore implements TransactionalStateStore {
   }
 
   private checkSet(req: SetRequest): void {
+    const ttl = req.metadata?.ttlInSeconds;
+    if (ttl !== undefined && !/^-?\d+(\.\d+)?$/.test(ttl.trim())) {
+      throw new Error(`metadata ttlInSeconds must be a number of seconds, got ${JSON.stringify(ttl)}`);
+    }
     const current = this.live(req.key);
     if (req.etag) {
       if (!current || current.etag !== req.etag) throw new ETagMismatchError();
