@@ -13,10 +13,13 @@ export interface DefaultComponent {
   metadata: Record<string, string>;
 }
 
-/** The default state store and pub/sub every `minidapr run` gets when it names no resources path. */
-export function defaultComponents(): DefaultComponent[] {
+/**
+ * The default state store and pub/sub every `minidapr run` gets when it names no resources path.
+ * State is durable and shared by every app of this home: one SQLite file, `<home>/state.db`.
+ */
+export function defaultComponents(home: string): DefaultComponent[] {
   return [
-    { file: 'statestore.yaml', name: 'statestore', type: 'state.in-memory', metadata: {} },
+    { file: 'statestore.yaml', name: 'statestore', type: 'state.sqlite', metadata: { connectionString: join(home, 'state.db') } },
     { file: 'pubsub.yaml', name: 'pubsub', type: 'pubsub.in-memory', metadata: {} },
   ];
 }
@@ -47,15 +50,15 @@ export interface InitFile {
   /** Path relative to MINIDAPR_HOME, with `/` separators. */
   path: string;
   content: string;
-  /** Shown after the path when the file is created, e.g. `state.in-memory`. */
+  /** Shown after the path when the file is created, e.g. `statestore: state.sqlite`. */
   what: string;
 }
 
-/** Every file init owns, in the order it reports them. */
-export function initFiles(): InitFile[] {
+/** Every file init owns (for this MINIDAPR_HOME), in the order it reports them. */
+export function initFiles(home: string): InitFile[] {
   return [
     { path: 'config.yaml', content: CONFIG_YAML, what: 'Configuration daprConfig' },
-    ...defaultComponents().map((c) => ({ path: `components/${c.file}`, content: componentYaml(c), what: `${c.name}: ${c.type}` })),
+    ...defaultComponents(home).map((c) => ({ path: `components/${c.file}`, content: componentYaml(c), what: `${c.name}: ${c.type}` })),
   ];
 }
 

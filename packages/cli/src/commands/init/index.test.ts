@@ -21,11 +21,16 @@ it('creates config.yaml and the default components, and says so', async () => {
   const config = parse(readFileSync(join(home, 'config.yaml'), 'utf8'));
   expect(config).toMatchObject({ apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', metadata: { name: 'daprConfig' } });
   const state = parse(readFileSync(join(home, 'components', 'statestore.yaml'), 'utf8'));
-  expect(state).toEqual({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name: 'statestore' }, spec: { type: 'state.in-memory', version: 'v1', metadata: [] } });
+  expect(state).toEqual({
+    apiVersion: 'dapr.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name: 'statestore' },
+    spec: { type: 'state.sqlite', version: 'v1', metadata: [{ name: 'connectionString', value: join(home, 'state.db') }] },
+  });
   const pubsub = parse(readFileSync(join(home, 'components', 'pubsub.yaml'), 'utf8'));
   expect(pubsub.metadata.name).toBe('pubsub');
   expect(pubsub.spec.type).toBe('pubsub.in-memory');
-  expect(out.stdout()).toContain(`Created ${join(home, 'components', 'statestore.yaml')} (statestore: state.in-memory)`);
+  expect(out.stdout()).toContain(`Created ${join(home, 'components', 'statestore.yaml')} (statestore: state.sqlite)`);
   expect(out.stdout()).toContain('Success!');
 });
 
@@ -40,7 +45,7 @@ it('is idempotent', async () => {
 it('never overwrites a file the user edited, and reports it as kept', async () => {
   await init({ env: env(), output: captureOutput() });
   const file = join(home, 'components', 'statestore.yaml');
-  const edited = readFileSync(file, 'utf8').replace('state.in-memory', 'state.redis');
+  const edited = readFileSync(file, 'utf8').replace('state.sqlite', 'state.redis');
   writeFileSync(file, edited);
   const out = captureOutput();
   const r = await init({ env: env(), output: out });
@@ -52,10 +57,10 @@ it('never overwrites a file the user edited, and reports it as kept', async () =
 it('--slim writes the same files (no containers either way)', async () => {
   const out = captureOutput();
   const r = await init({ slim: true, env: env(), output: out });
-  expect(r.files).toHaveLength(initFiles().length);
+  expect(r.files).toHaveLength(initFiles(home).length);
   expect(out.stdout()).toContain('--slim');
 });
 
 it('declares the default components in one place', () => {
-  expect(defaultComponents().map((c) => `${c.name}=${c.type}`)).toEqual(['statestore=state.in-memory', 'pubsub=pubsub.in-memory']);
+  expect(defaultComponents(home).map((c) => `${c.name}=${c.type}`)).toEqual(['statestore=state.sqlite', 'pubsub=pubsub.in-memory']);
 });

@@ -42,7 +42,7 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
   if (options.slim) out.out(M.slim);
   mkdirSync(absolute(home, 'components'), { recursive: true });
   const result: InitResult = { home, files: [] };
-  for (const f of initFiles()) {
+  for (const f of initFiles(home)) {
     const file = absolute(home, f.path);
     const existing = readIfExists(file);
     let status: InitFileStatus;

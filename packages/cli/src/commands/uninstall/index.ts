@@ -52,7 +52,7 @@ export async function uninstall(options: UninstallOptions = {}): Promise<Uninsta
     out.out(M.success);
     return result;
   }
-  for (const f of initFiles()) {
+  for (const f of initFiles(home)) {
     const file = absolute(home, f.path);
     let content: string;
     try {

@@ -13,7 +13,8 @@ it('init creates MINIDAPR_HOME with config.yaml and the default components, and 
   const state = join(s.home.path, 'components', 'statestore.yaml');
   const pubsub = join(s.home.path, 'components', 'pubsub.yaml');
   for (const f of [config, state, pubsub]) expect(first.stdout).toContain(`Created ${f}`);
-  expect(readFileSync(state, 'utf8')).toContain('type: state.in-memory');
+  expect(readFileSync(state, 'utf8')).toContain('type: state.sqlite');
+  expect(readFileSync(state, 'utf8')).toContain(`value: ${JSON.stringify(join(s.home.path, 'state.db'))}`);
   expect(readFileSync(pubsub, 'utf8')).toContain('type: pubsub.in-memory');
   expect(readFileSync(config, 'utf8')).toContain('name: daprConfig');
 
