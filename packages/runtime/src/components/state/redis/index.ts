@@ -1,0 +1,214 @@
+/**
+ * @module components/state/redis
+ * state.redis: Dapr's Redis wire format, so a Redis shared with daprd reads the same keys. Each key
+ * is a hash with `data` (the value bytes) and `version` (the integer ETag, +1 per write, from 1);
+ * a write under first-write also sets the `first-write` marker field, and a marked key then refuses
+ * writes without an ETag (as daprd does). TTL is EXPIRE / PERSIST. Every write (set, delete and
+ * multi) is one Lua script that checks all ETags before changing anything, so it is atomic.
+ *
+ * Deliberately stricter than daprd, to match the state contract every store here follows: an ETag
+ * on a missing key is a mismatch (daprd creates the key), first-write without an ETag fails on any
+ * existing key (daprd only on marked ones), and an overwrite without ttlInSeconds drops an old TTL.
+ *
+ * While Redis is down, commands fail at once (no offline queue) and ioredis reconnects in the
+ * background; the store recovers by itself when Redis returns.
+ */
+import Redis, { type RedisOptions } from 'ioredis';
+import { ETagInvalidError, ETagMismatchError } from '../../errors';
+import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
+import {
+  STATE_FEATURES,
+  type DeleteRequest,
+  type GetRequest,
+  type GetResponse,
+  type SetRequest,
+  type TransactionOperation,
+  type TransactionalStateStore,
+} from '../contract';
+import { parseRedisStateMetadata, type RedisStateSettings } from './metadata';
+import { GET_SCRIPT, WRITE_SCRIPT } from './scripts';
+
+const FEATURES = [STATE_FEATURES.ETAG, STATE_FEATURES.TRANSACTIONAL, STATE_FEATURES.TTL] as const;
+
+interface ScriptedRedis extends Redis {
+  minidaprStateGetBuffer(key: string): Promise<[Buffer | null, Buffer | null, number] | null>;
+  minidaprStateWrite(numKeys: number, ...args: Array<string | Buffer>): Promise<number>;
+}
+
+type WriteOp = { kind: 'set'; key: string; etag: string; firstWrite: boolean; data: Buffer; ttl: number } | { kind: 'del'; key: string; etag: string };
+
+export class RedisStateStore implements TransactionalStateStore {
+  private client?: ScriptedRedis;
+  private settings?: RedisStateSettings;
+  private down = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  async init(metadata: MetadataMap, _ctx?: InitContext): Promise<void> {
+    const settings = parseRedisStateMetadata(metadata);
+    this.settings = settings;
+    const options: RedisOptions = {
+      host: settings.host,
+      port: settings.port,
+      username: settings.username,
+      password: settings.password,
+      db: settings.db,
+      tls: settings.tls ? { servername: settings.host, rejectUnauthorized: !settings.insecureSkipTLSVerify } : undefined,
+      lazyConnect: true,
+      connectTimeout: settings.dialTimeoutMs,
+      commandTimeout: settings.commandTimeoutMs,
+      // Fail fast while disconnected instead of queueing; reconnect forever with a capped backoff.
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: settings.maxRetries,
+      retryStrategy: (attempt) => Math.min(settings.maxRetryIntervalMs, settings.minRetryIntervalMs * 2 ** Math.min(attempt, 20)),
+    };
+    const client = new Redis(options) as ScriptedRedis;
+    client.defineCommand('minidaprStateGet', { numberOfKeys: 1, lua: GET_SCRIPT });
+    client.defineCommand('minidaprStateWrite', { lua: WRITE_SCRIPT });
+    try {
+      await this.connect(client, settings);
+    } catch (err) {
+      client.disconnect();
+      throw err;
+    }
+    client.on('error', (err: Error) => {
+      if (!this.down) this.logger.warn({ redisHost: settings.address, err: err.message }, `lost the connection to Redis at ${settings.address}; reconnecting`);
+      this.down = true;
+    });
+    client.on('ready', () => {
+      if (this.down) this.logger.info({ redisHost: settings.address }, `reconnected to Redis at ${settings.address}`);
+      this.down = false;
+    });
+    this.client = client;
+  }
+
+  /** Resolves once the connection is ready; rejects on the first failed attempt, naming redisHost. */
+  private connect(client: ScriptedRedis, settings: RedisStateSettings): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const done = (err?: Error) => {
+        clearTimeout(timer);
+        client.off('ready', onReady);
+        client.off('error', onError);
+        if (err) reject(new Error(`redis store: error connecting to redis at ${settings.address} (metadata redisHost): ${err.message}`));
+        else resolve();
+      };
+      const onReady = () => done();
+      const onError = (err: Error) => done(err);
+      const timer = setTimeout(() => done(new Error(`no answer within dialTimeout ${settings.dialTimeoutMs} ms`)), settings.dialTimeoutMs);
+      client.on('ready', onReady);
+      client.on('error', onError);
+      client.connect().catch(() => undefined); // failures arrive through the listeners above
+    });
+  }
+
+  async close(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (!client) return;
+    if (client.status === 'ready') {
+      try {
+        await client.quit();
+        return;
+      } catch {
+        /* fall through to a hard disconnect */
+      }
+    }
+    client.disconnect();
+  }
+
+  features(): readonly string[] {
+    return FEATURES;
+  }
+
+  async get(req: GetRequest): Promise<GetResponse | undefined> {
+    const client = this.ready();
+    const reply = await this.call(() => client.minidaprStateGetBuffer(req.key));
+    if (!reply) return undefined;
+    const [data, version, pttl] = reply;
+    if (data === null) throw new Error(`redis store: key ${req.key} has no "data" field`);
+    const res: GetResponse = { data };
+    if (version !== null) res.etag = version.toString();
+    if (pttl > 0) res.metadata = { ttlExpireTime: new Date(Date.now() + pttl).toISOString().replace(/\.\d{3}Z$/, 'Z') };
+    return res;
+  }
+
+  async set(req: SetRequest): Promise<void> {
+    await this.write([this.setOp(req)]);
+  }
+
+  async delete(req: DeleteRequest): Promise<void> {
+    await this.write([{ kind: 'del', key: req.key, etag: parseETag(req.etag) }]);
+  }
+
+  async multi(operations: readonly TransactionOperation[]): Promise<void> {
+    // Parse everything first: an invalid ETag or TTL sends nothing to Redis.
+    const ops = operations.map((op): WriteOp =>
+      op.operation === 'upsert' ? this.setOp(op.request) : { kind: 'del', key: op.request.key, etag: parseETag(op.request.etag) },
+    );
+    if (ops.length > 0) await this.write(ops);
+  }
+
+  private setOp(req: SetRequest): WriteOp {
+    return {
+      kind: 'set',
+      key: req.key,
+      etag: parseETag(req.etag),
+      firstWrite: req.options?.concurrency === 'first-write',
+      data: req.value,
+      ttl: this.ttlOf(req.metadata),
+    };
+  }
+
+  private ttlOf(metadata: Record<string, string> | undefined): number {
+    const raw = metadata?.ttlInSeconds;
+    if (raw === undefined || raw === '') return this.settings?.ttlInSeconds ?? 0;
+    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`failed to parse ttl from metadata: ttlInSeconds must be a whole number of seconds, got "${raw}"`);
+    const ttl = Number(raw);
+    if (ttl < -1) throw new Error(`failed to parse ttl from metadata: ttlInSeconds must be ≥ -1, got "${raw}"`);
+    return ttl;
+  }
+
+  private async write(ops: readonly WriteOp[]): Promise<number> {
+    const client = this.ready();
+    const keys = ops.map((op) => op.key);
+    const args: Array<string | Buffer> = [];
+    for (const op of ops) {
+      if (op.kind === 'set') args.push('set', op.etag, op.firstWrite ? '1' : '0', op.data, String(op.ttl));
+      else args.push('del', op.etag, '0', '', '0');
+    }
+    return this.call(() => client.minidaprStateWrite(keys.length, ...keys, ...args));
+  }
+
+  private ready(): ScriptedRedis {
+    if (!this.client) throw new Error('redis store: not initialised');
+    return this.client;
+  }
+
+  /** Runs a command, turning ETag conflicts into ETagMismatchError and connection trouble into a clear error. */
+  private async call<T>(run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (err) {
+      const message = (err as Error).message ?? String(err);
+      if (message.startsWith('ETAGMISMATCH')) throw new ETagMismatchError();
+      const address = this.settings?.address ?? 'unknown';
+      if (this.client?.status !== 'ready') {
+        // ioredis's own text here ("Stream isn't writeable…") says nothing useful to a caller.
+        const detail = /enableOfflineQueue/.test(message) ? 'no connection' : message;
+        throw new Error(`redis store: redis at ${address} is not reachable (reconnecting in the background): ${detail}`, { cause: err });
+      }
+      throw new Error(`redis store: redis at ${address}: ${message}`, { cause: err });
+    }
+  }
+}
+
+/** Normalises an ETag to the version string: '' when absent; non-numeric → ETagInvalidError. */
+function parseETag(etag: string | undefined): string {
+  if (etag === undefined || etag === '') return '';
+  if (!/^-?\d+$/.test(etag)) throw new ETagInvalidError(`invalid etag value: "${etag}" is not a number`);
+  return String(BigInt(etag));
+}
+
+export function createRedisStateStore(ctx: FactoryContext): RedisStateStore {
+  return new RedisStateStore(ctx.logger);
+}
