@@ -44,6 +44,10 @@ export const ERROR_CODES = {
   ERR_PUBSUB_EMPTY: { code: 'ERR_PUBSUB_EMPTY', status: 404, reason: 'DAPR_PUBSUB_NAME_EMPTY', category: 'pubsub' },
   ERR_TOPIC_NAME_EMPTY: { code: 'ERR_TOPIC_NAME_EMPTY', status: 404, reason: 'DAPR_PUBSUB_TOPIC_NAME_EMPTY', category: 'pubsub' },
   ERR_PUBSUB_PUBLISH_MESSAGE: { code: 'ERR_PUBSUB_PUBLISH_MESSAGE', status: 500, reason: 'DAPR_PUBSUB_PUBLISH_MESSAGE', category: 'pubsub' },
+  ERR_PUBSUB_FORBIDDEN: { code: 'ERR_PUBSUB_FORBIDDEN', status: 403, reason: 'DAPR_PUBSUB_FORBIDDEN', category: 'pubsub' },
+  ERR_PUBSUB_REQUEST_METADATA: { code: 'ERR_PUBSUB_REQUEST_METADATA', status: 400, reason: 'DAPR_PUBSUB_METADATA_DESERIALIZATION', category: 'pubsub' },
+  ERR_PUBSUB_CLOUD_EVENTS_SER: { code: 'ERR_PUBSUB_CLOUD_EVENTS_SER', status: 500, reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION', category: 'pubsub' },
+  ERR_PUBSUB_EVENTS_SER: { code: 'ERR_PUBSUB_EVENTS_SER', status: 400, reason: 'DAPR_PUBSUB_MARSHAL_EVENTS', category: 'pubsub' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;

@@ -11,6 +11,7 @@ import { handleInvoke } from '../api/http/invoke';
 import { healthzEndpoints } from '../api/http/healthz';
 import { invokeEndpoints } from '../api/http/invoke';
 import { metadataEndpoints } from '../api/http/metadata';
+import { pubsubEndpoints } from '../api/http/pubsub';
 import { shutdownEndpoints } from '../api/http/shutdown';
 import { stateEndpoints } from '../api/http/state';
 import type { AppDeps } from './deps';
@@ -19,7 +20,7 @@ import { respondError, respondUnauthorized } from './respond';
 import { Router } from './router';
 
 export function allEndpoints(): Endpoint[] {
-  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints()];
+  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints(), ...pubsubEndpoints()];
 }
 
 const TOKEN_EXEMPT = new Set(['v1.0/healthz', 'v1.0/healthz/outbound']);
