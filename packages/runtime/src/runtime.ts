@@ -19,6 +19,9 @@ import { createLogger, type Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics/metrics';
 import { createNameResolver, removeInstance, writeInstance, type InstanceInfo, type NameResolver } from './nameresolution';
 import type { RuntimeOptions } from './options';
+import { parseDeclarative } from './pubsub/declarative';
+import { Deliveries, startSubscriptions } from './pubsub/delivery';
+import type { Subscription } from './pubsub/subscriptions';
 import { createApp } from './server/app';
 import type { AppDeps, HealthState, MetadataState } from './server/deps';
 import { listen } from './server/listen';
@@ -75,6 +78,11 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   let metricsPort: number | undefined;
   let stopping: Promise<void> | undefined;
   const waitAbort = new AbortController();
+  // --- pub/sub subscriptions (pubsub/*): declarative ones parsed at start(), all started once the app is up.
+  let declarativeSubs: Subscription[] = [];
+  // Only HTTP apps: gRPC app callbacks (ListTopicSubscriptions/OnTopicEvent) are not implemented.
+  const deliveries = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? new Deliveries({ channel: appChannel, logger }) : undefined;
+  // --- end pub/sub subscriptions
   const startedAt = Date.now();
 
   function makeDirectMessaging(r: NameResolver): DirectMessaging {
@@ -162,6 +170,10 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     logger.info(`waiting for the app to listen on ${options.appChannelAddress}:${options.appPort}`);
     if (await appChannel.waitForPort(waitAbort.signal)) {
       logger.info(`app is listening on port ${options.appPort}`);
+      // --- pub/sub subscriptions: discover (GET /dapr/subscribe) and subscribe before reporting ready.
+      if (deliveries) await startSubscriptions({ deliveries, channel: appChannel, logger, store, declarative: declarativeSubs, metadata, signal: waitAbort.signal });
+      if (waitAbort.signal.aborted) return;
+      // --- end pub/sub subscriptions
       markReady();
     }
   }
@@ -189,7 +201,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       metadata.enabledFeatures = config.features;
       const resources = loadResources(options.resourcesPaths, { appId: options.appId, namespace: options.namespace });
       for (const s of resources.skipped) logger.debug(`skipping ${s.name} in ${s.file}: ${s.why}`);
-      for (const o of resources.others) logger.debug(`${o.kind} ${o.name} (${o.file}) is not used by this version of minidaprd`);
+      declarativeSubs = parseDeclarative(resources.others);
+      for (const o of resources.others) if (o.kind !== 'Subscription') logger.debug(`${o.kind} ${o.name} (${o.file}) is not used by this version of minidaprd`);
       await initComponents(resources.components, {
         registry,
         store,
@@ -245,7 +258,11 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         logger.info('shutting down gracefully');
         waitAbort.abort();
         if (instance) removeInstance(options.home, instance.pid);
+        // --- pub/sub subscriptions: stop taking messages now; in-flight deliveries finish while the servers drain.
+        const draining = deliveries?.stop(options.gracefulShutdownSeconds * 1000);
+        // --- end pub/sub subscriptions
         await closeServers(servers, options.gracefulShutdownSeconds * 1000);
+        await draining;
         directMessaging.close();
         appChannel?.close();
         await store.closeAll();

@@ -45,6 +45,13 @@ describe('loadResources', () => {
     expect(r.others.map((o) => o.kind)).toEqual(['Subscription']);
   });
 
+  it('accepts dapr.io/v2alpha1 for Subscriptions only', () => {
+    write('sub.yaml', 'apiVersion: dapr.io/v2alpha1\nkind: Subscription\nmetadata: {name: s}\nspec: {topic: orders, pubsubname: p, routes: {default: /orders}}\n');
+    expect(loadResources([dir], { appId: 'a' }).others.map((o) => o.kind)).toEqual(['Subscription']);
+    write('comp.yaml', 'apiVersion: dapr.io/v2alpha1\nkind: Component\nmetadata: {name: c}\nspec: {type: state.in-memory}\n');
+    expect(() => loadResources([dir], { appId: 'a' })).toThrow(/comp\.yaml: field "apiVersion" must be dapr\.io\/v1alpha1, got "dapr\.io\/v2alpha1"/);
+  });
+
   it('honours top-level scopes and NAMESPACE', () => {
     write('s.yaml', 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata: {name: s, namespace: other}\nspec: {type: state.in-memory}\nscopes: [checkout]\n');
     expect(loadResources([dir], { appId: 'orders' }).components).toEqual([]);

@@ -113,8 +113,10 @@ function parseResource(doc: unknown, where: string, problems: string[]): RawReso
   }
   const kind = str(root.kind);
   const name = str(record(root.metadata)?.name);
-  if (root.apiVersion !== RESOURCE_API_VERSION) {
-    problems.push(`${where}: field "apiVersion" must be ${RESOURCE_API_VERSION}, got ${JSON.stringify(root.apiVersion ?? null)}`);
+  // Subscriptions also come in dapr.io/v2alpha1 (routes with rules); every other kind is v1alpha1.
+  const versions = kind === 'Subscription' ? [RESOURCE_API_VERSION, 'dapr.io/v2alpha1'] : [RESOURCE_API_VERSION];
+  if (!versions.includes(String(root.apiVersion))) {
+    problems.push(`${where}: field "apiVersion" must be ${versions.join(' or ')}, got ${JSON.stringify(root.apiVersion ?? null)}`);
   }
   if (!kind) problems.push(`${where}: field "kind" is required (Component, Subscription, Configuration, …)`);
   if (!name) problems.push(`${where}: field "metadata.name" is required`);

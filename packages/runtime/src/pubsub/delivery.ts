@@ -1,0 +1,266 @@
+/**
+ * @module pubsub/delivery
+ * Delivers broker messages to the app (dapr `postman/http`): route by the subscription's rules,
+ * `POST /<path>` with `Content-Type: application/cloudevents+json` and the envelope bytes, map the
+ * answer to success / retry / drop, and copy to the dead-letter topic on drop or after
+ * MAX_DELIVERY_ATTEMPTS retries. Shutdown unsubscribes first, then waits for in-flight posts; a
+ * shutdown never dead-letters.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
+import type { ComponentStore } from '../components/store';
+import type { AppChannel } from '../invoke/app-channel';
+import type { Logger } from '../logger';
+import { isExpired } from './cloudevent';
+import { discoverSubscriptions } from './discovery';
+import { mergeSubscriptions, toInfo, type Subscription } from './subscriptions';
+
+export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
+/** After this many 'retry' answers for one envelope id, the message goes to the dead-letter topic. */
+export const MAX_DELIVERY_ATTEMPTS = 5;
+/** Retry counters kept per subscription (oldest forgotten first): brokers may give up silently. */
+const MAX_TRACKED_MESSAGES = 10_000;
+
+export interface Verdict {
+  result: HandlerResult;
+  /** Why, for logs (undefined for a plain success). */
+  reason?: string;
+}
+
+/** Maps the app's answer to a broker result (spec §6.5 / trap 10). */
+export function verdictFor(status: number, body: Buffer | string): Verdict {
+  if (status === 404) return { result: 'drop', reason: 'the app answered 404' };
+  if (status < 200 || status > 299) return { result: 'retry', reason: `the app answered ${status}` };
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  if (text.trim() === '') return { result: 'success' };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return { result: 'success' };
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { result: 'success' };
+  const s = (parsed as Record<string, unknown>).status;
+  if (s === undefined || s === null || s === '' || s === 'SUCCESS') return { result: 'success' };
+  if (s === 'RETRY') return { result: 'retry', reason: 'the app asked for a retry' };
+  if (s === 'DROP') return { result: 'drop', reason: 'the app asked to drop the message' };
+  return { result: 'retry', reason: `unknown status ${JSON.stringify(s)}` };
+}
+
+function isRawPayload(sub: Subscription): boolean {
+  return sub.metadata.rawPayload?.toLowerCase() === 'true';
+}
+
+/** The event the rules see and the bytes the app gets, or undefined when the bytes are not a CloudEvent. */
+export function prepareEvent(sub: Subscription, msg: Message): { event: Record<string, unknown>; body: Buffer } | undefined {
+  if (isRawPayload(sub)) {
+    const event: Record<string, unknown> = {
+      id: randomUUID(),
+      specversion: '1.0',
+      datacontenttype: 'application/octet-stream',
+      source: 'Dapr',
+      type: 'com.dapr.event.sent',
+      topic: msg.topic,
+      pubsubname: sub.pubsubname,
+      data_base64: msg.data.toString('base64'),
+    };
+    const tp = msg.metadata?.traceparent;
+    if (tp) event.traceparent = tp;
+    return { event, body: Buffer.from(JSON.stringify(event)) };
+  }
+  try {
+    const parsed: unknown = JSON.parse(msg.data.toString('utf8'));
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
+    return { event: parsed as Record<string, unknown>, body: msg.data };
+  } catch {
+    return undefined;
+  }
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const SKIPPED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token']);
+
+export function deliveryHeaders(sub: Subscription, msg: Message, event: Record<string, unknown>, bodyLength: number): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(msg.metadata ?? {})) {
+    const name = k.toLowerCase();
+    if (!HEADER_NAME.test(k) || SKIPPED_HEADERS.has(name) || /[\r\n]/.test(v)) continue;
+    headers[name] = v;
+  }
+  headers.pubsubname = sub.pubsubname;
+  if (typeof event.traceparent === 'string' && event.traceparent) headers.traceparent = event.traceparent;
+  if (typeof event.tracestate === 'string' && event.tracestate) headers.tracestate = event.tracestate;
+  headers['content-type'] = CLOUDEVENT_CONTENT_TYPE;
+  headers['content-length'] = bodyLength;
+  return headers;
+}
+
+function post(channel: AppChannel, path: string, headers: http.OutgoingHttpHeaders, body: Buffer): Promise<{ status: number; body: Buffer }> {
+  const t = channel.target;
+  const request = t.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method: 'POST', path, headers: channel.decorate(headers) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export interface DeliveryDeps {
+  channel: AppChannel;
+  logger: Logger;
+}
+
+interface Active {
+  sub: Subscription;
+  unsubscribe: () => Promise<void>;
+}
+
+/** Runs every subscription of one sidecar: start() subscribes, stop() unsubscribes and drains. */
+export class Deliveries {
+  private readonly active: Active[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private stopping = false;
+
+  constructor(private readonly deps: DeliveryDeps) {}
+
+  /** Subscribes each subscription on its component; unknown pub/sub names are skipped with a warning. */
+  async start(subs: readonly Subscription[], store: ComponentStore): Promise<void> {
+    for (const sub of subs) {
+      if (this.stopping) return;
+      const found = store.lookup<PubSub>('pubsub', sub.pubsubname);
+      if (!found.ok) {
+        this.deps.logger.warn(`${sub.source}: pub/sub "${sub.pubsubname}" is not configured; not subscribing to topic "${sub.topic}"`);
+        continue;
+      }
+      const pubsub = found.component.instance;
+      const handler = this.handlerFor(sub, pubsub);
+      try {
+        const unsubscribe = await pubsub.subscribe({ topic: sub.topic, metadata: sub.metadata }, handler);
+        if (this.stopping) {
+          await unsubscribe();
+          return;
+        }
+        this.active.push({ sub, unsubscribe });
+        this.deps.logger.info(`subscribed to topic "${sub.topic}" on pub/sub "${sub.pubsubname}" (${sub.type.toLowerCase()})`);
+      } catch (err) {
+        this.deps.logger.error({ err }, `${sub.source}: subscribing to topic "${sub.topic}" on pub/sub "${sub.pubsubname}" failed`);
+      }
+    }
+  }
+
+  /** Stops taking messages, then lets in-flight deliveries finish (at most graceMs). */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    const subs = this.active.splice(0);
+    await Promise.allSettled(subs.map((a) => a.unsubscribe()));
+    if (this.inFlight.size === 0) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
+  }
+
+  handlerFor(sub: Subscription, pubsub: PubSub): (msg: Message) => Promise<HandlerResult> {
+    const attempts = new Map<string, number>();
+    return (msg) => {
+      if (this.stopping) return Promise.resolve('retry');
+      const p = this.deliver(sub, pubsub, msg, attempts);
+      this.inFlight.add(p);
+      void p.finally(() => this.inFlight.delete(p));
+      return p;
+    };
+  }
+
+  private async deliver(sub: Subscription, pubsub: PubSub, msg: Message, attempts: Map<string, number>): Promise<HandlerResult> {
+    const log = this.deps.logger;
+    const prepared = prepareEvent(sub, msg);
+    if (!prepared) {
+      // As daprd: an undecodable envelope takes the retry path (dead letter when configured).
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": the message is not a CloudEvent (rawPayload is off)`);
+      return sub.deadLetterTopic ? this.drop(sub, pubsub, msg) : 'retry';
+    }
+    const { event, body } = prepared;
+    if (isExpired(event)) {
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${String(event.id)} expired at ${String(event.expiration)}; dropping it`);
+      return 'drop';
+    }
+    const rule = sub.rules.find((r) => r.test(event));
+    if (!rule) {
+      // Acknowledged and dropped (copied to the dead-letter topic when there is one), as daprd.
+      log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": no route matches message ${String(event.id)}; skipping it`);
+      return (await this.drop(sub, pubsub, msg)) === 'retry' ? 'retry' : 'success';
+    }
+    const path = rule.path.startsWith('/') ? rule.path : `/${rule.path}`;
+    const release = await this.deps.channel.acquire();
+    let verdict: { result: HandlerResult; reason?: string };
+    try {
+      const res = await post(this.deps.channel, path, deliveryHeaders(sub, msg, event, body.length), body);
+      verdict = verdictFor(res.status, res.body);
+    } catch (err) {
+      verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
+    } finally {
+      release();
+    }
+    const id = typeof event.id === 'string' ? event.id : undefined;
+    if (verdict.result === 'success') {
+      if (id) attempts.delete(id);
+      return 'success';
+    }
+    if (verdict.result === 'drop') {
+      if (id) attempts.delete(id);
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; dropping message ${id ?? ''}`);
+      return this.drop(sub, pubsub, msg);
+    }
+    log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; retrying message ${id ?? ''}`);
+    if (!id || this.stopping) return 'retry';
+    const n = (attempts.get(id) ?? 0) + 1;
+    if (n < MAX_DELIVERY_ATTEMPTS) {
+      attempts.delete(id);
+      attempts.set(id, n);
+      if (attempts.size > MAX_TRACKED_MESSAGES) attempts.delete(attempts.keys().next().value as string);
+      return 'retry';
+    }
+    attempts.delete(id);
+    if (!sub.deadLetterTopic) return 'retry';
+    log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${id} failed ${n} times`);
+    return this.drop(sub, pubsub, msg);
+  }
+
+  /** Acknowledges a dropped message, copying it to the dead-letter topic first when there is one. */
+  private async drop(sub: Subscription, pubsub: PubSub, msg: Message): Promise<HandlerResult> {
+    if (!sub.deadLetterTopic) return 'drop';
+    try {
+      await pubsub.publish({ topic: sub.deadLetterTopic, data: msg.data, contentType: CLOUDEVENT_CONTENT_TYPE, metadata: msg.metadata });
+      return 'drop';
+    } catch (err) {
+      this.deps.logger.error({ err }, `publishing to dead-letter topic "${sub.deadLetterTopic}" on pub/sub "${sub.pubsubname}" failed`);
+      return 'retry';
+    }
+  }
+}
+
+export interface StartSubscriptionsOptions {
+  deliveries: Deliveries;
+  channel: AppChannel;
+  logger: Logger;
+  store: ComponentStore;
+  declarative: readonly Subscription[];
+  /** AppDeps metadata: its `subscriptions` array is filled for GET /v1.0/metadata. */
+  metadata: { subscriptions: unknown[] };
+  signal?: AbortSignal;
+}
+
+/** Once the app port is open: discover programmatic subscriptions, merge, report, subscribe. */
+export async function startSubscriptions(o: StartSubscriptionsOptions): Promise<void> {
+  const programmatic = await discoverSubscriptions(o.channel, o.logger, o.signal);
+  if (o.signal?.aborted) return;
+  const subs = mergeSubscriptions([...o.declarative], programmatic, (m) => o.logger.warn(m));
+  o.metadata.subscriptions.splice(0, o.metadata.subscriptions.length, ...subs.map(toInfo));
+  await o.deliveries.start(subs, o.store);
+}
