@@ -8,6 +8,7 @@ import { createRedisStateStore } from './state/redis';
 import { createSqliteStateStore } from './state/sqlite';
 import { createPostgresStateStore } from './state/postgresql';
 import { createInMemoryPubSub } from './pubsub/in-memory';
+import { createSqlitePubSub } from './pubsub/sqlite';
 
 export function registerBuiltins(registry: Registry = new Registry()): Registry {
   registry.register('state.in-memory', createInMemoryStateStore);
@@ -15,5 +16,6 @@ export function registerBuiltins(registry: Registry = new Registry()): Registry 
   registry.register(['state.sqlite', 'state.sqlite3'], createSqliteStateStore);
   registry.register(['state.postgresql', 'state.postgres'], createPostgresStateStore);
   registry.register('pubsub.in-memory', createInMemoryPubSub);
+  registry.register('pubsub.sqlite', createSqlitePubSub);
   return registry;
 }
