@@ -15,12 +15,13 @@ export interface DefaultComponent {
 
 /**
  * The default state store and pub/sub every `minidapr run` gets when it names no resources path.
- * State is durable and shared by every app of this home: one SQLite file, `<home>/state.db`.
+ * Both are durable and shared by every app of this home: SQLite files `<home>/state.db` and
+ * `<home>/pubsub.db` (the broker delivers across sidecar processes, at least once).
  */
 export function defaultComponents(home: string): DefaultComponent[] {
   return [
     { file: 'statestore.yaml', name: 'statestore', type: 'state.sqlite', metadata: { connectionString: join(home, 'state.db') } },
-    { file: 'pubsub.yaml', name: 'pubsub', type: 'pubsub.in-memory', metadata: {} },
+    { file: 'pubsub.yaml', name: 'pubsub', type: 'pubsub.sqlite', metadata: { connectionString: join(home, 'pubsub.db') } },
   ];
 }
 

@@ -29,7 +29,7 @@ it('creates config.yaml and the default components, and says so', async () => {
   });
   const pubsub = parse(readFileSync(join(home, 'components', 'pubsub.yaml'), 'utf8'));
   expect(pubsub.metadata.name).toBe('pubsub');
-  expect(pubsub.spec.type).toBe('pubsub.in-memory');
+  expect(pubsub.spec.type).toBe('pubsub.sqlite');
   expect(out.stdout()).toContain(`Created ${join(home, 'components', 'statestore.yaml')} (statestore: state.sqlite)`);
   expect(out.stdout()).toContain('Success!');
 });
@@ -62,5 +62,5 @@ it('--slim writes the same files (no containers either way)', async () => {
 });
 
 it('declares the default components in one place', () => {
-  expect(defaultComponents(home).map((c) => `${c.name}=${c.type}`)).toEqual(['statestore=state.sqlite', 'pubsub=pubsub.in-memory']);
+  expect(defaultComponents(home).map((c) => `${c.name}=${c.type}`)).toEqual(['statestore=state.sqlite', 'pubsub=pubsub.sqlite']);
 });

@@ -15,7 +15,7 @@ it('init creates MINIDAPR_HOME with config.yaml and the default components, and 
   for (const f of [config, state, pubsub]) expect(first.stdout).toContain(`Created ${f}`);
   expect(readFileSync(state, 'utf8')).toContain('type: state.sqlite');
   expect(readFileSync(state, 'utf8')).toContain(`value: ${JSON.stringify(join(s.home.path, 'state.db'))}`);
-  expect(readFileSync(pubsub, 'utf8')).toContain('type: pubsub.in-memory');
+  expect(readFileSync(pubsub, 'utf8')).toContain('type: pubsub.sqlite');
   expect(readFileSync(config, 'utf8')).toContain('name: daprConfig');
 
   writeFileSync(pubsub, readFileSync(pubsub, 'utf8') + '# mine\n');
