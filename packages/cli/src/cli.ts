@@ -51,6 +51,7 @@ const load = {
   list: () => lazy<typeof import('./commands/list')>(() => require('./commands/list')),
   stop: () => lazy<typeof import('./commands/stop')>(() => require('./commands/stop')),
   invoke: () => lazy<typeof import('./commands/invoke')>(() => require('./commands/invoke')),
+  publish: () => lazy<typeof import('./commands/publish')>(() => require('./commands/publish')),
   version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -151,6 +152,23 @@ export const COMMANDS: readonly CommandSpec[] = [
     action: async (opts, _args, ctx) => (await load.invoke()).invoke({ ...(opts as { appId: string; method: string }), ...ctx }),
   },
   {
+    name: 'publish',
+    summary: 'Publish an event to a topic through a running app\'s sidecar',
+    options: [
+      { flags: '-i, --publish-app-id <id>', description: 'the app whose sidecar publishes', required: true },
+      { flags: '-p, --pubsub <name>', description: 'the pub/sub component', required: true },
+      { flags: '-t, --topic <topic>', description: 'the topic', required: true },
+      { flags: '-d, --data <json>', description: 'the event as JSON' },
+      { flags: '-f, --data-file <file>', description: 'a file holding the event as JSON' },
+      { flags: '-m, --metadata <key=value>', description: 'publish metadata: key=value (repeatable) or a JSON object', parse: 'list' },
+    ],
+    examples: [
+      'minidapr publish --publish-app-id checkout --pubsub orderpubsub --topic orders --data \'{"orderId":100}\'',
+      'minidapr publish -i checkout -p orderpubsub -t orders -f order.json -m ttlInSeconds=60',
+    ],
+    action: async (opts, _args, ctx) => (await load.publish()).publish({ ...(opts as { publishAppId: string; pubsub: string; topic: string }), ...ctx }),
+  },
+  {
     name: 'version',
     summary: 'Print the CLI and runtime versions',
     options: [],
@@ -167,4 +185,4 @@ export const ROOT_EXAMPLES: readonly string[] = [
   'minidapr stop --app-id nodeapp',
 ];
 
-export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, stop, invoke) with nothing but Node.js';
+export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, stop, invoke, publish) with nothing but Node.js';

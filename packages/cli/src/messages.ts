@@ -82,6 +82,17 @@ export const invokeMessages = {
   unreachable: (appId: string, port: number, why: string) => `failed to invoke app id ${appId}: cannot reach its sidecar on port ${port}: ${why}`,
 };
 
+export const publishMessages = {
+  /** Dapr */ success: 'Event published successfully',
+  notRunning: (appId: string) => `failed to publish with app id ${appId}: couldn't find app id ${appId}; is it running? (see minidapr list)`,
+  badJson: (flag: string, why: string) => `${flag}: invalid JSON: ${why}`,
+  bothData: '--data and --data-file cannot be used together',
+  dataFile: (file: string, why: string) => `--data-file: cannot read ${file}: ${why}`,
+  badMetadata: (value: string, why: string) => `--metadata: "${value}": ${why}`,
+  httpError: (status: number, statusText: string) => `error publishing event: ${status} ${statusText}`.trimEnd(),
+  unreachable: (appId: string, port: number, why: string) => `failed to publish with app id ${appId}: cannot reach its sidecar on port ${port}: ${why}`,
+};
+
 export const initMessages = {
   /** Dapr */ start: 'Making the jump to hyperspace...',
   home: (home: string) => `Using MINIDAPR_HOME ${home}`,
