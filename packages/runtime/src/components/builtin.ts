@@ -1,21 +1,28 @@
 /**
  * @module components/builtin
  * Every built-in component, one line each, registered explicitly (no import side effects).
+ * Components with a driver (better-sqlite3, ioredis, pg) are loaded only when a manifest uses
+ * them: the three drivers cost ~26 MB of RSS and ~100 ms of start-up (BENCHMARKS.md).
  */
 import { Registry } from './registry';
+import type { Component, ComponentFactory } from './types';
 import { createInMemoryStateStore } from './state/in-memory';
-import { createRedisStateStore } from './state/redis';
-import { createSqliteStateStore } from './state/sqlite';
-import { createPostgresStateStore } from './state/postgresql';
 import { createInMemoryPubSub } from './pubsub/in-memory';
-import { createSqlitePubSub } from './pubsub/sqlite';
 
+/** A factory that requires its module on first use. */
+function lazy<T extends Component>(load: () => ComponentFactory<T>): ComponentFactory<T> {
+  let factory: ComponentFactory<T> | undefined;
+  return (ctx) => (factory ??= load())(ctx);
+}
+
+/* eslint-disable @typescript-eslint/no-require-imports -- deferred loading is the point here */
 export function registerBuiltins(registry: Registry = new Registry()): Registry {
   registry.register('state.in-memory', createInMemoryStateStore);
-  registry.register('state.redis', createRedisStateStore);
-  registry.register(['state.sqlite', 'state.sqlite3'], createSqliteStateStore);
-  registry.register(['state.postgresql', 'state.postgres'], createPostgresStateStore);
+  registry.register('state.redis', lazy(() => (require('./state/redis') as typeof import('./state/redis')).createRedisStateStore));
+  registry.register(['state.sqlite', 'state.sqlite3'], lazy(() => (require('./state/sqlite') as typeof import('./state/sqlite')).createSqliteStateStore));
+  registry.register(['state.postgresql', 'state.postgres'], lazy(() => (require('./state/postgresql') as typeof import('./state/postgresql')).createPostgresStateStore));
   registry.register('pubsub.in-memory', createInMemoryPubSub);
-  registry.register('pubsub.sqlite', createSqlitePubSub);
+  registry.register('pubsub.sqlite', lazy(() => (require('./pubsub/sqlite') as typeof import('./pubsub/sqlite')).createSqlitePubSub));
   return registry;
 }
+/* eslint-enable @typescript-eslint/no-require-imports */
