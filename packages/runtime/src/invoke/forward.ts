@@ -87,16 +87,7 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
       finish();
     });
     const send = (target: ForwardTarget, body: Buffer) => {
-      const out = (target.protocol === 'https:' ? https : http).request({
-        protocol: target.protocol,
-        host: target.host,
-        port: target.port,
-        method: f.method,
-        path: f.path,
-        headers: f.headers,
-        agent: target.agent,
-        rejectUnauthorized: false,
-      } as https.RequestOptions);
+      const out = openRequest(f, target);
       current = out;
       out.on('response', (up) => relayResponse(up, res, f.responseHeaders));
       out.on('error', (err: NodeJS.ErrnoException) => {
@@ -106,18 +97,7 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
         }
         const delays = f.retry?.delaysMs ?? [];
         if (RETRYABLE.has(err.code ?? '') && attempt < delays.length) {
-          const delay = delays[attempt++] as number;
-          setTimeout(async () => {
-            if (done) return;
-            let next: ForwardTarget | undefined = target;
-            try {
-              if (f.retry?.reresolve) next = await f.retry.reresolve();
-            } catch {
-              next = undefined;
-            }
-            if (next) send(next, body);
-            else f.respondError(res, f.toError(err));
-          }, delay);
+          retryLater(f, target, delays[attempt++] as number, () => done, (next) => send(next, body), () => f.respondError(res, f.toError(err)));
           return;
         }
         f.respondError(res, f.toError(err));
@@ -150,6 +130,41 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
 }
 
 const EMPTY = Buffer.alloc(0);
+
+function openRequest(f: ForwardRequest, target: ForwardTarget): http.ClientRequest {
+  return (target.protocol === 'https:' ? https : http).request({
+    protocol: target.protocol,
+    host: target.host,
+    port: target.port,
+    method: f.method,
+    path: f.path,
+    headers: f.headers,
+    agent: target.agent,
+    rejectUnauthorized: false,
+  } as https.RequestOptions);
+}
+
+/** After `delayMs`, re-resolves the target (when the policy can) and tries again, or gives up. */
+function retryLater(
+  f: ForwardRequest,
+  target: ForwardTarget,
+  delayMs: number,
+  isDone: () => boolean,
+  again: (target: ForwardTarget) => void,
+  giveUp: () => void,
+): void {
+  setTimeout(async () => {
+    if (isDone()) return;
+    let next: ForwardTarget | undefined = target;
+    try {
+      if (f.retry?.reresolve) next = await f.retry.reresolve();
+    } catch {
+      next = undefined;
+    }
+    if (next) again(next);
+    else giveUp();
+  }, delayMs);
+}
 
 /** Small responses with a Content-Length go out in one write; anything else is piped. */
 function relayResponse(up: IncomingMessage, res: ServerResponse, extra?: Record<string, string>): void {
@@ -205,17 +220,7 @@ function forwardStreamed(f: ForwardRequest): Promise<void> {
     };
 
     const start = (target: ForwardTarget) => {
-      const mod = target.protocol === 'https:' ? https : http;
-      const out = mod.request({
-        protocol: target.protocol,
-        host: target.host,
-        port: target.port,
-        method: f.method,
-        path: f.path,
-        headers: f.headers,
-        agent: target.agent,
-        rejectUnauthorized: false,
-      } as https.RequestOptions);
+      const out = openRequest(f, target);
       current = out;
 
       const pump = () => {
@@ -251,22 +256,12 @@ function forwardStreamed(f: ForwardRequest): Promise<void> {
           res.destroy();
           return;
         }
-        const canRetry = (!bodyStarted || noBody || (out.reusedSocket && !bodyStarted)) && RETRYABLE.has(err.code ?? '');
+        // Only a request whose body has not started flowing (or has none) can be sent again.
+        const canRetry = (!bodyStarted || noBody) && RETRYABLE.has(err.code ?? '');
         const delays = f.retry?.delaysMs ?? [];
         if (canRetry && attempt < delays.length) {
-          const delay = delays[attempt++] as number;
           bodyStarted = false;
-          setTimeout(async () => {
-            if (finished) return;
-            let next: ForwardTarget | undefined = target;
-            try {
-              if (f.retry?.reresolve) next = await f.retry.reresolve();
-            } catch {
-              next = undefined;
-            }
-            if (!next) fail(f.toError(err));
-            else start(next);
-          }, delay);
+          retryLater(f, target, delays[attempt++] as number, () => finished, start, () => fail(f.toError(err)));
           return;
         }
         fail(f.toError(err));
