@@ -8,3 +8,5 @@ export { loadResources, listResourceFiles, type LoadedResources, type RawResourc
 export { decodeMetadata, parseDurationMs, type FieldSpec } from './metadata';
 export * from './state/contract';
 export * from './pubsub/contract';
+export * from './bindings/contract';
+export * from './secretstores/contract';

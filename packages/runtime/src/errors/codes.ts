@@ -48,6 +48,14 @@ export const ERROR_CODES = {
   ERR_PUBSUB_REQUEST_METADATA: { code: 'ERR_PUBSUB_REQUEST_METADATA', status: 400, reason: 'DAPR_PUBSUB_METADATA_DESERIALIZATION', category: 'pubsub' },
   ERR_PUBSUB_CLOUD_EVENTS_SER: { code: 'ERR_PUBSUB_CLOUD_EVENTS_SER', status: 500, reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION', category: 'pubsub' },
   ERR_PUBSUB_EVENTS_SER: { code: 'ERR_PUBSUB_EVENTS_SER', status: 400, reason: 'DAPR_PUBSUB_MARSHAL_EVENTS', category: 'pubsub' },
+  // --- bindings ---------------------------------------------------------------------------
+  ERR_INVOKE_OUTPUT_BINDING: { code: 'ERR_INVOKE_OUTPUT_BINDING', status: 500, category: 'bindings' },
+  ERR_MALFORMED_REQUEST_DATA: { code: 'ERR_MALFORMED_REQUEST_DATA', status: 500, category: 'bindings' },
+  // --- secrets ----------------------------------------------------------------------------
+  ERR_SECRET_STORES_NOT_CONFIGURED: { code: 'ERR_SECRET_STORES_NOT_CONFIGURED', status: 500, category: 'secrets' },
+  ERR_SECRET_STORE_NOT_FOUND: { code: 'ERR_SECRET_STORE_NOT_FOUND', status: 401, category: 'secrets' },
+  ERR_PERMISSION_DENIED: { code: 'ERR_PERMISSION_DENIED', status: 403, category: 'secrets' },
+  ERR_SECRET_GET: { code: 'ERR_SECRET_GET', status: 500, category: 'secrets' },
 } as const satisfies Record<string, ErrorCodeEntry>;
 
 export type ErrorCodeName = keyof typeof ERROR_CODES;
