@@ -7,12 +7,15 @@ import { readFileSync } from 'node:fs';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../errors/startup';
 import type { NameResolutionSpec } from '../nameresolution';
+import { parseSecretScopes, type SecretScope } from '../components/secretstores/scopes';
 
 export interface RuntimeConfiguration {
   name?: string;
   nameResolution?: NameResolutionSpec;
   apiLogging?: boolean;
   features: string[];
+  /** `spec.secrets.scopes` by store name (absent: every secret of every store is allowed). */
+  secretScopes?: Map<string, SecretScope>;
   /** Where nameResolution came from, for error messages. */
   source?: string;
 }
@@ -52,6 +55,12 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
       }
       const apiLogging = ((spec.logging as Record<string, unknown> | undefined)?.apiLogging ?? {}) as Record<string, unknown>;
       if (apiLogging.enabled !== undefined) cfg.apiLogging = apiLogging.enabled === true || apiLogging.enabled === 'true';
+      const secrets = spec.secrets as Record<string, unknown> | undefined;
+      if (secrets && typeof secrets === 'object' && secrets.scopes !== undefined) {
+        const issues: string[] = [];
+        parseSecretScopes(secrets.scopes, file, (cfg.secretScopes ??= new Map()), issues);
+        if (issues.length > 0) throw new ConfigError(issues);
+      }
       for (const f of (spec.features ?? []) as Array<Record<string, unknown>>) {
         if (f && f.enabled !== false && typeof f.name === 'string') cfg.features.push(f.name);
       }

@@ -3,6 +3,7 @@
  * Everything the HTTP API needs, passed explicitly to createApp (no globals).
  */
 import type { ComponentStore } from '../components/store';
+import type { SecretScopes } from '../components/secretstores/scopes';
 import type { DirectMessaging } from '../invoke/direct-messaging';
 import type { Logger } from '../logger';
 import type { HttpMetrics } from '../metrics/metrics';
@@ -32,6 +33,8 @@ export interface AppDeps {
   apiLogging: boolean;
   metrics?: HttpMetrics;
   runtimeVersion: string;
+  /** Configuration `spec.secrets.scopes` by store name; absent = every secret allowed. */
+  secretScopes?: SecretScopes;
   /** Called after PUT /v1.0/metadata/{key} so the registry can mirror CLI values. */
   onExtendedChange?(key: string, value: string): void;
   requestShutdown(force: boolean): void;
