@@ -13,7 +13,7 @@
  * While Redis is down, commands fail at once (no offline queue) and ioredis reconnects in the
  * background; the store recovers by itself when Redis returns.
  */
-import Redis, { type RedisOptions } from 'ioredis';
+import type Redis from 'ioredis';
 import { ETagInvalidError, ETagMismatchError } from '../../errors';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import {
@@ -25,6 +25,7 @@ import {
   type TransactionOperation,
   type TransactionalStateStore,
 } from '../contract';
+import { closeRedis, connectRedis, describeRedisError, watchRedisConnection } from '../../redis-connection';
 import { parseRedisStateMetadata, type RedisStateSettings } from './metadata';
 import { GET_SCRIPT, WRITE_SCRIPT } from './scripts';
 
@@ -40,80 +41,23 @@ type WriteOp = { kind: 'set'; key: string; etag: string; firstWrite: boolean; da
 export class RedisStateStore implements TransactionalStateStore {
   private client?: ScriptedRedis;
   private settings?: RedisStateSettings;
-  private down = false;
 
   constructor(private readonly logger: Logger) {}
 
   async init(metadata: MetadataMap, _ctx?: InitContext): Promise<void> {
     const settings = parseRedisStateMetadata(metadata);
     this.settings = settings;
-    const options: RedisOptions = {
-      host: settings.host,
-      port: settings.port,
-      username: settings.username,
-      password: settings.password,
-      db: settings.db,
-      tls: settings.tls ? { servername: settings.host, rejectUnauthorized: !settings.insecureSkipTLSVerify } : undefined,
-      lazyConnect: true,
-      connectTimeout: settings.dialTimeoutMs,
-      commandTimeout: settings.commandTimeoutMs,
-      // Fail fast while disconnected instead of queueing; reconnect forever with a capped backoff.
-      enableOfflineQueue: false,
-      maxRetriesPerRequest: settings.maxRetries,
-      retryStrategy: (attempt) => Math.min(settings.maxRetryIntervalMs, settings.minRetryIntervalMs * 2 ** Math.min(attempt, 20)),
-    };
-    const client = new Redis(options) as ScriptedRedis;
+    const client = (await connectRedis(settings, 'redis store')) as ScriptedRedis;
     client.defineCommand('minidaprStateGet', { numberOfKeys: 1, lua: GET_SCRIPT });
     client.defineCommand('minidaprStateWrite', { lua: WRITE_SCRIPT });
-    try {
-      await this.connect(client, settings);
-    } catch (err) {
-      client.disconnect();
-      throw err;
-    }
-    client.on('error', (err: Error) => {
-      if (!this.down) this.logger.warn({ redisHost: settings.address, err: err.message }, `lost the connection to Redis at ${settings.address}; reconnecting`);
-      this.down = true;
-    });
-    client.on('ready', () => {
-      if (this.down) this.logger.info({ redisHost: settings.address }, `reconnected to Redis at ${settings.address}`);
-      this.down = false;
-    });
+    watchRedisConnection(client, settings, this.logger);
     this.client = client;
-  }
-
-  /** Resolves once the connection is ready; rejects on the first failed attempt, naming redisHost. */
-  private connect(client: ScriptedRedis, settings: RedisStateSettings): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const done = (err?: Error) => {
-        clearTimeout(timer);
-        client.off('ready', onReady);
-        client.off('error', onError);
-        if (err) reject(new Error(`redis store: error connecting to redis at ${settings.address} (metadata redisHost): ${err.message}`));
-        else resolve();
-      };
-      const onReady = () => done();
-      const onError = (err: Error) => done(err);
-      const timer = setTimeout(() => done(new Error(`no answer within dialTimeout ${settings.dialTimeoutMs} ms`)), settings.dialTimeoutMs);
-      client.on('ready', onReady);
-      client.on('error', onError);
-      client.connect().catch(() => undefined); // failures arrive through the listeners above
-    });
   }
 
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;
-    if (!client) return;
-    if (client.status === 'ready') {
-      try {
-        await client.quit();
-        return;
-      } catch {
-        /* fall through to a hard disconnect */
-      }
-    }
-    client.disconnect();
+    if (client) await closeRedis(client);
   }
 
   features(): readonly string[] {
@@ -191,13 +135,7 @@ export class RedisStateStore implements TransactionalStateStore {
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       if (message.startsWith('ETAGMISMATCH')) throw new ETagMismatchError();
-      const address = this.settings?.address ?? 'unknown';
-      if (this.client?.status !== 'ready') {
-        // ioredis's own text here ("Stream isn't writeable…") says nothing useful to a caller.
-        const detail = /enableOfflineQueue/.test(message) ? 'no connection' : message;
-        throw new Error(`redis store: redis at ${address} is not reachable (reconnecting in the background): ${detail}`, { cause: err });
-      }
-      throw new Error(`redis store: redis at ${address}: ${message}`, { cause: err });
+      throw new Error(`redis store: ${describeRedisError(this.client, this.settings, err).message}`, { cause: err });
     }
   }
 }

@@ -1,115 +1,34 @@
 /**
  * @module components/state/redis/metadata
  * state.redis metadata: Dapr's field names (components-contrib state/redis metadata.yaml), decoded
- * into the connection settings the store needs. Cluster and Sentinel (failover) modes are rejected.
+ * into the connection settings the store needs (the connection fields are shared with pubsub.redis in
+ * components/redis-connection). Cluster and Sentinel (failover) modes are rejected.
  */
 import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
+import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-connection';
 import type { MetadataMap } from '../../types';
 
 export const REDIS_STATE_COMPONENT = 'state.redis';
 
 export const REDIS_STATE_METADATA: readonly FieldSpec[] = [
-  { name: 'redisHost', type: 'string', required: true, description: 'Redis address as host:port' },
-  { name: 'redisPort', type: 'number', description: 'Port appended to redisHost when redisHost has none' },
-  { name: 'redisUsername', type: 'string', description: 'ACL user name (Redis 6+)' },
-  { name: 'redisPassword', type: 'string', sensitive: true, description: 'Password (AUTH)' },
-  { name: 'redisDB', type: 'number', default: '0', description: 'Database number (SELECT)' },
-  { name: 'redisType', type: 'string', default: 'node', description: 'node (cluster is not supported)' },
-  { name: 'enableTLS', type: 'boolean', default: 'false', description: 'Connect with TLS' },
-  { name: 'insecureSkipTLSVerify', type: 'boolean', default: 'false', description: 'Do not verify the server certificate' },
-  { name: 'failover', type: 'boolean', default: 'false', description: 'Sentinel failover (not supported)' },
-  { name: 'redisMaxRetries', type: 'number', default: '3', description: 'Retries of a command interrupted by a lost connection' },
-  { name: 'redisMinRetryInterval', type: 'duration', default: '8ms', description: 'Smallest delay between reconnect attempts' },
-  { name: 'redisMaxRetryInterval', type: 'duration', default: '512ms', description: 'Largest delay between reconnect attempts' },
-  { name: 'dialTimeout', type: 'duration', default: '3s', description: 'Connect timeout (init fails when Redis is not reachable in time)' },
-  { name: 'readTimeout', type: 'duration', default: '3s', description: 'Command timeout (read side)' },
-  { name: 'writeTimeout', type: 'duration', description: 'Command timeout (write side; defaults to readTimeout)' },
+  ...REDIS_CONNECTION_METADATA,
   { name: 'ttlInSeconds', type: 'number', description: 'Default TTL of every write without its own ttlInSeconds' },
   { name: 'actorStateStore', type: 'boolean', default: 'false', description: 'Use as the actor state store (read by the runtime)' },
   { name: 'keyPrefix', type: 'string', description: 'Key prefix strategy (applied by the state API, not the store)' },
 ];
 
-export interface RedisStateSettings {
-  host: string;
-  port: number;
-  /** `host:port` as configured, for messages. */
-  address: string;
-  username?: string;
-  password?: string;
-  db: number;
-  tls: boolean;
-  insecureSkipTLSVerify: boolean;
-  maxRetries: number;
-  minRetryIntervalMs: number;
-  maxRetryIntervalMs: number;
-  dialTimeoutMs: number;
-  commandTimeoutMs: number;
+export interface RedisStateSettings extends RedisConnectionSettings {
   /** Store-wide default TTL in seconds (≤ 0: never expire). */
   ttlInSeconds?: number;
 }
 
-function fail(field: string, problem: string): never {
-  throw new MetadataError(REDIS_STATE_COMPONENT, field, problem);
-}
-
-/** Splits `host:port`, `[v6]:port` or a bare host; redisPort fills in a missing port. */
-function parseAddress(raw: string, redisPort: number | undefined): { host: string; port: number } {
-  const text = raw.trim();
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  let host: string;
-  let portText: string | undefined;
-  if (bracketed) {
-    host = bracketed[1] as string;
-    portText = bracketed[2];
-  } else if ((text.match(/:/g) ?? []).length === 1) {
-    [host, portText] = text.split(':') as [string, string];
-  } else {
-    host = text; // bare host name or a bare IPv6 address
-  }
-  if (host === '') fail('redisHost', `must be host:port, got "${raw}"`);
-  let field = 'redisHost';
-  if (portText === undefined || portText === '') {
-    if (redisPort === undefined) return { host, port: 6379 };
-    portText = String(redisPort);
-    field = 'redisPort';
-  }
-  const port = Number(portText);
-  if (!Number.isInteger(port) || port < 1 || port > 65535) fail(field, `has an invalid port "${portText}"`);
-  return { host, port };
-}
-
 export function parseRedisStateMetadata(raw: MetadataMap): RedisStateSettings {
   const m = decodeMetadata(REDIS_STATE_COMPONENT, REDIS_STATE_METADATA, raw);
-  if (String(m.redisType).toLowerCase() === 'cluster') fail('redisType', 'is "cluster": Redis Cluster is not supported by this state store; use a single node');
-  if (String(m.redisType).toLowerCase() !== 'node') fail('redisType', `must be node, got "${String(m.redisType)}"`);
-  if (m.failover === true) fail('failover', 'is true: Redis Sentinel failover is not supported by this state store');
-  const redisPort = m.redisPort as number | undefined;
-  const { host, port } = parseAddress(m.redisHost as string, redisPort);
-  const db = m.redisDB as number;
-  if (!Number.isInteger(db) || db < 0) fail('redisDB', `must be a whole number ≥ 0, got "${db}"`);
-  const maxRetries = m.redisMaxRetries as number;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) fail('redisMaxRetries', `must be a whole number ≥ 0, got "${maxRetries}"`);
+  const connection = parseRedisConnection(REDIS_STATE_COMPONENT, m);
   const ttl = m.ttlInSeconds as number | undefined;
-  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < -1)) fail('ttlInSeconds', `must be a whole number of seconds ≥ -1, got "${ttl}"`);
-  const readTimeout = m.readTimeout as number;
-  const writeTimeout = (m.writeTimeout as number | undefined) ?? readTimeout;
-  const minRetry = m.redisMinRetryInterval as number;
-  const maxRetry = m.redisMaxRetryInterval as number;
-  return {
-    host,
-    port,
-    address: host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`,
-    username: (m.redisUsername as string | undefined) || undefined,
-    password: (m.redisPassword as string | undefined) || undefined,
-    db,
-    tls: m.enableTLS as boolean,
-    insecureSkipTLSVerify: m.insecureSkipTLSVerify as boolean,
-    maxRetries,
-    minRetryIntervalMs: minRetry,
-    maxRetryIntervalMs: Math.max(minRetry, maxRetry),
-    dialTimeoutMs: m.dialTimeout as number,
-    commandTimeoutMs: Math.max(readTimeout, writeTimeout),
-    ttlInSeconds: ttl,
-  };
+  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < -1)) {
+    throw new MetadataError(REDIS_STATE_COMPONENT, 'ttlInSeconds', `must be a whole number of seconds ≥ -1, got "${ttl}"`);
+  }
+  return { ...connection, ttlInSeconds: ttl };
 }
