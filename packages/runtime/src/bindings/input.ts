@@ -1,0 +1,223 @@
+/**
+ * @module bindings/input
+ * Reads input bindings and posts their events to the app (daprd's HTTP app channel for bindings):
+ * - only started when there is an app port (the runtime decides);
+ * - unless `direction` names `input` explicitly, `OPTIONS /<route>` first: 2xx or 405 → read, any
+ *   other status → not read; a transport error or timeout stops the start loop (as daprd);
+ * - each event: `POST /<route>`, `Content-Type: application/json`, event metadata as headers,
+ *   `traceparent`, the app token; bounded by --app-max-concurrency; the app's answer is read up to
+ *   --max-body-size bytes (the rest is dropped);
+ * - retry policy (minidaprd's, daprd has none without a Resiliency): a transport error or a non-2xx
+ *   answer is retried up to DELIVERY_ATTEMPTS times in all, waiting RETRY_BASE_MS, then twice as
+ *   long each time; the last failure is returned to the component (its read handler rejects);
+ * - stop(): stop reading first, then let in-flight posts finish within the grace period.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import type { InputBinding, InputEvent } from '../components/bindings/contract';
+import type { ComponentStore } from '../components/store';
+import type { AppChannel } from '../invoke/app-channel';
+import { ensureTraceparent } from '../invoke/trace';
+import type { Logger } from '../logger';
+import { bindingSides, inputRoute } from './direction';
+
+export const DELIVERY_ATTEMPTS = 3;
+export const RETRY_BASE_MS = 250;
+export const OPTIONS_TIMEOUT_MS = 3000;
+export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+
+export interface InputBindingsOptions {
+  channel: AppChannel;
+  logger: Logger;
+  attempts?: number;
+  retryBaseMs?: number;
+  optionsTimeoutMs?: number;
+  /** Cap on the app's answer bytes (the runtime passes --max-body-size). */
+  maxResponseBytes?: number;
+}
+
+interface AppAnswer {
+  status: number;
+  body: Buffer;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const SKIPPED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token', 'keep-alive', 'upgrade']);
+
+/** Event metadata → request headers (names that cannot be headers, and values with CR/LF, are left out). */
+export function eventHeaders(metadata: Record<string, string>): http.OutgoingHttpHeaders {
+  const headers: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(metadata)) {
+    if (typeof v !== 'string' || !HEADER_NAME.test(k) || SKIPPED_HEADERS.has(k.toLowerCase()) || /[\r\n\0]/.test(v)) continue;
+    headers[k.toLowerCase()] = v;
+  }
+  return headers;
+}
+
+interface CallOptions {
+  body?: Buffer;
+  timeoutMs?: number;
+  /** The app's answer is read up to this many bytes; the rest is dropped (the status still counts). */
+  maxBytes: number;
+}
+
+function callApp(channel: AppChannel, method: string, path: string, headers: http.OutgoingHttpHeaders, o: CallOptions): Promise<AppAnswer> {
+  const t = channel.target;
+  const request = t.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method, path, headers: channel.decorate(headers) }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      const done = (): void => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks, size) });
+      res.on('data', (c: Buffer) => {
+        if (size >= o.maxBytes) return;
+        const part = c.length > o.maxBytes - size ? c.subarray(0, o.maxBytes - size) : c;
+        chunks.push(part);
+        size += part.length;
+        if (size >= o.maxBytes) {
+          done();
+          res.destroy();
+        }
+      });
+      res.on('end', done);
+      res.on('error', reject);
+    });
+    const timeoutMs = o.timeoutMs;
+    if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(o.body);
+  });
+}
+
+function encodePath(route: string): string {
+  return '/' + route.split('/').map((s) => encodeURIComponent(decodeURIComponentSafe(s))).join('/');
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+interface Reading {
+  name: string;
+  stop: () => Promise<void>;
+}
+
+/** The input bindings of one sidecar: start() probes and reads, stop() stops reading and drains. */
+export class InputBindings {
+  private readonly reading: Reading[] = [];
+  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
+  private stopping = false;
+  /** Names of the bindings being read. */
+  readonly names: string[] = [];
+
+  private readonly maxBytes: number;
+
+  constructor(private readonly o: InputBindingsOptions) {
+    this.maxBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  }
+
+  async start(store: ComponentStore, signal?: AbortSignal): Promise<void> {
+    const log = this.o.logger;
+    for (const { manifest, instance } of store.all()) {
+      if (this.stopping || signal?.aborted) return;
+      if (manifest.category !== 'bindings') continue;
+      const sides = bindingSides(manifest, instance);
+      if (!sides.input) continue;
+      const name = manifest.name;
+      const route = inputRoute(manifest);
+      const path = encodePath(route);
+      if (!sides.explicitInput) {
+        let answer: AppAnswer;
+        try {
+          answer = await callApp(this.o.channel, 'OPTIONS', path, { 'content-type': 'application/json' }, { timeoutMs: this.o.optionsTimeoutMs ?? OPTIONS_TIMEOUT_MS, maxBytes: this.maxBytes });
+        } catch (err) {
+          log.warn(`failed to read from bindings: probing OPTIONS ${path} for input binding "${name}" failed: ${(err as Error).message}; no further input bindings are started`);
+          return;
+        }
+        if (!((answer.status >= 200 && answer.status < 300) || answer.status === 405)) {
+          log.info(`app does not accept input binding "${name}": OPTIONS ${path} answered ${answer.status}; not reading it (set metadata direction: input to skip this check)`);
+          continue;
+        }
+      }
+      const binding = instance as unknown as InputBinding;
+      try {
+        const stop = await binding.read((event) => this.handle(name, path, event));
+        if (this.stopping) {
+          await stop();
+          return;
+        }
+        this.reading.push({ name, stop });
+        this.names.push(name);
+        log.info(`reading input binding "${name}" (${manifest.type}); events go to POST ${path}`);
+      } catch (err) {
+        log.error({ err }, `input binding "${name}": starting to read failed`);
+      }
+    }
+  }
+
+  /** Stops reading, then waits for in-flight deliveries (at most graceMs; pending retries are dropped). */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping = true;
+    for (const t of this.timers) {
+      clearTimeout(t.timer);
+      t.wake();
+    }
+    const readers = this.reading.splice(0);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<void>((r) => (timer = setTimeout(r, graceMs)));
+    await Promise.race([Promise.allSettled(readers.map((r) => r.stop())), deadline]);
+    if (this.inFlight.size > 0) await Promise.race([Promise.allSettled([...this.inFlight]), deadline]);
+    clearTimeout(timer);
+  }
+
+  private handle(name: string, path: string, event: InputEvent): Promise<Buffer | undefined> {
+    if (this.stopping) return Promise.reject(new Error('the sidecar is shutting down'));
+    const p = this.deliver(name, path, event);
+    this.inFlight.add(p);
+    void p.then(
+      () => this.inFlight.delete(p),
+      () => this.inFlight.delete(p),
+    );
+    return p;
+  }
+
+  private async deliver(name: string, path: string, event: InputEvent): Promise<Buffer | undefined> {
+    const attempts = Math.max(1, this.o.attempts ?? DELIVERY_ATTEMPTS);
+    const base = this.o.retryBaseMs ?? RETRY_BASE_MS;
+    const headers = eventHeaders(event.metadata);
+    headers.traceparent = ensureTraceparent(event.metadata.traceparent);
+    headers['content-type'] = 'application/json';
+    headers['content-length'] = event.data.length;
+    let lastError: Error = new Error('not delivered');
+    for (let attempt = 1; attempt <= attempts; attempt++) {
+      const release = await this.o.channel.acquire();
+      try {
+        const answer = await callApp(this.o.channel, 'POST', path, { ...headers }, { body: event.data, maxBytes: this.maxBytes });
+        if (answer.status >= 200 && answer.status < 300) return answer.body;
+        lastError = new Error(`app answered ${answer.status} to POST ${path}${answer.body.length > 0 ? `: ${answer.body.toString('utf8', 0, 512)}` : ''}`);
+      } catch (err) {
+        lastError = new Error(`POST ${path} failed: ${(err as Error).message}`);
+      } finally {
+        release();
+      }
+      if (attempt === attempts || this.stopping) break;
+      this.o.logger.debug(`input binding "${name}": ${lastError.message}; retrying (attempt ${attempt + 1} of ${attempts})`);
+      await this.sleep(base * 2 ** (attempt - 1));
+      if (this.stopping) break;
+    }
+    this.o.logger.warn(`input binding "${name}": event not delivered: ${lastError.message}`);
+    throw lastError;
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const entry = { timer: setTimeout(() => (this.timers.delete(entry), resolve()), ms), wake: resolve };
+      this.timers.add(entry);
+    });
+  }
+}
