@@ -1,0 +1,154 @@
+/**
+ * @module components/bindings/sqlite
+ * bindings.sqlite: the embedded twin of bindings.postgresql, with the same operations and response
+ * shapes, so an app's code is the same against both:
+ * - `exec` → no data, metadata `rows-affected`; `query` → a JSON array of row arrays;
+ * - `close` closes the database; later calls fail with "component is closed";
+ * - `params` (a JSON array) binds `$1`…`$n` (also `?1`…`?n`, or plain `?` placeholders in order);
+ *   values are never spliced into the SQL text.
+ * Several sidecars may share the file: WAL journal and a busy timeout. Values in query results:
+ * INTEGER → number (all 64 bits kept), REAL → number, TEXT → string, BLOB → base64 string, NULL → null.
+ */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
+import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
+import { encodeRows, parseParams, requireSql, startTiming } from '../postgresql/sql-shared';
+import { parseSqliteBindingMetadata } from './metadata';
+
+const OPERATIONS = ['exec', 'query', 'close'] as const;
+
+type Statement = Database.Statement<unknown[], unknown>;
+
+/** A JSON parameter as SQLite binds it: whole numbers as INTEGER, booleans as 0/1, objects and arrays as JSON text. */
+function toSqliteParam(v: unknown): unknown {
+  if (v === null || v === undefined) return null;
+  if (typeof v === 'boolean') return v ? 1n : 0n;
+  if (typeof v === 'number') return Number.isSafeInteger(v) ? BigInt(v) : v;
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+export class SqliteBinding implements OutputBinding {
+  private db?: Database.Database;
+  private closed = false;
+
+  constructor(private readonly logger: Logger) {}
+
+  async init(metadata: MetadataMap, ctx: InitContext): Promise<void> {
+    if (this.closed) throw new Error('cannot initialize a previously-closed component');
+    const s = parseSqliteBindingMetadata(metadata, ctx.cwd);
+    if (s.file !== ':memory:') mkdirSync(dirname(s.file), { recursive: true });
+    let db: Database.Database;
+    try {
+      db = new Database(s.file, { timeout: s.busyTimeoutMs });
+    } catch (err) {
+      throw new Error(`sqlite binding: cannot open the database ${s.file} (metadata connectionString): ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      if (s.file !== ':memory:') {
+        db.pragma(`journal_mode = ${s.disableWAL ? 'DELETE' : 'WAL'}`);
+        // With WAL, NORMAL loses nothing when a process dies (only on power loss) and skips an fsync per write.
+        if (!s.disableWAL) db.pragma('synchronous = NORMAL');
+      }
+    } catch (err) {
+      db.close();
+      throw new Error(`sqlite binding: cannot use the database ${s.file}: ${(err as Error).message}`, { cause: err });
+    }
+    this.db = db;
+    this.logger.debug(`bindings.sqlite using ${s.file}`);
+  }
+
+  operations(): readonly string[] {
+    return OPERATIONS;
+  }
+
+  features(): readonly string[] {
+    return [];
+  }
+
+  async invoke(req: InvokeRequest): Promise<InvokeResponse | undefined> {
+    if (req.operation === 'close') {
+      await this.close();
+      return undefined;
+    }
+    const db = this.db;
+    if (this.closed || !db) throw new Error('component is closed');
+    const sql = requireSql(req.metadata);
+    const params = parseParams(req.metadata.params).map(toSqliteParam);
+    if (req.operation !== 'exec' && req.operation !== 'query') {
+      throw new Error(`invalid operation type: ${req.operation}. Expected exec, query, or close`);
+    }
+    const timing = startTiming(req.operation, sql);
+    try {
+      if (req.operation === 'exec') {
+        const changes = this.exec(db, sql, params);
+        return { metadata: { ...timing.finish(), 'rows-affected': String(changes) } };
+      }
+      const rows = this.query(db, sql, params);
+      return { data: encodeRows(rows), metadata: timing.finish() };
+    } catch (err) {
+      if ((err as Error).message.startsWith('error serializing results')) throw err;
+      throw new Error(`error executing query: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  private exec(db: Database.Database, sql: string, params: unknown[]): number {
+    let stmt: Statement;
+    try {
+      stmt = db.prepare(sql);
+    } catch (err) {
+      // A script of several statements without parameters runs as a whole; like pgx, the last one counts.
+      if (params.length > 0 || !/more than one statement/.test((err as Error).message)) throw err;
+      db.exec(sql);
+      return Number(db.prepare('SELECT changes()').pluck().get());
+    }
+    return Number(bind(params, (args) => stmt.run(...args)).changes);
+  }
+
+  private query(db: Database.Database, sql: string, params: unknown[]): unknown[][] {
+    const stmt = db.prepare(sql);
+    if (!stmt.reader) {
+      bind(params, (args) => stmt.run(...args));
+      return [];
+    }
+    stmt.raw(true).safeIntegers(true);
+    return bind(params, (args) => stmt.all(...args)) as unknown[][];
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const db = this.db;
+    this.db = undefined;
+    db?.close();
+  }
+}
+
+/**
+ * Binds `$n` / `?n` placeholders by number (better-sqlite3 names them "1", "2", …); when the SQL uses
+ * plain `?` placeholders instead, binds the same values in order. Binding fails before anything runs.
+ */
+function bind<T>(params: unknown[], call: (args: unknown[]) => T): T {
+  if (params.length === 0) {
+    try {
+      return call([]);
+    } catch (err) {
+      const message = (err as Error).message;
+      if (/Missing named parameter|Too few parameter values/.test(message)) throw new Error(`${message}: the SQL has placeholders but request metadata "params" gives no values`);
+      throw err;
+    }
+  }
+  const numbered = Object.fromEntries(params.map((v, i) => [String(i + 1), v]));
+  try {
+    return call([numbered]);
+  } catch (err) {
+    if (!/Too few parameter values/.test((err as Error).message)) throw err;
+    return call(params);
+  }
+}
+
+export function createSqliteBinding(ctx: FactoryContext): SqliteBinding {
+  return new SqliteBinding(ctx.logger);
+}
