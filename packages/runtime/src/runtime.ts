@@ -19,6 +19,7 @@ import { createLogger, type Logger } from './logger';
 import { createHttpMetrics, type HttpMetrics } from './metrics/metrics';
 import { createNameResolver, removeInstance, writeInstance, type InstanceInfo, type NameResolver } from './nameresolution';
 import type { RuntimeOptions } from './options';
+import { InputBindings } from './bindings/input';
 import { parseDeclarative } from './pubsub/declarative';
 import { Deliveries, startSubscriptions } from './pubsub/delivery';
 import type { Subscription } from './pubsub/subscriptions';
@@ -83,6 +84,9 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   // Only HTTP apps: gRPC app callbacks (ListTopicSubscriptions/OnTopicEvent) are not implemented.
   const deliveries = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? new Deliveries({ channel: appChannel, logger }) : undefined;
   // --- end pub/sub subscriptions
+  // --- input bindings (bindings/input.ts): read once the app is up; only HTTP apps with an app port.
+  const inputBindings = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? new InputBindings({ channel: appChannel, logger, maxResponseBytes: options.maxBodySize }) : undefined;
+  // --- end input bindings
   const startedAt = Date.now();
 
   function makeDirectMessaging(r: NameResolver): DirectMessaging {
@@ -174,6 +178,10 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       if (deliveries) await startSubscriptions({ deliveries, channel: appChannel, logger, store, declarative: declarativeSubs, metadata, signal: waitAbort.signal });
       if (waitAbort.signal.aborted) return;
       // --- end pub/sub subscriptions
+      // --- input bindings: probe each route (OPTIONS) and start reading.
+      if (inputBindings) await inputBindings.start(store, waitAbort.signal);
+      if (waitAbort.signal.aborted) return;
+      // --- end input bindings
       markReady();
     }
   }
@@ -199,6 +207,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       }
       if (options.enableApiLogging === undefined && config.apiLogging !== undefined) deps.apiLogging = config.apiLogging;
       metadata.enabledFeatures = config.features;
+      deps.secretScopes = config.secretScopes;
       const resources = loadResources(options.resourcesPaths, { appId: options.appId, namespace: options.namespace });
       for (const s of resources.skipped) logger.debug(`skipping ${s.name} in ${s.file}: ${s.why}`);
       declarativeSubs = parseDeclarative(resources.others);
@@ -261,8 +270,12 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         // --- pub/sub subscriptions: stop taking messages now; in-flight deliveries finish while the servers drain.
         const draining = deliveries?.stop(options.gracefulShutdownSeconds * 1000);
         // --- end pub/sub subscriptions
+        // --- input bindings: stop reading now; in-flight posts to the app finish while the servers drain.
+        const bindingsDraining = inputBindings?.stop(options.gracefulShutdownSeconds * 1000);
+        // --- end input bindings
         await closeServers(servers, options.gracefulShutdownSeconds * 1000);
         await draining;
+        await bindingsDraining;
         directMessaging.close();
         appChannel?.close();
         await store.closeAll();

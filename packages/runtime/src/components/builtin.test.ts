@@ -5,8 +5,18 @@ const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } };
 describe('registerBuiltins', () => {
   it('registers every built-in type', () => {
     expect(registerBuiltins().knownTypes()).toEqual([
+      'bindings.cron/v1',
+      'bindings.http/v1',
+      'bindings.localstorage/v1',
+      'bindings.postgres/v1',
+      'bindings.postgresql/v1',
+      'bindings.redis/v1',
+      'bindings.sqlite/v1',
       'pubsub.in-memory/v1',
+      'pubsub.redis/v1',
       'pubsub.sqlite/v1',
+      'secretstores.local.env/v1',
+      'secretstores.local.file/v1',
       'state.in-memory/v1',
       'state.postgres/v1',
       'state.postgresql/v1',

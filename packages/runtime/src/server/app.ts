@@ -11,7 +11,9 @@ import { handleInvoke } from '../api/http/invoke';
 import { healthzEndpoints } from '../api/http/healthz';
 import { invokeEndpoints } from '../api/http/invoke';
 import { metadataEndpoints } from '../api/http/metadata';
+import { bindingsEndpoints } from '../api/http/bindings';
 import { pubsubEndpoints } from '../api/http/pubsub';
+import { secretsEndpoints } from '../api/http/secrets';
 import { shutdownEndpoints } from '../api/http/shutdown';
 import { stateEndpoints } from '../api/http/state';
 import type { AppDeps } from './deps';
@@ -20,7 +22,7 @@ import { respondError, respondUnauthorized } from './respond';
 import { Router } from './router';
 
 export function allEndpoints(): Endpoint[] {
-  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints(), ...pubsubEndpoints()];
+  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints(), ...pubsubEndpoints(), ...bindingsEndpoints(), ...secretsEndpoints()];
 }
 
 const TOKEN_EXEMPT = new Set(['v1.0/healthz', 'v1.0/healthz/outbound']);

@@ -3,6 +3,7 @@
  * GET /v1.0/metadata (daprd's full shape, answering as soon as the server listens) and
  * PUT /v1.0/metadata/{key} (stored in `extended`).
  */
+import { bindingCapabilities } from '../../bindings/direction';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import type { AppDeps } from '../../server/deps';
 import { readBody } from '../../server/body';
@@ -15,6 +16,7 @@ export function buildMetadata(deps: AppDeps): Record<string, unknown> {
   const components = deps.store.all().map(({ manifest, instance }) => {
     const caps = [...instance.features()];
     if (manifest.category === 'state' && ACTOR_FEATURES.every((f) => caps.includes(f))) caps.push('ACTOR');
+    if (manifest.category === 'bindings') caps.push(...bindingCapabilities(manifest, instance));
     const entry: Record<string, unknown> = { name: manifest.name, type: manifest.type };
     if (manifest.version) entry.version = manifest.version;
     if (caps.length > 0) entry.capabilities = caps;
