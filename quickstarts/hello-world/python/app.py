@@ -13,11 +13,13 @@ import urllib.request
 
 DAPR_HOST: str = os.environ.get("DAPR_HOST", "http://localhost")
 DAPR_HTTP_PORT: str = os.environ.get("DAPR_HTTP_PORT", "3500")
-# How many orders to send before exiting (the README sends 5).
+# How many orders to send before exiting (the README sends 5); 0 sends forever, like Dapr's original
+# (the compose file and the Kubernetes manifests do that).
 ORDER_COUNT: int = int(os.environ.get("ORDER_COUNT", "10"))
 NODEAPP_APP_ID = "nodeapp"
 
-SIDECAR_URL = f"{DAPR_HOST}:{DAPR_HTTP_PORT}"
+# The sidecar's HTTP API: DAPR_HTTP_ENDPOINT when set (as Dapr's SDKs read it), else DAPR_HOST:DAPR_HTTP_PORT.
+SIDECAR_URL: str = os.environ.get("DAPR_HTTP_ENDPOINT", f"{DAPR_HOST}:{DAPR_HTTP_PORT}")
 PAUSE_BETWEEN_ORDERS_S = 1.0
 READY_TIMEOUT_S = 60.0
 RETRY_FIRST_DELAY_S = 0.2
@@ -89,12 +91,14 @@ def send_order(order: dict) -> None:
 
 def main() -> None:
     wait_for_sidecar()
-    for n in range(1, ORDER_COUNT + 1):
+    n = 0
+    while ORDER_COUNT <= 0 or n < ORDER_COUNT:
+        if n > 0:
+            time.sleep(PAUSE_BETWEEN_ORDERS_S)
+        n += 1
         order = {"orderId": n}
         send_order(order)
         log(f"Order passed: {compact(order)}")
-        if n < ORDER_COUNT:
-            time.sleep(PAUSE_BETWEEN_ORDERS_S)
     log(f"pythonapp done: {ORDER_COUNT} orders")
 
 

@@ -2,18 +2,23 @@
  * @module nodeapp
  * hello-world (Node.js): an Express app with two methods that the Dapr sidecar invokes for callers.
  * `POST /neworder` keeps the order in the `statestore` component through the sidecar's state API;
- * `GET /order` returns the last order kept there.
+ * `GET /order` returns the last order kept there. `GET /ports` shows where it finds its sidecar
+ * (hello-kubernetes checks it after a port-forward).
  */
 import bodyParser from 'body-parser';
 import express, { type Request, type Response } from 'express';
 
 const APP_PORT: number = Number(process.env['APP_PORT'] ?? '3000');
 const DAPR_HTTP_PORT: string = process.env['DAPR_HTTP_PORT'] ?? '3500';
-const STATE_STORE_NAME = 'statestore';
+/** The sidecar's HTTP API: DAPR_HTTP_ENDPOINT when set (as Dapr's SDKs read it), else localhost:DAPR_HTTP_PORT. */
+const DAPR_HTTP_ENDPOINT: string = process.env['DAPR_HTTP_ENDPOINT'] ?? `http://localhost:${DAPR_HTTP_PORT}`;
+/** Reported by `GET /ports` only: nodeapp makes no gRPC calls. */
+const DAPR_GRPC_ENDPOINT: string = process.env['DAPR_GRPC_ENDPOINT'] ?? `http://localhost:${process.env['DAPR_GRPC_PORT'] ?? '50001'}`;
+const STATE_STORE_NAME: string = process.env['STATE_STORE_NAME'] ?? 'statestore';
 /** Every new order overwrites this one key, so the store holds the latest order. */
 const ORDER_KEY = 'order';
 
-const STATE_URL = `http://localhost:${DAPR_HTTP_PORT}/v1.0/state/${STATE_STORE_NAME}`;
+const STATE_URL = `${DAPR_HTTP_ENDPOINT}/v1.0/state/${STATE_STORE_NAME}`;
 
 /** What callers send: `{"data": {"orderId": "42"}}` (sample.json) or `{"data": {"orderId": 1}}` (pythonapp). */
 interface NewOrderRequest {
@@ -68,11 +73,19 @@ async function handleGetOrder(_req: Request, res: Response): Promise<void> {
   }
 }
 
+/** Where this app finds its sidecar, e.g. `{"DAPR_HTTP_ENDPOINT":"http://localhost:3500",...}`. */
+function handlePorts(_req: Request, res: Response): void {
+  console.log(`DAPR_HTTP_ENDPOINT: ${DAPR_HTTP_ENDPOINT}`);
+  console.log(`DAPR_GRPC_ENDPOINT: ${DAPR_GRPC_ENDPOINT}`);
+  res.status(200).json({ DAPR_HTTP_ENDPOINT, DAPR_GRPC_ENDPOINT });
+}
+
 async function main(): Promise<void> {
   const app = express();
   app.use(bodyParser.json());
   app.post('/neworder', (req, res) => void handleNewOrder(req, res));
   app.get('/order', (req, res) => void handleGetOrder(req, res));
+  app.get('/ports', handlePorts);
 
   const server = await new Promise<ReturnType<typeof app.listen>>((resolve, reject) => {
     const s = app.listen(APP_PORT, () => resolve(s)).once('error', reject);

@@ -1,0 +1,21 @@
+/**
+ * @module @minidapr/deploy
+ * Loaders and checks for the repository's container files: compose projects (parsed, interpolated,
+ * schema-checked), kustomizations (built, schema-checked), sidecar command lines (minidaprd's own
+ * parser), the component files they mount (minidaprd's own loader) and Dockerfiles.
+ */
+export { repoRoot, PACKAGE_DIR } from './repo';
+export { STEPS, appKeys, type StepSpec, type VariantSpec, type AppSpec } from './steps';
+export { loadImages, allowedImages, isPinned, type ImagesFile } from './images';
+export { interpolate, interpolateTree } from './compose/interpolate';
+export { parseCompose, loadCompose, activeServices, profilesOf, splitCommand, readEnvFile, serviceEnv, type ComposeProject, type ComposeService, type ComposeVolume } from './compose/load';
+export { validateComposeSchema } from './compose/schema';
+export { sidecarsOf, hostPath, flagValues, type ComposeSidecar } from './compose/sidecars';
+export { checkSidecarArgs, type SidecarArgsCheck } from './sidecar-args';
+export { checkComponents, PENDING_TYPES, type ComponentsCheck, type ComponentsCheckOptions } from './components';
+export { checkConfiguration } from './configuration';
+export { kustomizeBuild, kubectlAvailable, describe, type K8sObject } from './k8s/kustomize';
+export { validateObjects, validateDaprResource } from './k8s/schema';
+export { deploymentsOf, writeConfigMap, serviceSelector, type PodSidecar, type Container } from './k8s/pods';
+export { parseDockerfile, instructions, checkCopies, checkScripts, scriptSource, ignoredBy, type Dockerfile } from './dockerfile';
+export * as netns from './netns';

@@ -1,0 +1,161 @@
+/**
+ * Every compose file of the steps table: valid against the Compose Specification, pinned images
+ * from images.yaml, health-gated start order, ports on app services only, and sidecars whose
+ * command lines, components and Configuration minidaprd itself accepts.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import {
+  allowedImages,
+  appKeys,
+  checkComponents,
+  checkConfiguration,
+  checkScripts,
+  checkSidecarArgs,
+  flagValues,
+  hostPath,
+  isPinned,
+  loadCompose,
+  loadImages,
+  profilesOf,
+  repoRoot,
+  serviceEnv,
+  sidecarsOf,
+  STEPS,
+  validateComposeSchema,
+  type ComposeProject,
+} from '../../../src';
+
+const ROOT = repoRoot();
+const images = loadImages();
+const composeDirs = [...new Set(STEPS.flatMap((s) => (s.compose ? [s.compose] : [])))];
+const projects = new Map<string, ComposeProject>(composeDirs.map((d) => [d, loadCompose(join(ROOT, d, 'compose.yaml'))]));
+const rel = (p: string): string => relative(ROOT, p);
+
+describe.each(composeDirs)('%s/compose.yaml', (dir) => {
+  const project = projects.get(dir) as ComposeProject;
+  const sidecars = sidecarsOf(project);
+
+  it('is valid against the Compose Specification schema', () => {
+    expect(validateComposeSchema(project.doc, rel(project.file))).toEqual([]);
+  });
+
+  it('uses pinned images listed in packages/deploy/images.yaml, built from the Dockerfile listed there', () => {
+    const allowed = allowedImages(images);
+    const problems: string[] = [];
+    for (const s of project.services) {
+      if (!s.image) problems.push(`${s.name}: no image name (tag the build with an images.yaml name)`);
+      else if (!isPinned(s.image) || !allowed.has(s.image)) problems.push(`${s.name}: image ${s.image} is not a pinned image of images.yaml`);
+      if (s.build) {
+        const entry = Object.values(images.built).find((b) => b.image === s.image);
+        if (!entry || join(ROOT, entry.dockerfile) !== s.build.dockerfile) problems.push(`${s.name}: builds ${rel(s.build.dockerfile)}, images.yaml says ${entry?.dockerfile}`);
+        if (s.build.context !== ROOT) problems.push(`${s.name}: the build context must be the repository root, got ${rel(s.build.context) || '.'}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every app a sidecar service <app>-dapr in its network namespace', () => {
+    expect(sidecars.length).toBeGreaterThan(0);
+    const problems: string[] = [];
+    for (const sc of sidecars) {
+      if (!sc.app) problems.push(`${sc.service.name}: network_mode must be "service:<app>" of an existing service, got ${sc.service.networkMode}`);
+      else if (sc.service.name !== `${sc.app.name}-dapr`) problems.push(`${sc.service.name}: name it ${sc.app.name}-dapr`);
+      else if (sc.app.profiles.join() !== sc.service.profiles.join()) problems.push(`${sc.service.name}: profiles differ from ${sc.app.name}'s`);
+    }
+    const apps = new Set(sidecars.map((sc) => sc.app?.name));
+    const infra = project.services.filter((s) => !apps.has(s.name) && !sidecars.some((sc) => sc.service === s));
+    for (const s of infra) if (s.build) problems.push(`${s.name}: built from this repository but has no sidecar`);
+    expect(problems).toEqual([]);
+  });
+
+  it('publishes ports on app services only', () => {
+    const apps = new Set(sidecars.map((sc) => sc.app?.name));
+    const offenders = project.services.filter((s) => s.ports.length > 0 && !apps.has(s.name)).map((s) => s.name);
+    expect(offenders).toEqual([]);
+  });
+
+  it('starts dependants only after health checks pass, and every depended-on service has one', () => {
+    const byName = new Map(project.services.map((s) => [s.name, s]));
+    const problems: string[] = [];
+    for (const s of project.services) {
+      for (const [dep, condition] of Object.entries(s.dependsOn)) {
+        if (condition !== 'service_healthy') problems.push(`${s.name}: depends_on ${dep} should wait for service_healthy, not ${condition}`);
+        if (!byName.get(dep)?.healthcheck) problems.push(`${s.name}: depends_on ${dep}, which has no healthcheck`);
+      }
+    }
+    for (const sc of sidecars) if (!sc.service.healthcheck) problems.push(`${sc.service.name}: no healthcheck`);
+    expect(problems).toEqual([]);
+  });
+
+  it('runs sidecar command lines that minidaprd parses without errors or warnings', () => {
+    const problems: string[] = [];
+    for (const sc of sidecars) {
+      const { options, problems: p } = checkSidecarArgs(sc.args, `${rel(project.file)}: ${sc.service.name}`);
+      problems.push(...p);
+      if (!options) continue;
+      if (!options.listenAddresses.includes('0.0.0.0')) problems.push(`${sc.service.name}: other containers reach the sidecar only with --dapr-listen-addresses 0.0.0.0`);
+      const appPort = sc.app?.environment.APP_PORT;
+      if (String(options.appPort ?? '') !== (appPort ?? '')) problems.push(`${sc.service.name}: --app-port ${options.appPort} but ${sc.app?.name} has APP_PORT=${appPort}`);
+      const daprPort = sc.app?.environment.DAPR_HTTP_PORT;
+      if (daprPort !== undefined && daprPort !== String(options.daprHttpPort)) problems.push(`${sc.service.name}: --dapr-http-port ${options.daprHttpPort} but ${sc.app?.name} has DAPR_HTTP_PORT=${daprPort}`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('mounts component files and a Configuration that minidaprd loads', () => {
+    const problems: string[] = [];
+    for (const sc of sidecars) {
+      const where = `${rel(project.file)}: ${sc.service.name}`;
+      const appId = flagValues(sc.args, 'app-id')[0] ?? '';
+      const resources = flagValues(sc.args, 'resources-path', 'components-path').map((p) => ({ p, host: hostPath(sc.service, p) }));
+      for (const r of resources) if (!r.host || !existsSync(r.host)) problems.push(`${where}: --resources-path ${r.p} is not a mounted host folder`);
+      const paths = resources.flatMap((r) => (r.host && existsSync(r.host) ? [r.host] : []));
+      if (paths.length > 0) {
+        const check = checkComponents(paths, { appId, envNames: Object.keys(serviceEnv(sc.service)) });
+        problems.push(...check.problems);
+        for (const p of check.pending) process.stdout.write(`PENDING: ${p}\n`);
+      }
+      for (const c of flagValues(sc.args, 'config')) {
+        const host = hostPath(sc.service, c);
+        if (!host || !existsSync(host)) problems.push(`${where}: --config ${c} is not a mounted host file`);
+        else {
+          const cfg = checkConfiguration(host);
+          problems.push(...cfg.problems);
+          if (cfg.resolver !== 'dns') problems.push(`${where}: --config ${c} should resolve app ids by DNS, got ${cfg.resolver ?? 'the local registry'}`);
+        }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('runs app commands whose scripts exist in the variant built into the image', () => {
+    const problems: string[] = [];
+    for (const s of project.services) {
+      if (s.build && s.command) problems.push(...checkScripts(s.command, dirname(s.build.dockerfile), `${rel(project.file)}: ${s.name}`));
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe.each(STEPS.filter((s) => s.compose).map((s) => [s.name, s] as const))('compose for %s', (_name, step) => {
+  const project = projects.get(step.compose as string) as ComposeProject;
+
+  it('runs the app ids and app ports of the steps table', () => {
+    const keys = new Set<string>();
+    for (const sc of sidecarsOf(project)) {
+      const o = checkSidecarArgs(sc.args, sc.service.name).options;
+      if (o) keys.add(`${o.appId}:${o.appPort ?? '-'}`);
+    }
+    expect([...keys].sort()).toEqual(appKeys(step));
+  });
+
+  it('offers one profile per variant when a step has several variants with their own images', () => {
+    const images = new Set(step.variants.map((v) => v.image));
+    if (step.variants.length > 1 && images.size === step.variants.length && step.variants.every((v) => ['http', 'sdk', 'python'].includes(v.name))) {
+      expect(profilesOf(project)).toEqual(step.variants.map((v) => v.name).sort());
+    } else {
+      expect(profilesOf(project)).toEqual([]);
+    }
+  });
+});

@@ -1,0 +1,194 @@
+/**
+ * Every kustomization of the steps table, built with `kubectl kustomize`: valid against the
+ * Kubernetes schemas (and Dapr's CRDs), in an explicit namespace, pinned images from images.yaml,
+ * probes on every container that listens, a <appId>-dapr Service per sidecar, and sidecar
+ * containers whose args, components and Configuration minidaprd itself accepts.
+ */
+import { join } from 'node:path';
+import { tempDir } from '@minidapr/testkit';
+import {
+  allowedImages,
+  appKeys,
+  checkComponents,
+  checkConfiguration,
+  checkScripts,
+  checkSidecarArgs,
+  deploymentsOf,
+  describe as describeObject,
+  flagValues,
+  isPinned,
+  kubectlAvailable,
+  kustomizeBuild,
+  loadImages,
+  repoRoot,
+  serviceSelector,
+  STEPS,
+  validateObjects,
+  writeConfigMap,
+  type K8sObject,
+  type PodSidecar,
+} from '../../../src';
+
+const ROOT = repoRoot();
+const images = loadImages();
+const hasKubectl = kubectlAvailable();
+if (!hasKubectl) {
+  if (process.env.CI === 'true') throw new Error('kubectl is not installed (CI=true: a missing tool is a failure, not a skip)');
+  process.stdout.write('SKIPPED: kubectl is not installed; the Kubernetes manifest checks are skipped\n');
+}
+const run = hasKubectl ? describe : describe.skip;
+
+const dirs = [...new Set(STEPS.flatMap((s) => [...s.k8s, ...s.k8sDapr]))];
+const daprDirs = new Set(STEPS.flatMap((s) => s.k8sDapr));
+const built = new Map<string, K8sObject[]>();
+const build = (dir: string): K8sObject[] => {
+  if (!built.has(dir)) built.set(dir, kustomizeBuild(join(ROOT, dir)));
+  return built.get(dir) as K8sObject[];
+};
+/** Backing services (Redis, PostgreSQL): pods whose every image is a base image of images.yaml. */
+const baseImages = new Set(Object.values(images.base));
+const isApp = (p: PodSidecar): boolean => ![...p.apps, ...(p.sidecar ? [p.sidecar] : [])].every((c) => baseImages.has(c.image ?? ''));
+const labelsMatch = (selector: Record<string, string>, labels: Record<string, string>): boolean =>
+  Object.keys(selector).length > 0 && Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+run.each(dirs)('%s', (dir) => {
+  it('builds with kubectl kustomize and is valid against the Kubernetes schemas and Dapr CRDs', () => {
+    expect(validateObjects(build(dir), dir)).toEqual([]);
+  });
+
+  it('puts every namespaced object in an explicit namespace that it creates', () => {
+    const objects = build(dir);
+    const namespaces = objects.filter((o) => o.kind === 'Namespace').map((o) => o.metadata?.name);
+    expect(namespaces).toHaveLength(1);
+    const stray = objects.filter((o) => o.kind !== 'Namespace' && o.metadata?.namespace !== namespaces[0]).map(describeObject);
+    expect(stray).toEqual([]);
+  });
+
+  it('uses pinned images from images.yaml, with probes on every container that listens', () => {
+    const allowed = allowedImages(images);
+    const problems: string[] = [];
+    for (const d of deploymentsOf(build(dir))) {
+      for (const c of [...d.apps, ...(d.sidecar ? [d.sidecar] : [])]) {
+        const where = `${describeObject(d.deployment)} container ${c.name}`;
+        if (!c.image || !isPinned(c.image) || !allowed.has(c.image)) problems.push(`${where}: image ${c.image} is not a pinned image of images.yaml`);
+        if ((c.ports?.length ?? 0) > 0 && (!c.readinessProbe || !c.livenessProbe)) problems.push(`${where}: listens but lacks a readiness or liveness probe`);
+        const variant = Object.values(images.built).find((b) => b.image === c.image);
+        if (variant && c.command) problems.push(...checkScripts(c.command, join(ROOT, variant.dockerfile, '..'), where));
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('selects pods with every Service', () => {
+    const objects = build(dir);
+    const pods = deploymentsOf(objects);
+    const orphans = objects
+      .filter((o) => o.kind === 'Service')
+      .filter((s) => !pods.some((p) => labelsMatch(serviceSelector(s), p.labels)))
+      .map(describeObject);
+    expect(orphans).toEqual([]);
+  });
+
+  if (daprDirs.has(dir)) {
+    it("uses Dapr's annotations and dapr.io Components instead of minidaprd containers", () => {
+      const objects = build(dir);
+      const pods = deploymentsOf(objects).filter(isApp);
+      expect(pods.length).toBeGreaterThan(0);
+      for (const p of pods) {
+        expect(p.sidecar).toBeUndefined();
+        expect(p.annotations['dapr.io/enabled']).toBe('true');
+        expect(p.annotations['dapr.io/app-id']).toBe(p.deployment.metadata?.name);
+      }
+      expect(objects.some((o) => o.apiVersion === 'dapr.io/v1alpha1' && o.kind === 'Component')).toBe(true);
+    });
+    return;
+  }
+
+  it('runs a minidaprd container next to every app, with args minidaprd parses without errors or warnings', () => {
+    const problems: string[] = [];
+    for (const p of deploymentsOf(build(dir)).filter(isApp)) {
+      const where = `${dir}: ${describeObject(p.deployment)}`;
+      if (!p.sidecar) {
+        problems.push(`${where}: no minidaprd container`);
+        continue;
+      }
+      const { options, problems: parse } = checkSidecarArgs([...(p.sidecar.command ?? []), ...(p.sidecar.args ?? [])], where);
+      problems.push(...parse);
+      if (!options) continue;
+      if (!options.listenAddresses.includes('0.0.0.0')) problems.push(`${where}: other pods reach the sidecar only with --dapr-listen-addresses 0.0.0.0`);
+      const appEnv = Object.fromEntries(p.apps.flatMap((c) => c.env ?? []).map((e) => [e.name, e.value]));
+      if (String(options.appPort ?? '') !== (appEnv.APP_PORT ?? '')) problems.push(`${where}: --app-port ${options.appPort} but the app has APP_PORT=${appEnv.APP_PORT}`);
+      if (appEnv.DAPR_HTTP_PORT !== String(options.daprHttpPort)) problems.push(`${where}: --dapr-http-port ${options.daprHttpPort} but the app has DAPR_HTTP_PORT=${appEnv.DAPR_HTTP_PORT}`);
+      if (!(p.sidecar.env ?? []).some((e) => e.name === 'NAMESPACE')) problems.push(`${where}: the sidecar needs NAMESPACE (from metadata.namespace) to resolve app ids`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('has a headless <appId>-dapr Service on port 50002 for every sidecar', () => {
+    const objects = build(dir);
+    const problems: string[] = [];
+    for (const p of deploymentsOf(objects).filter((d) => d.sidecar)) {
+      const appId = flagValues(p.sidecar?.args ?? [], 'app-id')[0];
+      const svc = objects.find((o) => o.kind === 'Service' && o.metadata?.name === `${appId}-dapr`);
+      const spec = (svc?.spec ?? {}) as { clusterIP?: string; ports?: Array<{ port: number }> };
+      if (!svc) problems.push(`${appId}: no Service ${appId}-dapr`);
+      else if (!labelsMatch(serviceSelector(svc), p.labels)) problems.push(`${appId}-dapr: does not select the ${appId} pods`);
+      else if (!spec.ports?.some((x) => x.port === 50002)) problems.push(`${appId}-dapr: no port 50002 (sidecar-to-sidecar)`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('mounts components and a Configuration from ConfigMaps that minidaprd loads', () => {
+    const objects = build(dir);
+    const tmp = tempDir('minidapr-k8s-');
+    const problems: string[] = [];
+    try {
+      for (const p of deploymentsOf(objects).filter((d) => d.sidecar)) {
+        const args = p.sidecar?.args ?? [];
+        const appId = flagValues(args, 'app-id')[0] ?? '';
+        const mounted = (path: string): string | undefined => {
+          const mount = Object.keys(p.configMapMounts).find((m) => path === m || path.startsWith(`${m}/`));
+          if (!mount) return undefined;
+          const local = join(tmp.path, appId, mount);
+          return writeConfigMap(objects, p.configMapMounts[mount] as string, local) ? join(local, path.slice(mount.length)) : undefined;
+        };
+        const resources = flagValues(args, 'resources-path', 'components-path').map((r) => mounted(r) ?? problems.push(`${appId}: --resources-path ${r} is not a mounted ConfigMap`));
+        const paths = resources.filter((r): r is string => typeof r === 'string');
+        if (paths.length > 0) {
+          const envNames = (p.sidecar?.env ?? []).map((e) => e.name);
+          const check = checkComponents(paths, { appId, namespace: objects.find((o) => o.kind === 'Namespace')?.metadata?.name, envNames });
+          problems.push(...check.problems);
+        }
+        for (const c of flagValues(args, 'config')) {
+          const file = mounted(c);
+          if (!file) problems.push(`${appId}: --config ${c} is not a mounted ConfigMap`);
+          else {
+            const cfg = checkConfiguration(file);
+            problems.push(...cfg.problems);
+            if (cfg.resolver !== 'kubernetes') problems.push(`${appId}: --config ${c} should use the kubernetes name resolver, got ${cfg.resolver}`);
+          }
+        }
+      }
+    } finally {
+      tmp.remove();
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+const stepDirs = STEPS.flatMap((s) => [...s.k8s.map((d) => [s.name, d, s] as const), ...s.k8sDapr.map((d) => [s.name, d, s] as const)]);
+
+run.each(stepDirs)('Kubernetes manifests for %s (%s)', (_name, dir, step) => {
+  it('run the app ids and app ports of the steps table', () => {
+    const keys = new Set<string>();
+    for (const p of deploymentsOf(build(dir))) {
+      if (p.sidecar) {
+        const o = checkSidecarArgs(p.sidecar.args ?? [], dir).options;
+        if (o) keys.add(`${o.appId}:${o.appPort ?? '-'}`);
+      } else if (p.annotations['dapr.io/enabled'] === 'true') {
+        keys.add(`${p.annotations['dapr.io/app-id']}:${p.annotations['dapr.io/app-port'] ?? '-'}`);
+      }
+    }
+    expect([...keys].sort()).toEqual(appKeys(step));
+  });
+});
