@@ -23,6 +23,7 @@ describe('parseOptions', () => {
       logAsJson: false,
       appMaxConcurrency: -1,
       gracefulShutdownSeconds: 5,
+      appBindingOptionsTimeoutMs: 3000,
     });
     expect(Object.isFrozen(options)).toBe(true);
   });
@@ -84,6 +85,19 @@ describe('parseOptions', () => {
   it('refuses an app id with a dot and equal app and HTTP ports', () => {
     expect(parse(['--app-id', 'a.b']).errors).toEqual(['--app-id: must not contain "." (got "a.b")']);
     expect(parse(['--app-id', 'a', '--app-port', '3500']).errors).toEqual(['--dapr-http-port: must differ from --app-port (both are 3500)']);
+  });
+
+  it('reads --app-binding-options-timeout as a Go duration (default 3s)', () => {
+    expect(parse(['--app-id', 'a']).options?.appBindingOptionsTimeoutMs).toBe(3000);
+    expect(parse(['--app-id', 'a', '--app-binding-options-timeout', '500ms']).options?.appBindingOptionsTimeoutMs).toBe(500);
+    expect(parse(['--app-id', 'a', '-app-binding-options-timeout=1m30s']).options?.appBindingOptionsTimeoutMs).toBe(90_000);
+    expect(parse(['--app-id', 'a', '--app-binding-options-timeout', '2']).options?.appBindingOptionsTimeoutMs).toBe(2000);
+    for (const bad of ['soon', '0s', '']) {
+      const res = parse(['--app-id', 'a', `--app-binding-options-timeout=${bad}`]);
+      expect(res.options).toBeUndefined();
+      expect(res.errors).toEqual([`--app-binding-options-timeout: must be a duration greater than zero like 3s or 500ms, got "${bad}"`]);
+    }
+    expect(parse(['--app-id', 'a', '--app-binding-options-timeout']).errors).toEqual(['--app-binding-options-timeout: a value is required']);
   });
 
   it('recognises --version and --help', () => {

@@ -6,8 +6,12 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { parseDurationMs } from './components/metadata';
 import * as D from './defaults';
 import { parseQuantity } from './quantity';
+
+/** daprd's --app-binding-options-timeout default: how long the OPTIONS probe of an input binding may take. */
+export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = 3000;
 
 export type AppProtocol = 'http' | 'https' | 'h2c' | 'grpc' | 'grpcs';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
@@ -41,6 +45,8 @@ export interface RuntimeOptions {
   appHealthProbeIntervalS: number;
   appHealthProbeTimeoutMs: number;
   appHealthThreshold: number;
+  /** --app-binding-options-timeout: the OPTIONS probe before an input binding is read. */
+  appBindingOptionsTimeoutMs: number;
   apiToken?: string;
   appApiToken?: string;
   namespace?: string;
@@ -57,7 +63,7 @@ export interface ParsedOptions {
   action?: 'version' | 'build-info' | 'help';
 }
 
-type Kind = 'string' | 'int' | 'bool' | 'list' | 'quantity';
+type Kind = 'string' | 'int' | 'bool' | 'list' | 'quantity' | 'duration';
 interface FlagDef {
   kind: Kind;
   key?: string;
@@ -92,6 +98,7 @@ const FLAGS: Record<string, FlagDef> = {
   'app-health-probe-interval': { kind: 'int' },
   'app-health-probe-timeout': { kind: 'int' },
   'app-health-threshold': { kind: 'int' },
+  'app-binding-options-timeout': { kind: 'duration' },
   version: { kind: 'bool' },
   'build-info': { kind: 'bool' },
   help: { kind: 'bool' },
@@ -108,7 +115,7 @@ const ACCEPTED_NO_OP = new Set([
   'mode', 'placement-host-address', 'scheduler-host-address', 'profile-port', 'enable-profiling', 'enable-mtls',
   'sentry-address', 'control-plane-address', 'control-plane-trust-domain', 'control-plane-namespace',
   'metrics-listen-address', 'dapr-internal-grpc-listen-address', 'dapr-public-port', 'dapr-public-listen-address',
-  'allowed-origins', 'unix-domain-socket', 'app-binding-options-timeout', 'dapr-block-shutdown-duration',
+  'allowed-origins', 'unix-domain-socket', 'dapr-block-shutdown-duration',
   'scheduler-job-streams', 'disable-builtin-k8s-secret-store', 'disable-init-endpoints', 'log-file',
   'hot-reload-reconcile-interval', 'actors-disseminate-timeout', 'kubeconfig', 'wait',
 ]);
@@ -194,6 +201,17 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     }
     return n;
   };
+  /** A Go duration (`3s`, `500ms`, `1m30s`; a plain number is seconds), in milliseconds, > 0. */
+  const duration = (name: string, dflt: number): number => {
+    const v = last(name);
+    if (v === undefined) return dflt;
+    const ms = parseDurationMs(v);
+    if (ms === undefined || ms <= 0) {
+      errors.push(`--${name}: must be a duration greater than zero like 3s or 500ms, got "${v}"`);
+      return dflt;
+    }
+    return ms;
+  };
 
   if (bool('version', false)) return { errors: [], warnings, action: 'version' };
   if (bool('build-info', false)) return { errors: [], warnings, action: 'build-info' };
@@ -260,6 +278,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     appHealthProbeIntervalS: int('app-health-probe-interval', D.DEFAULT_APP_HEALTH_PROBE_INTERVAL_S, 1, 3600),
     appHealthProbeTimeoutMs: int('app-health-probe-timeout', D.DEFAULT_APP_HEALTH_PROBE_TIMEOUT_MS, 1, 3_600_000),
     appHealthThreshold: int('app-health-threshold', D.DEFAULT_APP_HEALTH_THRESHOLD, 1, 1000),
+    appBindingOptionsTimeoutMs: duration('app-binding-options-timeout', DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS),
     apiToken: env.DAPR_API_TOKEN || undefined,
     appApiToken: env.APP_API_TOKEN || undefined,
     namespace: env.NAMESPACE || undefined,
@@ -293,6 +312,8 @@ single-dash forms all work.
   --max-body-size <size>        request body limit (default 4Mi)
   --read-buffer-size <size>     header size limit (default 4Ki)
   --dapr-listen-addresses <a,b> addresses to listen on (default 127.0.0.1)
+  --app-binding-options-timeout <duration>
+                                how long an input binding's OPTIONS probe may take (default 3s)
   --version                     print the version and exit
 
 Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr).

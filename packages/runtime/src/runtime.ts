@@ -85,7 +85,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   const deliveries = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? new Deliveries({ channel: appChannel, logger }) : undefined;
   // --- end pub/sub subscriptions
   // --- input bindings (bindings/input.ts): read once the app is up; only HTTP apps with an app port.
-  const inputBindings = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? new InputBindings({ channel: appChannel, logger, maxResponseBytes: options.maxBodySize }) : undefined;
+  const inputBindings = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? new InputBindings({ channel: appChannel, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs }) : undefined;
   // --- end input bindings
   const startedAt = Date.now();
 

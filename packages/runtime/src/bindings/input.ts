@@ -3,7 +3,8 @@
  * Reads input bindings and posts their events to the app (daprd's HTTP app channel for bindings):
  * - only started when there is an app port (the runtime decides);
  * - unless `direction` names `input` explicitly, `OPTIONS /<route>` first: 2xx or 405 → read, any
- *   other status → not read; a transport error or timeout stops the start loop (as daprd);
+ *   other status → not read; a transport error or timeout (optionsTimeoutMs, daprd's
+ *   --app-binding-options-timeout) stops the start loop (as daprd);
  * - each event: `POST /<route>`, `Content-Type: application/json`, event metadata as headers,
  *   `traceparent`, the app token; bounded by --app-max-concurrency; the app's answer is read up to
  *   --max-body-size bytes (the rest is dropped);
@@ -19,11 +20,12 @@ import type { ComponentStore } from '../components/store';
 import type { AppChannel } from '../invoke/app-channel';
 import { ensureTraceparent } from '../invoke/trace';
 import type { Logger } from '../logger';
+import { DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS } from '../options';
 import { bindingSides, inputRoute } from './direction';
 
 export const DELIVERY_ATTEMPTS = 3;
 export const RETRY_BASE_MS = 250;
-export const OPTIONS_TIMEOUT_MS = 3000;
+export const OPTIONS_TIMEOUT_MS = DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS;
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export interface InputBindingsOptions {
@@ -31,6 +33,7 @@ export interface InputBindingsOptions {
   logger: Logger;
   attempts?: number;
   retryBaseMs?: number;
+  /** The OPTIONS probe's timeout: --app-binding-options-timeout (default OPTIONS_TIMEOUT_MS). */
   optionsTimeoutMs?: number;
   /** Cap on the app's answer bytes (the runtime passes --max-body-size). */
   maxResponseBytes?: number;

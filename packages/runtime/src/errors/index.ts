@@ -4,4 +4,7 @@ export { DaprError, isDaprError, type DaprErrorBody } from './dapr-error';
 export { commonErrors } from './common';
 export { invokeErrors } from './invoke';
 export { stateErrors } from './state';
+export { pubsubErrors, type PubsubErrors } from './pubsub';
+export { bindingErrors } from './bindings';
+export { secretErrors, type SecretErrors } from './secrets';
 export { ConfigError } from './startup';

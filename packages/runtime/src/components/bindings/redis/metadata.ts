@@ -4,7 +4,7 @@
  * in components/redis-connection), and the `ttlInSeconds` request metadata of create and increment.
  */
 import { decodeMetadata, type FieldSpec } from '../../metadata';
-import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-connection';
+import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-settings';
 import type { MetadataMap } from '../../types';
 import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
 

@@ -5,7 +5,7 @@
  */
 import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
-import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-connection';
+import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-settings';
 import type { MetadataMap } from '../../types';
 
 export const COMPONENT = 'pubsub.redis';

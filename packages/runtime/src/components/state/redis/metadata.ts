@@ -6,7 +6,7 @@
  */
 import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
-import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-connection';
+import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-settings';
 import type { MetadataMap } from '../../types';
 
 export const REDIS_STATE_COMPONENT = 'state.redis';

@@ -1,0 +1,187 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { registerBuiltins } from './builtin';
+import { CATALOG, catalogTypeNames, findCatalogEntry, isDurable, serverNeeded, STORAGE_LABELS, type CatalogEntry } from './catalog';
+import type { FieldSpec } from './metadata';
+
+const DOC_PATH = join(__dirname, '..', '..', '..', '..', 'docs', 'components.md');
+const doc = readFileSync(DOC_PATH, 'utf8');
+const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } };
+
+/** The cells of a markdown table row (`\|` is a literal pipe), or undefined for other lines. */
+function cells(line: string): string[] | undefined {
+  const t = line.trim();
+  if (!t.startsWith('|') || !t.endsWith('|')) return undefined;
+  return t
+    .slice(1, -1)
+    .split(/(?<!\\)\|/)
+    .map((c) => c.trim().replace(/\\\|/g, '|'));
+}
+
+/** Rows of the first table after `header` (a row of cell texts) within `text`, separator excluded. */
+function tableRows(text: string, header: readonly string[]): string[][] | undefined {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => JSON.stringify(cells(l)) === JSON.stringify(header));
+  if (start < 0) return undefined;
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 2)) {
+    const row = cells(line);
+    if (!row) break;
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** `### \`type\`` sections: type → its text up to the next heading of level 1 to 3. */
+function sections(text: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const parts = text.split(/^(?=#{1,3} )/m);
+  for (const part of parts) {
+    const m = /^### `([^`]+)`/.exec(part);
+    if (m) out.set(m[1] as string, part);
+  }
+  return out;
+}
+
+/** The backticked items of a `- **label:** …` line, or undefined when there is no such line. */
+function listLine(section: string, label: string): string[] | undefined {
+  const m = new RegExp(`^- \\*\\*${label}:\\*\\* (.*)$`, 'm').exec(section);
+  if (!m) return undefined;
+  return [...(m[1] as string).matchAll(/`([^`]+)`/g)].map((x) => x[1] as string);
+}
+
+const FIELD_HEADER = ['field', 'type', 'default', 'required', 'sensitive', 'description'];
+const SUMMARY_HEADER = ['type', 'also', 'category', 'keeps data in', 'needs a server', 'durable', 'what it is'];
+
+const code = (s: string): string => `\`${s}\``;
+
+function fieldRow(f: FieldSpec): string[] {
+  return [code(f.name), f.type, f.default === undefined ? '' : code(f.default), f.required ? 'yes' : '', f.sensitive ? 'yes' : '', f.description];
+}
+
+function summaryRow(e: CatalogEntry): string[] {
+  const durable = isDurable(e);
+  return [code(e.type), e.aliases.map(code).join(', '), e.category, STORAGE_LABELS[e.storage], serverNeeded(e) ?? 'no', durable === undefined ? '—' : durable ? 'yes' : 'no', e.summary];
+}
+
+/** Compares rows keyed by their first cell; every difference is one line naming the row and column. */
+function compareRows(where: string, columns: readonly string[], expected: string[][], actual: string[][]): string[] {
+  const problems: string[] = [];
+  const byKey = new Map(actual.map((r) => [r[0] as string, r]));
+  for (const want of expected) {
+    const got = byKey.get(want[0] as string);
+    if (!got) {
+      problems.push(`${where}: row ${want[0]} is missing`);
+      continue;
+    }
+    columns.forEach((col, i) => {
+      if (got[i] !== want[i]) problems.push(`${where}: row ${want[0]}, column "${col}": docs say "${got[i] ?? ''}", the catalogue says "${want[i]}"`);
+    });
+  }
+  const keys = new Set(expected.map((r) => r[0]));
+  for (const row of actual) if (!keys.has(row[0] as string)) problems.push(`${where}: row ${row[0]} is not in the catalogue`);
+  return problems;
+}
+
+describe('component catalogue', () => {
+  it('lists exactly the types registerBuiltins() registers', () => {
+    const registered = registerBuiltins().knownTypes().map((t) => t.replace(/\/v1$/, ''));
+    expect(catalogTypeNames()).toEqual(registered);
+  });
+
+  it('has one entry per main type, with fields named once each', () => {
+    const problems: string[] = [];
+    for (const e of CATALOG) {
+      if (!e.type.startsWith(`${e.category}.`)) problems.push(`${e.type}: not in category ${e.category}`);
+      const names = e.metadata.map((f) => f.name.toLowerCase());
+      const twice = names.filter((n, i) => names.indexOf(n) !== i);
+      if (twice.length > 0) problems.push(`${e.type}: fields declared twice: ${twice.join(', ')}`);
+      if ((e.category === 'bindings') !== (e.directions !== undefined)) problems.push(`${e.type}: directions are for bindings only`);
+      if ((e.operations !== undefined) !== (e.directions?.includes('output') ?? false)) problems.push(`${e.type}: operations go with the output direction`);
+    }
+    expect(problems).toEqual([]);
+    expect(findCatalogEntry('STATE.SQLITE3')?.type).toBe('state.sqlite');
+    expect(findCatalogEntry('state.nope')).toBeUndefined();
+  });
+
+  it('matches what a fresh instance of each component reports', () => {
+    const registry = registerBuiltins();
+    const problems: string[] = [];
+    for (const e of CATALOG) {
+      for (const name of [e.type, ...e.aliases]) {
+        const instance = registry.create(name, 'v1', ctx) as unknown as Record<string, unknown> & { features(): readonly string[] };
+        if (JSON.stringify(instance.features()) !== JSON.stringify(e.features)) {
+          problems.push(`${name}: features() is ${JSON.stringify(instance.features())}, the catalogue says ${JSON.stringify(e.features)}`);
+        }
+        if (e.category !== 'bindings') continue;
+        const sides = [typeof instance.read === 'function' ? 'input' : '', typeof instance.operations === 'function' ? 'output' : ''].filter(Boolean);
+        if (JSON.stringify(sides) !== JSON.stringify(e.directions)) problems.push(`${name}: has sides ${sides.join(', ')}, the catalogue says ${e.directions?.join(', ')}`);
+        const ops = typeof instance.operations === 'function' ? (instance.operations as () => readonly string[])() : undefined;
+        if (JSON.stringify(ops) !== JSON.stringify(e.operations)) problems.push(`${name}: operations() is ${JSON.stringify(ops)}, the catalogue says ${JSON.stringify(e.operations)}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('loads no database driver: only metadata modules are imported', () => {
+    jest.isolateModules(() => {
+      const loaded: string[] = [];
+      jest.doMock('pg', () => (loaded.push('pg'), {}));
+      jest.doMock('better-sqlite3', () => (loaded.push('better-sqlite3'), {}));
+      jest.doMock('ioredis', () => (loaded.push('ioredis'), {}));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const fresh = require('./catalog') as typeof import('./catalog');
+      expect(fresh.CATALOG.length).toBe(CATALOG.length);
+      expect(loaded).toEqual([]);
+    });
+  });
+});
+
+describe('docs/components.md', () => {
+  const bySection = sections(doc);
+
+  it('has a summary table row per component, as the catalogue says', () => {
+    const rows = tableRows(doc, SUMMARY_HEADER);
+    expect({ summaryTable: rows !== undefined }).toEqual({ summaryTable: true });
+    expect(compareRows('summary table', SUMMARY_HEADER, CATALOG.map(summaryRow), rows ?? [])).toEqual([]);
+  });
+
+  it('has a section per component and no other component section', () => {
+    const documented = [...bySection.keys()].sort();
+    expect(documented).toEqual(CATALOG.map((e) => e.type).sort());
+  });
+
+  it('lists the type names, capabilities, directions and operations of each component', () => {
+    const problems: string[] = [];
+    const check = (type: string, label: string, want: readonly string[] | undefined, got: string[] | undefined): void => {
+      if (JSON.stringify(want) !== JSON.stringify(got)) problems.push(`### ${code(type)}: "${label}" line: docs say ${JSON.stringify(got)}, the catalogue says ${JSON.stringify(want)}`);
+    };
+    for (const e of CATALOG) {
+      const section = bySection.get(e.type);
+      if (!section) continue;
+      check(e.type, 'type names', [e.type, ...e.aliases], listLine(section, 'type names'));
+      check(e.type, 'capabilities', e.category === 'bindings' ? undefined : e.features, listLine(section, 'capabilities'));
+      const note = /^- \*\*with metadata:\*\* (.*)$/m.exec(section)?.[1];
+      if (note !== e.featureNote) problems.push(`### ${code(e.type)}: "with metadata" line: docs say ${JSON.stringify(note)}, the catalogue says ${JSON.stringify(e.featureNote)}`);
+      check(e.type, 'directions', e.directions, listLine(section, 'directions'));
+      check(e.type, 'operations', e.operations, listLine(section, 'operations'));
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('lists every metadata field of each component with its type, default, flags and description', () => {
+    const problems: string[] = [];
+    for (const e of CATALOG) {
+      const section = bySection.get(e.type);
+      if (!section) continue;
+      const rows = tableRows(section, FIELD_HEADER);
+      if (rows === undefined) {
+        if (e.metadata.length > 0) problems.push(`### ${code(e.type)}: no metadata table (| ${FIELD_HEADER.join(' | ')} |)`);
+        else if (!/no metadata fields/i.test(section)) problems.push(`### ${code(e.type)}: say "No metadata fields" when there is no table`);
+        continue;
+      }
+      problems.push(...compareRows(`### ${code(e.type)}`, FIELD_HEADER, e.metadata.map(fieldRow), rows));
+    }
+    expect(problems).toEqual([]);
+  });
+});
