@@ -1,4 +1,5 @@
 import { parseReadme, parseReadmeFile } from './parse';
+import { formatPlan } from './report';
 import { ReadmeParseError } from './step';
 import { makeFixture, type Fixture } from '../../test/readme-fixtures';
 
@@ -259,5 +260,58 @@ describe('parseReadmeFile', () => {
     expect(() => parseReadmeFile(file)).toThrow(`${file}:1:`);
     const ok = fx.readme('<!-- STEP\nname: a\n-->\n```bash\ntrue\n```\n<!-- END_STEP -->\n', 'ok.md');
     expect(parseReadmeFile(ok)).toMatchObject({ file: ok, steps: [{ name: 'a' }] });
+  });
+});
+
+describe('parseReadme: wait_for_step', () => {
+  const bg = (name: string): string => `<!-- STEP\nname: ${name}\nbackground: true\n-->\n\`\`\`bash\nsleep 1\n\`\`\`\n<!-- END_STEP -->\n`;
+  const fg = (name: string): string => `<!-- STEP\nname: ${name}\n-->\n\`\`\`bash\ntrue\n\`\`\`\n<!-- END_STEP -->\n`;
+  /** A foreground step without commands that waits for `target`; its wait_for_step key is on its 3rd line. */
+  const waiter = (target: string, extra = ''): string =>
+    `<!-- STEP\nname: waiter\nwait_for_step: ${target}\nwait_for_stdout_lines:\n  - ready\n${extra}-->\n<!-- END_STEP -->\n`;
+
+  it('resolves the closest background step above with that name; the waiting step needs no commands', () => {
+    const { steps } = parseReadme(bg('server') + fg('client') + bg('server') + waiter('server', 'wait_timeout_seconds: 5\n'));
+    const w = steps[3];
+    expect(w).toMatchObject({ waitForStep: 'server', waitForStepIndex: 3, waitTimeoutSeconds: 5, background: false, commands: [] });
+    expect(steps[0]?.waitForStepIndex).toBeNull();
+    const plan = formatPlan(parseReadme(bg('server') + waiter('server')), { shell: ['bash', '-c'], tags: [], isSelected: () => true });
+    expect(plan).toContain("wait for stdout of step 'server', before the commands (exact, within 60s):\n    ready");
+  });
+
+  it('an unknown name lists the background steps above, at the key line', () => {
+    const err = parseError(bg('server') + bg('broker') + fg('client') + waiter('srever'));
+    expect(err.line).toBe(26);
+    expect(err.reason).toBe("wait_for_step 'srever': no step has that name; background steps above this one: 'server', 'broker'");
+  });
+
+  it('a step below (not started yet) or the step itself', () => {
+    const later = parseError(waiter('server') + bg('server'));
+    expect(later.line).toBe(3);
+    expect(later.reason).toContain('that step starts later (line 8)');
+    const self = parseError(waiter('waiter'));
+    expect(self.reason).toContain('a step cannot wait for itself');
+  });
+
+  it('a foreground target has finished already', () => {
+    const err = parseError(fg('client') + waiter('client'));
+    expect(err.line).toBe(10);
+    expect(err.reason).toContain('the step at line 1 is not a background step');
+  });
+
+  it('is rejected on a background step, without wait_for lines, or empty', () => {
+    const onBg = parseError(bg('server') + '<!-- STEP\nname: b2\nbackground: true\nwait_for_step: server\nwait_for_stdout_lines: [ready]\n-->\n<!-- END_STEP -->\n');
+    expect(onBg.line).toBe(12);
+    expect(onBg.reason).toContain("'wait_for_step' is only allowed on a foreground step");
+    const noLines = parseError(bg('server') + '<!-- STEP\nname: w\nwait_for_step: server\n-->\n<!-- END_STEP -->\n');
+    expect(noLines.line).toBe(11);
+    expect(noLines.reason).toContain("'wait_for_step' needs 'wait_for_stdout_lines' or 'wait_for_stderr_lines'");
+    const empty = parseError(bg('server') + '<!-- STEP\nname: w\nwait_for_step: ""\nwait_for_stdout_lines: [ready]\n-->\n<!-- END_STEP -->\n');
+    expect(empty.reason).toContain("'wait_for_step' must name an earlier background step");
+  });
+
+  it('wait_for_* on a foreground step without wait_for_step points at wait_for_step', () => {
+    const err = parseError(bg('server') + '<!-- STEP\nname: w\nwait_timeout_seconds: 3\n-->\n<!-- END_STEP -->\n');
+    expect(err.reason).toContain("or with 'wait_for_step' naming an earlier background step");
   });
 });

@@ -2,7 +2,9 @@
 // fenced code blocks (``` or ~~~, any indentation, CommonMark closing rules) and HTML comments
 // that start a line. Comments inside fences are text, never annotations.
 import { readFileSync } from 'node:fs';
-import { parseStepYaml, ReadmeParseError, RUNNABLE_LANGUAGES, validateCompleteStep, type CodeBlock, type Step } from './step';
+import { ReadmeParseError, RUNNABLE_LANGUAGES, type CodeBlock, type Step } from './step';
+import { resolveWaitForStep, validateCompleteStep } from './step-check';
+import { parseStepHeader } from './step-yaml';
 
 export interface ParsedReadme {
   /** The path used in messages (as given). */
@@ -44,6 +46,8 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
   const steps: Step[] = [];
   let current: Step | null = null;
   let fence: OpenFence | null = null;
+  /** README line of each step's `wait_for_step` key, for errors found once every step is known. */
+  const waitKeyLines = new Map<Step, number>();
 
   for (let i = 0; i < lines.length; i++) {
     const lineNo = i + 1;
@@ -120,8 +124,9 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
       const leading = body.length - trimmed.length;
       const yamlText = body.slice(leading + 'STEP'.length).replace(/^[ \t]+/, '');
       const yamlFirstLine = lineNo + (body.slice(0, leading).match(/\n/g)?.length ?? 0);
-      const settings = parseStepYaml(yamlText, file, yamlFirstLine);
-      current = { ...settings, index: steps.length + 1, line: yamlFirstLine, endLine: -1, commands: [], ignoredBlocks: [] };
+      const { settings, keyLines } = parseStepHeader(yamlText, file, yamlFirstLine);
+      current = { ...settings, index: steps.length + 1, line: yamlFirstLine, endLine: -1, commands: [], ignoredBlocks: [], waitForStepIndex: null };
+      if (settings.waitForStep !== null) waitKeyLines.set(current, keyLines.get('wait_for_step') ?? yamlFirstLine);
     }
     i = endIndex;
   }
@@ -130,6 +135,7 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
     const fenceNote = fence ? ` (the code fence opened at line ${fence.line} is never closed)` : '';
     throw new ReadmeParseError(file, current.line, `reached the end of the file looking for <!-- END_STEP --> for the step that starts here${fenceNote}`);
   }
+  for (const [step, keyLine] of waitKeyLines) step.waitForStepIndex = resolveWaitForStep(step, steps, file, keyLine);
   return { file, steps };
 }
 

@@ -1,6 +1,6 @@
 // Text output: the dry-run plan and the end-of-run report (failure details + per-step timing + totals).
 import type { ParsedReadme } from './parse';
-import type { RunReadmeResult, StepResult } from './runner';
+import type { RunReadmeResult, StepResult } from './verdict';
 import { stepLabel } from './step';
 
 /** Indents captured output for display; `(empty)` when there is nothing. */
@@ -70,9 +70,10 @@ export function formatPlan(parsed: ParsedReadme, options: PlanOptions): string {
       out.push(`    [line ${c.line}, ${c.lang}]`, ...c.script.split('\n').map((l) => `      ${l}`));
     }
     for (const b of step.ignoredBlocks) out.push(`  (not run: '${b.lang || 'untagged'}' block at line ${b.line})`);
+    const waitSource = step.waitForStep !== null ? ` of step '${step.waitForStep}', before the commands` : '';
     const lists: [string, string[]][] = [
-      ['wait for stdout', step.waitForStdoutLines],
-      ['wait for stderr', step.waitForStderrLines],
+      [`wait for stdout${waitSource}`, step.waitForStdoutLines],
+      [`wait for stderr${waitSource}`, step.waitForStderrLines],
       ['expected stdout', step.expectedStdoutLines],
       ['expected stderr', step.expectedStderrLines],
       ['forbidden stdout', step.forbiddenStdoutLines],
