@@ -80,7 +80,13 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
     const problems: string[] = [];
     for (const s of project.services) {
       for (const [dep, condition] of Object.entries(s.dependsOn)) {
-        if (condition !== 'service_healthy') problems.push(`${s.name}: depends_on ${dep} should wait for service_healthy, not ${condition}`);
+        // A sidecar shares its app's network namespace, so it may start as soon as the app has
+        // started: minidaprd waits for the app port itself, and an app that waits for its sidecar
+        // before listening (bindings' batch) would otherwise never become healthy.
+        const sharesNetwork = s.networkMode === `service:${dep}`;
+        if (condition !== 'service_healthy' && !(sharesNetwork && condition === 'service_started')) {
+          problems.push(`${s.name}: depends_on ${dep} should wait for service_healthy, not ${condition}`);
+        }
         if (!byName.get(dep)?.healthcheck) problems.push(`${s.name}: depends_on ${dep}, which has no healthcheck`);
       }
     }

@@ -1,0 +1,84 @@
+/**
+ * @module netns/runs
+ * Which process owns which run id, so a run whose process died without its teardown (a killed
+ * test worker) is cleaned up by the next run: its processes killed, its namespaces, links and
+ * /etc/netns folders removed. A run of a live process is never touched.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { NETNS_ETC, removeNetnsEtc } from './hosts';
+import { ip, ipQuiet } from './ip';
+
+export const RUNS_DIR = join(tmpdir(), 'minidapr-netns-runs');
+
+export function recordRun(id: string, dir = RUNS_DIR): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, id), String(process.pid));
+}
+
+export function forgetRun(id: string, dir = RUNS_DIR): void {
+  rmSync(join(dir, id), { force: true });
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** What still exists of run `id`: namespaces, bridge, veths, /etc/netns folders. */
+export function leftovers(id: string): string[] {
+  const ns = ip(['netns', 'list'])
+    .split('\n')
+    .map((l) => l.split(' ')[0] as string)
+    .filter((n) => n.startsWith(`minidapr-${id}-`));
+  const links = ip(['-o', 'link', 'show'])
+    .split('\n')
+    .map((l) => (l.split(': ')[1] ?? '').split('@')[0] as string)
+    .filter((n) => n === `mdbr${id}` || n.startsWith(`mdv${id}`));
+  const etc = existsSync(NETNS_ETC) ? readdirSync(NETNS_ETC).filter((n) => n.startsWith(`minidapr-${id}-`)) : [];
+  return [...new Set([...ns, ...links, ...etc])];
+}
+
+/** Kills what runs in run `id`'s namespaces and deletes everything it created; returns problems. */
+export function removeRun(id: string): string[] {
+  const errors: string[] = [];
+  for (const name of leftovers(id)) {
+    if (name.startsWith('minidapr-')) {
+      let pids: string[] = [];
+      try {
+        pids = ip(['netns', 'pids', name]).split(/\s+/).filter(Boolean);
+      } catch {
+        /* only the /etc/netns folder is left */
+      }
+      for (const pid of pids) {
+        try {
+          process.kill(Number(pid), 'SIGKILL');
+        } catch {
+          /* gone already */
+        }
+      }
+      ipQuiet(['netns', 'delete', name], []);
+      removeNetnsEtc(name);
+    } else ipQuiet(['link', 'delete', name], errors);
+  }
+  return errors;
+}
+
+/** Removes the runs whose owning process is gone; returns their ids. */
+export function sweepDeadRuns(dir = RUNS_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  const swept: string[] = [];
+  for (const id of readdirSync(dir)) {
+    const pid = Number(readFileSync(join(dir, id), 'utf8'));
+    if (Number.isInteger(pid) && pid > 0 && alive(pid)) continue;
+    removeRun(id);
+    forgetRun(id, dir);
+    swept.push(id);
+  }
+  return swept;
+}

@@ -1,0 +1,51 @@
+/**
+ * Shared set-up for the per-step netns scenarios: skip (with the reason) when namespaces or the
+ * backing service are missing, check that the compiled code the services run exists, and start
+ * the step's compose file with the runner.
+ */
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { isAbsolute, join, relative } from 'node:path';
+import { requireServiceSync } from '@minidapr/testkit';
+import { repoRoot } from '../../../src/repo';
+import { requireNetnsSync, startTopology, type Topology, type TopologyOptions } from '../../../src/netns';
+
+export const ROOT = repoRoot();
+
+/** undefined when the scenario can run; else why it is skipped (already printed). */
+export function skipReason(step: string, needs: { redis?: boolean; postgres?: boolean } = {}): string | undefined {
+  return (
+    requireNetnsSync(`netns ${step}`) ??
+    (needs.redis ? requireServiceSync('Redis', '127.0.0.1', 6379) : undefined) ??
+    (needs.postgres ? requireServiceSync('PostgreSQL', '127.0.0.1', 5432) : undefined)
+  );
+}
+
+/** Starts compose/<step>/compose.yaml with the given profiles, after checking every dist/ file it runs. */
+export async function startStep(step: string, profiles: string[] = [], extra: Partial<TopologyOptions> = {}): Promise<Topology> {
+  const topo = await startTopology({ composeFile: join(ROOT, 'compose', step, 'compose.yaml'), repoRoot: ROOT, profiles, ...extra });
+  const missing: string[] = [];
+  for (const s of topo.plan.services) {
+    for (const arg of s.argv.slice(1)) {
+      const file = isAbsolute(arg) ? arg : join(s.cwd, arg);
+      if (/(^|\/)(dist|bin)\//.test(arg) && !existsSync(file)) missing.push(`${s.name}: ${relative(ROOT, file)} (run \`npm run build\` in ${relative(ROOT, s.cwd)})`);
+    }
+  }
+  if (missing.length) {
+    await topo.stop();
+    throw new Error(`the compiled code these services run is missing:\n${missing.join('\n')}`);
+  }
+  return topo;
+}
+
+/** One command to the machine's Redis (127.0.0.1:6379); resolves to the raw RESP reply. */
+export function redisCommand(...args: string[]): Promise<string> {
+  const wire = `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+  return new Promise((resolve, reject) => {
+    const s = net.connect(6379, '127.0.0.1', () => s.write(wire));
+    s.once('data', (d) => {
+      resolve(String(d));
+      s.end();
+    }).once('error', reject);
+  });
+}
