@@ -6,13 +6,14 @@
  * MAX_DELIVERY_ATTEMPTS retries. Shutdown unsubscribes first, then waits for in-flight posts; a
  * shutdown never dead-letters.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
 import type { ComponentStore } from '../components/store';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
+import { BulkDelivery } from './bulk';
 import { isExpired } from './cloudevent';
 import { discoverSubscriptions } from './discovery';
 import { mergeSubscriptions, toInfo, type Subscription } from './subscriptions';
@@ -79,6 +80,16 @@ export function prepareEvent(sub: Subscription, msg: Message): { event: Record<s
   }
 }
 
+/**
+ * What retries of one message are counted by: its CloudEvent id, or its bytes when the id cannot
+ * tell deliveries apart (a passthrough CloudEvent may have none; a raw-payload envelope gets a new
+ * one per delivery).
+ */
+export function attemptKey(sub: Subscription, msg: Message, event: Record<string, unknown>): string {
+  if (!isRawPayload(sub) && typeof event.id === 'string' && event.id !== '') return event.id;
+  return `sha1:${createHash('sha1').update(msg.data).digest('hex')}`;
+}
+
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 const SKIPPED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token']);
 
@@ -126,6 +137,8 @@ interface Active {
 export class Deliveries {
   private readonly active: Active[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
+  /** Sends the buffered batches of bulk subscriptions (on stop). */
+  private readonly flushes: Array<() => void> = [];
   private stopping = false;
 
   constructor(private readonly deps: DeliveryDeps) {}
@@ -160,6 +173,7 @@ export class Deliveries {
     this.stopping = true;
     const subs = this.active.splice(0);
     await Promise.allSettled(subs.map((a) => a.unsubscribe()));
+    for (const flush of this.flushes.splice(0)) flush();
     if (this.inFlight.size === 0) return;
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.allSettled([...this.inFlight]), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
@@ -168,9 +182,11 @@ export class Deliveries {
 
   handlerFor(sub: Subscription, pubsub: PubSub): (msg: Message) => Promise<HandlerResult> {
     const attempts = new Map<string, number>();
+    const bulk = sub.bulkSubscribe?.enabled ? new BulkDelivery(sub, pubsub, { ...this.deps, isStopping: () => this.stopping }) : undefined;
+    if (bulk) this.flushes.push(() => bulk.flush());
     return (msg) => {
       if (this.stopping) return Promise.resolve('retry');
-      const p = this.deliver(sub, pubsub, msg, attempts);
+      const p = bulk ? bulk.add(msg) : this.deliver(sub, pubsub, msg, attempts);
       this.inFlight.add(p);
       void p.finally(() => this.inFlight.delete(p));
       return p;
@@ -207,7 +223,7 @@ export class Deliveries {
     } finally {
       release();
     }
-    const id = typeof event.id === 'string' ? event.id : undefined;
+    const id = attemptKey(sub, msg, event);
     if (verdict.result === 'success') {
       if (id) attempts.delete(id);
       return 'success';

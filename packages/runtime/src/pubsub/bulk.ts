@@ -1,0 +1,261 @@
+/**
+ * @module pubsub/bulk
+ * Bulk subscribe delivery (spec §6.6, daprd's default bulk subscriber): the broker's messages for
+ * one subscription are buffered until `maxMessagesCount` are waiting or `maxAwaitDurationMs` has
+ * passed since the first one, then routed entry by entry and sent as one
+ * `com.dapr.event.sent.bulk` envelope per route path. The app's per-entry statuses settle each
+ * message exactly as single delivery does (attempt counting, dead-lettering, shutdown never
+ * dead-letters).
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
+import type { AppChannel } from '../invoke/app-channel';
+import type { Logger } from '../logger';
+import { isExpired } from './cloudevent';
+import { attemptKey, CLOUDEVENT_CONTENT_TYPE, MAX_DELIVERY_ATTEMPTS, prepareEvent, type Verdict } from './delivery';
+import type { Subscription } from './subscriptions';
+
+export const DEFAULT_MAX_MESSAGES_COUNT = 100;
+export const DEFAULT_MAX_AWAIT_DURATION_MS = 1000;
+export const BULK_EVENT_TYPE = 'com.dapr.event.sent.bulk';
+const RAW_CONTENT_TYPE = 'application/octet-stream';
+/** Retry counters kept per subscription (oldest forgotten first), as single delivery. */
+const MAX_TRACKED_MESSAGES = 10_000;
+
+export interface BulkDeps {
+  channel: AppChannel;
+  logger: Logger;
+  /** True once the sidecar is shutting down: retries are then not counted and never dead-lettered. */
+  isStopping: () => boolean;
+}
+
+interface Pending {
+  msg: Message;
+  resolve: (r: HandlerResult) => void;
+}
+
+/** One entry of a batch on its way to the app. */
+interface Entry {
+  entryId: string;
+  /** What retries are counted by (single delivery's attemptKey: the CloudEvent id, else a hash of the bytes). */
+  id: string;
+  /** The JSON text of `event`: the broker's envelope bytes verbatim, or a quoted base64 string. */
+  eventJson: Buffer;
+  contentType: string;
+  pending: Pending;
+}
+
+/**
+ * Maps the app's answer to one verdict per entry id (daprd `postman/http DeliverBulk`): 404 drops
+ * every entry; any other non-2xx or an unreadable body retries every entry; otherwise each
+ * `statuses` item decides its entry (`SUCCESS`, `DROP`, `RETRY`; empty or unknown → retry) and an
+ * entry without a status is retried. `entryId` is matched case-insensitively, as Go decodes it.
+ */
+export function bulkVerdicts(status: number, body: Buffer | string, entryIds: readonly string[]): Map<string, Verdict> {
+  const all = (v: Verdict) => new Map(entryIds.map((id) => [id, v]));
+  if (status === 404) return all({ result: 'drop', reason: 'the app answered 404' });
+  if (status < 200 || status > 299) return all({ result: 'retry', reason: `the app answered ${status}` });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(typeof body === 'string' ? body : body.toString('utf8'));
+  } catch {
+    return all({ result: 'retry', reason: 'the app answer is not a JSON bulk response' });
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return all({ result: 'retry', reason: 'the app answer is not a JSON bulk response' });
+  const statuses = Object.entries(parsed).find(([k]) => k.toLowerCase() === 'statuses')?.[1];
+  const out = new Map<string, Verdict>();
+  const wanted = new Set(entryIds);
+  for (const item of Array.isArray(statuses) ? statuses : []) {
+    if (item === null || typeof item !== 'object') continue;
+    const fields = new Map(Object.entries(item as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
+    const entryId = fields.get('entryid');
+    if (typeof entryId !== 'string' || !wanted.has(entryId) || out.has(entryId)) continue;
+    const s = fields.get('status');
+    if (s === 'SUCCESS') out.set(entryId, { result: 'success' });
+    else if (s === 'DROP') out.set(entryId, { result: 'drop', reason: 'the app asked to drop the message' });
+    else if (s === 'RETRY' || s === '' || s === undefined || s === null) out.set(entryId, { result: 'retry', reason: 'the app asked for a retry' });
+    else out.set(entryId, { result: 'retry', reason: `unknown status ${JSON.stringify(s)}` });
+  }
+  for (const id of entryIds) if (!out.has(id)) out.set(id, { result: 'retry', reason: 'the app returned no status for the entry' });
+  return out;
+}
+
+/** The bulk envelope bytes: `event` values are spliced in as raw JSON (envelope bytes are not re-serialised). */
+export function bulkBody(sub: Subscription, topic: string, entries: ReadonlyArray<Pick<Entry, 'entryId' | 'eventJson' | 'contentType'> & { metadata?: Record<string, string> }>): Buffer {
+  const parts: Buffer[] = [Buffer.from('{"entries":[')];
+  entries.forEach((e, i) => {
+    parts.push(Buffer.from(`${i ? ',' : ''}{"entryId":${JSON.stringify(e.entryId)},"event":`), e.eventJson);
+    parts.push(Buffer.from(`,"contentType":${JSON.stringify(e.contentType)},"metadata":${JSON.stringify(e.metadata ?? {})}}`));
+  });
+  const tail = { id: randomUUID(), metadata: { pubsubName: sub.pubsubname }, pubsubname: sub.pubsubname, topic, type: BULK_EVENT_TYPE };
+  parts.push(Buffer.from(`],${JSON.stringify(tail).slice(1)}`));
+  return Buffer.concat(parts);
+}
+
+function post(channel: AppChannel, path: string, headers: http.OutgoingHttpHeaders, body: Buffer): Promise<{ status: number; body: Buffer }> {
+  const t = channel.target;
+  const request = t.protocol === 'https:' ? https.request : http.request;
+  return new Promise((resolve, reject) => {
+    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method: 'POST', path, headers: channel.decorate(headers) }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Buffers and delivers the messages of one bulk-enabled subscription. */
+export class BulkDelivery {
+  readonly maxMessagesCount: number;
+  readonly maxAwaitDurationMs: number;
+  private pending: Pending[] = [];
+  private timer?: NodeJS.Timeout;
+  private readonly attempts = new Map<string, number>();
+
+  constructor(
+    private readonly sub: Subscription,
+    private readonly pubsub: PubSub,
+    private readonly deps: BulkDeps,
+  ) {
+    this.maxMessagesCount = sub.bulkSubscribe?.maxMessagesCount || DEFAULT_MAX_MESSAGES_COUNT;
+    this.maxAwaitDurationMs = sub.bulkSubscribe?.maxAwaitDurationMs || DEFAULT_MAX_AWAIT_DURATION_MS;
+  }
+
+  /** Queues one broker message; resolves with its result once its batch has been answered. */
+  add(msg: Message): Promise<HandlerResult> {
+    return new Promise<HandlerResult>((resolve) => {
+      this.pending.push({ msg, resolve });
+      if (this.pending.length >= this.maxMessagesCount) this.flush();
+      else this.timer ??= setTimeout(() => this.flush(), this.maxAwaitDurationMs);
+    });
+  }
+
+  /** Sends whatever is buffered now (also called on shutdown so nothing waits for the timer). */
+  flush(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batch = this.pending;
+    if (batch.length === 0) return;
+    this.pending = [];
+    this.process(batch).catch((err: unknown) => {
+      this.deps.logger.error({ err }, `bulk delivery on topic "${this.sub.topic}" of pub/sub "${this.sub.pubsubname}" failed`);
+      for (const p of batch) p.resolve('retry');
+    });
+  }
+
+  private async process(batch: Pending[]): Promise<void> {
+    const byPath = new Map<string, Entry[]>();
+    for (const p of batch) {
+      const entry = await this.route(p);
+      if (!entry) continue;
+      const list = byPath.get(entry.path);
+      if (list) list.push(entry.entry);
+      else byPath.set(entry.path, [entry.entry]);
+    }
+    await Promise.all([...byPath].map(([path, entries]) => this.send(path, entries)));
+  }
+
+  /** Decodes and routes one message; settles it at once (and returns undefined) when it is not sent. */
+  private async route(p: Pending): Promise<{ path: string; entry: Entry } | undefined> {
+    const { sub } = this;
+    const log = this.deps.logger;
+    const { msg } = p;
+    const prepared = prepareEvent(sub, msg);
+    if (!prepared) {
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": the message is not a CloudEvent (rawPayload is off)`);
+      p.resolve(sub.deadLetterTopic ? await this.drop(msg) : 'retry');
+      return undefined;
+    }
+    const { event } = prepared;
+    if (isExpired(event)) {
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${String(event.id)} expired at ${String(event.expiration)}; dropping it`);
+      p.resolve('drop');
+      return undefined;
+    }
+    const rule = sub.rules.find((r) => r.test(event));
+    if (!rule) {
+      log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": no route matches message ${String(event.id)}; skipping it`);
+      p.resolve((await this.drop(msg)) === 'retry' ? 'retry' : 'success');
+      return undefined;
+    }
+    const raw = sub.metadata.rawPayload?.toLowerCase() === 'true';
+    const entry: Entry = {
+      entryId: randomUUID(),
+      id: attemptKey(sub, msg, event),
+      eventJson: raw ? Buffer.from(JSON.stringify(msg.data.toString('base64'))) : msg.data,
+      contentType: raw ? RAW_CONTENT_TYPE : CLOUDEVENT_CONTENT_TYPE,
+      pending: p,
+    };
+    return { path: rule.path.startsWith('/') ? rule.path : `/${rule.path}`, entry };
+  }
+
+  private async send(path: string, entries: Entry[]): Promise<void> {
+    const topic = entries[0]?.pending.msg.topic ?? this.sub.topic;
+    const body = bulkBody(this.sub, topic, entries.map((e) => ({ ...e, metadata: e.pending.msg.metadata })));
+    const headers: http.OutgoingHttpHeaders = { pubsubname: this.sub.pubsubname, 'content-type': 'application/json', 'content-length': body.length };
+    const ids = entries.map((e) => e.entryId);
+    const release = await this.deps.channel.acquire();
+    let verdicts: Map<string, Verdict>;
+    try {
+      const res = await post(this.deps.channel, path, headers, body);
+      verdicts = bulkVerdicts(res.status, res.body, ids);
+    } catch (err) {
+      const v: Verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
+      verdicts = new Map(ids.map((id) => [id, v]));
+    } finally {
+      release();
+    }
+    await Promise.all(
+      entries.map(async (e) => {
+        const v = verdicts.get(e.entryId) ?? { result: 'retry' as const };
+        e.pending.resolve(await this.settle(e.pending.msg, e.id, v));
+      }),
+    );
+  }
+
+  /** The result for the broker, as single delivery: count retries per CloudEvent id, dead-letter drops. */
+  private async settle(msg: Message, id: string, verdict: Verdict): Promise<HandlerResult> {
+    const { sub } = this;
+    const log = this.deps.logger;
+    if (verdict.result === 'success') {
+      this.attempts.delete(id);
+      return 'success';
+    }
+    if (verdict.result === 'drop') {
+      this.attempts.delete(id);
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; dropping message ${id}`);
+      return this.drop(msg);
+    }
+    log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; retrying message ${id}`);
+    if (this.deps.isStopping()) return 'retry';
+    const n = (this.attempts.get(id) ?? 0) + 1;
+    if (n < MAX_DELIVERY_ATTEMPTS) {
+      this.attempts.delete(id);
+      this.attempts.set(id, n);
+      if (this.attempts.size > MAX_TRACKED_MESSAGES) this.attempts.delete(this.attempts.keys().next().value as string);
+      return 'retry';
+    }
+    this.attempts.delete(id);
+    if (!sub.deadLetterTopic) return 'retry';
+    log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${id} failed ${n} times`);
+    return this.drop(msg);
+  }
+
+  /** Acknowledges a dropped message, copying it to the dead-letter topic first when there is one. */
+  private async drop(msg: Message): Promise<HandlerResult> {
+    const { sub } = this;
+    if (!sub.deadLetterTopic) return 'drop';
+    try {
+      await this.pubsub.publish({ topic: sub.deadLetterTopic, data: msg.data, contentType: CLOUDEVENT_CONTENT_TYPE, metadata: msg.metadata });
+      return 'drop';
+    } catch (err) {
+      this.deps.logger.error({ err }, `publishing to dead-letter topic "${sub.deadLetterTopic}" on pub/sub "${sub.pubsubname}" failed`);
+      return 'retry';
+    }
+  }
+}
