@@ -13,3 +13,5 @@ export { DEFAULT_EXTERNAL, imageRepository, planCompose, type DependsCondition, 
 export { overlaps, pickSubnet, subnetFor, type Subnet } from './subnet';
 export { netnsSupport, requireNetnsSync, type NetnsSupport } from './support';
 export { startTopology, type Topology, type TopologyOptions } from './topology';
+export { parseRespCommand, postgresDatabase, redisRequirePass, startHandshakeForwarder, type Handshake, type HandshakeForwarder } from './handshake-forwarder';
+export { startK8sSidecars, type K8sSidecars, type K8sSidecarsOptions, type RunningSidecar } from './k8s-sidecars';
