@@ -39,7 +39,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LOAD_CORE,
   SUT_CORE,
-  cleanup,
   connCount,
   detectPin,
   envNum,
@@ -67,6 +66,7 @@ import {
   waitFor,
   which,
 } from './lib.mjs';
+import { exitWithParent, finishRun, minidaprdBin, parseBenchArgs, requireHey } from './cli.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 
@@ -91,11 +91,7 @@ function runTargetApp(port) {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(port, '127.0.0.1');
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.exit(0); // orphaned: the bench died
-  }, 1000).unref();
-  process.on('SIGTERM', () => process.exit(0));
+  exitWithParent();
 }
 
 // Reference only: the plainest keep-alive node:http reverse proxy (what targets.md's "a plain
@@ -115,39 +111,18 @@ function runPlainProxy(port, target) {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(port, '127.0.0.1');
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.exit(0);
-  }, 1000).unref();
-  process.on('SIGTERM', () => process.exit(0));
+  exitWithParent();
 }
 
 // ---------------------------------------------------------------------------------------------
 async function main() {
   installCleanupHandlers();
-  const argv = process.argv.slice(2);
-  let jsonFile;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--json') jsonFile = argv[++i];
-    else if (argv[i].startsWith('--json=')) jsonFile = argv[i].slice(7);
-    else if (argv[i] === '-h' || argv[i] === '--help') {
-      console.log('usage: node bench/invoke.mjs [--json <file>]   (env: see the header of this file)');
-      return;
-    }
-  }
-  if (argv.includes('--json') && !jsonFile) throw new Error('--json needs a file name');
-  if (jsonFile) jsonFile = path.resolve(process.env.INIT_CWD ?? process.cwd(), jsonFile);
+  const args = parseBenchArgs(process.argv.slice(2), 'node bench/invoke.mjs');
+  if (!args) return;
+  const { jsonFile } = args;
 
-  const hey = which('hey');
-  if (!hey) {
-    console.error('hey not found: apt-get install -y hey');
-    process.exit(1);
-  }
-  const bin = path.resolve(path.dirname(SELF), '../bin/minidaprd.js');
-  if (!fs.existsSync(path.resolve(path.dirname(SELF), '../dist/bin.js'))) {
-    console.error('minidaprd is not built: run `npx tsc -p tsconfig.build.json` in packages/runtime first');
-    process.exit(1);
-  }
+  const hey = requireHey();
+  const bin = minidaprdBin();
 
   const cfg = {
     rps: envNum('BENCH_RPS', 1000),
@@ -570,13 +545,7 @@ async function main() {
   for (const c of checks) say(`  ${c.pass === undefined ? 'INFO' : c.pass ? 'PASS' : 'FAIL'}  ${pad(c.id, 2)}  ${c.name}: ${c.detail}`);
   console.log(lines.join('\n'));
 
-  if (jsonFile) {
-    const out = { meta, summary, runs, saturation, saturationRatio: satRatio, sidecars, app: appStats, idleRss, endRss, growth, startup, checks };
-    fs.writeFileSync(jsonFile, JSON.stringify(out, null, 2) + '\n');
-    log(`results written to ${jsonFile}`);
-  }
-  await cleanup();
-  if (process.env.BENCH_STRICT === '1' && checks.some((c) => c.pass === false)) process.exit(2);
+  await finishRun({ jsonFile, results: { meta, summary, runs, saturation, saturationRatio: satRatio, sidecars, app: appStats, idleRss, endRss, growth, startup, checks }, checks });
 }
 
 // Entry point (last, so every module-level binding above is initialised).

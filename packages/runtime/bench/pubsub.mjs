@@ -45,7 +45,6 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import {
   LOAD_CORE,
   SUT_CORE,
-  cleanup,
   detectPin,
   envNum,
   f3,
@@ -67,6 +66,7 @@ import {
   stopChild,
   waitFor,
 } from './lib.mjs';
+import { exitWithParent, finishRun, minidaprdBin, parseBenchArgs, redisAddress } from './cli.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const BROKERS = ['in-memory', 'sqlite', 'redis'];
@@ -110,14 +110,6 @@ function statsRecorder() {
       return out;
     },
   };
-}
-
-function exitWithParent() {
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.exit(0); // orphaned: the bench died
-  }, 1000).unref();
-  process.on('SIGTERM', () => process.exit(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,11 +175,6 @@ async function runRawConsumer(port, redisSpec, stream, group, startId) {
     }
     await redis.xack(stream, group, ...ids);
   }
-}
-
-function redisAddress(spec) {
-  const [host, port] = spec.split(':');
-  return { host: host || '127.0.0.1', port: Number(port) || 6379 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -285,24 +272,11 @@ async function awaitDelivered(port, n, deadlineMs) {
 // ---------------------------------------------------------------------------------------------
 async function main() {
   installCleanupHandlers();
-  const argv = process.argv.slice(2);
-  let jsonFile;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--json') jsonFile = argv[++i];
-    else if (argv[i].startsWith('--json=')) jsonFile = argv[i].slice(7);
-    else if (argv[i] === '-h' || argv[i] === '--help') {
-      console.log('usage: node packages/runtime/bench/pubsub.mjs [--json <file>]   (env: see the header of this file)');
-      return;
-    } else throw new Error(`unknown argument ${argv[i]}`);
-  }
-  if (argv.includes('--json') && !jsonFile) throw new Error('--json needs a file name');
-  if (jsonFile) jsonFile = path.resolve(process.env.INIT_CWD ?? process.cwd(), jsonFile);
+  const args = parseBenchArgs(process.argv.slice(2), 'node packages/runtime/bench/pubsub.mjs');
+  if (!args) return;
+  const { jsonFile } = args;
 
-  const bin = path.resolve(path.dirname(SELF), '../bin/minidaprd.js');
-  if (!fs.existsSync(path.resolve(path.dirname(SELF), '../dist/bin.js'))) {
-    console.error('minidaprd is not built: run `npx tsc -p tsconfig.build.json` in packages/runtime first');
-    process.exit(1);
-  }
+  const bin = minidaprdBin();
   const cfg = {
     rate: envNum('BENCH_RATE', 1000),
     conns: envNum('BENCH_CONNS', 16),
@@ -607,13 +581,7 @@ async function main() {
   say();
   say('Targets (docs/targets.md, 8)');
   for (const c of checks) say(`  ${c.pass === undefined ? 'INFO' : c.pass ? 'PASS' : 'FAIL'}  ${pad(c.id, 4)}  ${c.name}: ${c.detail}${c.info === undefined ? '' : c.info ? ' (would meet)' : ' (would not meet)'}`);
-  console.log(lines.join('\n'));
-  if (jsonFile) {
-    fs.writeFileSync(jsonFile, JSON.stringify({ meta, results, raw, skipped, checks }, (k, v) => (k === 'lat' ? undefined : v), 2) + '\n');
-    log(`results written to ${jsonFile}`);
-  }
-  await cleanup();
-  if (process.env.BENCH_STRICT === '1' && checks.some((c) => c.pass === false)) process.exit(2);
+  console.log(lines.join('\n'));  await finishRun({ jsonFile, results: { meta, results, raw, skipped, checks }, checks, replacer: (k, v) => (k === 'lat' ? undefined : v) });
 }
 
 // Entry point (last, so every module-level binding above is initialised).

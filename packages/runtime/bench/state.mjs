@@ -78,8 +78,8 @@ import {
   startSampler,
   stopChild,
   waitFor,
-  which,
 } from './lib.mjs';
+import { exitWithParent, finishRun, minidaprdBin, parseBenchArgs, redisAddress, requireHey } from './cli.mjs';
 
 const SELF = fileURLToPath(import.meta.url);
 const STORE = 'statestore';
@@ -111,11 +111,6 @@ function pgOptions(conn) {
     database: kv.dbname,
     ssl: !kv.sslmode || ['disable', 'allow', 'prefer'].includes(kv.sslmode) ? false : { rejectUnauthorized: false },
   };
-}
-
-function redisAddress(spec) {
-  const [host, port] = spec.split(':');
-  return { host: host || '127.0.0.1', port: Number(port) || 6379 };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -230,11 +225,7 @@ async function runBaseline(port, kind, confJson) {
   });
   server.keepAliveTimeout = 60_000;
   server.listen(port, '127.0.0.1');
-  const parent = process.ppid;
-  setInterval(() => {
-    if (process.ppid !== parent) process.exit(0); // orphaned: the bench died
-  }, 1000).unref();
-  process.on('SIGTERM', () => process.exit(0));
+  exitWithParent();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -394,29 +385,12 @@ async function prepareStore(kind, { dir, appId, baselinePrefix, cfg }) {
 // ---------------------------------------------------------------------------------------------
 async function main() {
   installCleanupHandlers();
-  const argv = process.argv.slice(2);
-  let jsonFile;
-  for (let i = 0; i < argv.length; i++) {
-    if (argv[i] === '--json') jsonFile = argv[++i];
-    else if (argv[i].startsWith('--json=')) jsonFile = argv[i].slice(7);
-    else if (argv[i] === '-h' || argv[i] === '--help') {
-      console.log('usage: node packages/runtime/bench/state.mjs [--json <file>]   (env: see the header of this file)');
-      return;
-    } else throw new Error(`unknown argument ${argv[i]}`);
-  }
-  if (argv.includes('--json') && !jsonFile) throw new Error('--json needs a file name');
-  if (jsonFile) jsonFile = path.resolve(process.env.INIT_CWD ?? process.cwd(), jsonFile);
+  const args = parseBenchArgs(process.argv.slice(2), 'node packages/runtime/bench/state.mjs');
+  if (!args) return;
+  const { jsonFile } = args;
 
-  const hey = which('hey');
-  if (!hey) {
-    console.error('hey not found: apt-get install -y hey');
-    process.exit(1);
-  }
-  const bin = path.resolve(path.dirname(SELF), '../bin/minidaprd.js');
-  if (!fs.existsSync(path.resolve(path.dirname(SELF), '../dist/bin.js'))) {
-    console.error('minidaprd is not built: run `npx tsc -p tsconfig.build.json` in packages/runtime first');
-    process.exit(1);
-  }
+  const hey = requireHey();
+  const bin = minidaprdBin();
 
   const cfg = {
     rps: envNum('BENCH_RPS', 1000),
@@ -790,13 +764,7 @@ async function main() {
   }
   console.log(lines.join('\n'));
 
-  if (jsonFile) {
-    const out = { meta, results, skipped, checks };
-    fs.writeFileSync(jsonFile, JSON.stringify(out, null, 2) + '\n');
-    log(`results written to ${jsonFile}`);
-  }
-  await cleanup();
-  if (process.env.BENCH_STRICT === '1' && checks.some((c) => c.pass === false)) process.exit(2);
+  await finishRun({ jsonFile, results: { meta, results, skipped, checks }, checks });
 }
 
 // Entry point (last, so every module-level binding above is initialised).

@@ -7,6 +7,7 @@ export { startSidecar, minidaprdBin, type Sidecar, type SidecarOptions } from '.
 export { startApp, type TestApp, type ReceivedRequest, type Reply } from './apps';
 export { serviceAvailable, requireService } from './services';
 export { requireServiceSync } from './services-sync';
+export { requireRedisServerBinary, startRedisServer, type RedisServerOptions } from './redis-server';
 export { parseReadme, parseReadmeFile, runReadme } from './readme';
 export { runStateConformance, STATE_CONFORMANCE_FEATURES, type StateConformanceOptions } from './conformance/state.case';
 export { probeStateStoreSync, type ProbeOptions, type ProbeResult } from './conformance/probe';
@@ -16,3 +17,4 @@ export { runPubSubConformance, type PubSubConformanceOptions } from './conforman
 export { SubscriberApp, messageKey, SUCCESS_BEHAVIOURS, type Behaviour, type Delivery, type RouteHandler } from './conformance/pubsub-app';
 export { PubSubTopology, publish, publishAll, type PubSubTopologyOptions, type PublishOptions, type Subscriber } from './conformance/pubsub-topology';
 export { runCrashScenario, type CrashScenarioOptions, type CrashScenarioResult } from './conformance/pubsub-crash';
+export { registerCrashCase, type CrashCaseOptions } from './conformance/pubsub-crash.case';

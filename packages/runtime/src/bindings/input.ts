@@ -13,10 +13,10 @@
  *   long each time; the last failure is returned to the component (its read handler rejects);
  * - stop(): stop reading first, then let in-flight posts finish within the grace period.
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { InputBinding, InputEvent } from '../components/bindings/contract';
 import type { ComponentStore } from '../components/store';
+import { callApp, metadataHeaders, type AppAnswer } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import { ensureTraceparent } from '../invoke/trace';
 import type { Logger } from '../logger';
@@ -39,58 +39,8 @@ export interface InputBindingsOptions {
   maxResponseBytes?: number;
 }
 
-interface AppAnswer {
-  status: number;
-  body: Buffer;
-}
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const SKIPPED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token', 'keep-alive', 'upgrade']);
-
-/** Event metadata → request headers (names that cannot be headers, and values with CR/LF, are left out). */
-export function eventHeaders(metadata: Record<string, string>): http.OutgoingHttpHeaders {
-  const headers: http.OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v !== 'string' || !HEADER_NAME.test(k) || SKIPPED_HEADERS.has(k.toLowerCase()) || /[\r\n\0]/.test(v)) continue;
-    headers[k.toLowerCase()] = v;
-  }
-  return headers;
-}
-
-interface CallOptions {
-  body?: Buffer;
-  timeoutMs?: number;
-  /** The app's answer is read up to this many bytes; the rest is dropped (the status still counts). */
-  maxBytes: number;
-}
-
-function callApp(channel: AppChannel, method: string, path: string, headers: http.OutgoingHttpHeaders, o: CallOptions): Promise<AppAnswer> {
-  const t = channel.target;
-  const request = t.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method, path, headers: channel.decorate(headers) }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      const done = (): void => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks, size) });
-      res.on('data', (c: Buffer) => {
-        if (size >= o.maxBytes) return;
-        const part = c.length > o.maxBytes - size ? c.subarray(0, o.maxBytes - size) : c;
-        chunks.push(part);
-        size += part.length;
-        if (size >= o.maxBytes) {
-          done();
-          res.destroy();
-        }
-      });
-      res.on('end', done);
-      res.on('error', reject);
-    });
-    const timeoutMs = o.timeoutMs;
-    if (timeoutMs !== undefined) req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(o.body);
-  });
-}
+/** Event metadata → request headers (see metadataHeaders). */
+export const eventHeaders = (metadata: Record<string, string>): http.OutgoingHttpHeaders => metadataHeaders(metadata);
 
 function encodePath(route: string): string {
   return '/' + route.split('/').map((s) => encodeURIComponent(decodeURIComponentSafe(s))).join('/');

@@ -8,9 +8,9 @@
  * dead-letters).
  */
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
+import { callApp } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
 import { isExpired } from './cloudevent';
@@ -92,21 +92,6 @@ export function bulkBody(sub: Subscription, topic: string, entries: ReadonlyArra
   const tail = { id: randomUUID(), metadata: { pubsubName: sub.pubsubname }, pubsubname: sub.pubsubname, topic, type: BULK_EVENT_TYPE };
   parts.push(Buffer.from(`],${JSON.stringify(tail).slice(1)}`));
   return Buffer.concat(parts);
-}
-
-function post(channel: AppChannel, path: string, headers: http.OutgoingHttpHeaders, body: Buffer): Promise<{ status: number; body: Buffer }> {
-  const t = channel.target;
-  const request = t.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method: 'POST', path, headers: channel.decorate(headers) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 /** Buffers and delivers the messages of one bulk-enabled subscription. */
@@ -202,7 +187,7 @@ export class BulkDelivery {
     const release = await this.deps.channel.acquire();
     let verdicts: Map<string, Verdict>;
     try {
-      const res = await post(this.deps.channel, path, headers, body);
+      const res = await callApp(this.deps.channel, 'POST', path, headers, { body });
       verdicts = bulkVerdicts(res.status, res.body, ids);
     } catch (err) {
       const v: Verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };

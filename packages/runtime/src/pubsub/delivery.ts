@@ -7,10 +7,10 @@
  * shutdown never dead-letters.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
 import type { ComponentStore } from '../components/store';
+import { callApp, metadataHeaders } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
 import { BulkDelivery } from './bulk';
@@ -90,37 +90,14 @@ export function attemptKey(sub: Subscription, msg: Message, event: Record<string
   return `sha1:${createHash('sha1').update(msg.data).digest('hex')}`;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const SKIPPED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token']);
-
 export function deliveryHeaders(sub: Subscription, msg: Message, event: Record<string, unknown>, bodyLength: number): http.OutgoingHttpHeaders {
-  const headers: http.OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(msg.metadata ?? {})) {
-    const name = k.toLowerCase();
-    if (!HEADER_NAME.test(k) || SKIPPED_HEADERS.has(name) || /[\r\n]/.test(v)) continue;
-    headers[name] = v;
-  }
+  const headers = metadataHeaders(msg.metadata);
   headers.pubsubname = sub.pubsubname;
   if (typeof event.traceparent === 'string' && event.traceparent) headers.traceparent = event.traceparent;
   if (typeof event.tracestate === 'string' && event.tracestate) headers.tracestate = event.tracestate;
   headers['content-type'] = CLOUDEVENT_CONTENT_TYPE;
   headers['content-length'] = bodyLength;
   return headers;
-}
-
-function post(channel: AppChannel, path: string, headers: http.OutgoingHttpHeaders, body: Buffer): Promise<{ status: number; body: Buffer }> {
-  const t = channel.target;
-  const request = t.protocol === 'https:' ? https.request : http.request;
-  return new Promise((resolve, reject) => {
-    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method: 'POST', path, headers: channel.decorate(headers) }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      res.on('error', reject);
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 export interface DeliveryDeps {
@@ -216,7 +193,7 @@ export class Deliveries {
     const release = await this.deps.channel.acquire();
     let verdict: { result: HandlerResult; reason?: string };
     try {
-      const res = await post(this.deps.channel, path, deliveryHeaders(sub, msg, event, body.length), body);
+      const res = await callApp(this.deps.channel, 'POST', path, deliveryHeaders(sub, msg, event, body.length), { body });
       verdict = verdictFor(res.status, res.body);
     } catch (err) {
       verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };

@@ -9,6 +9,11 @@ import { killGroup } from '../processes';
 import { waitFor } from '../wait';
 import { publishAll, PubSubTopology, type PubSubTopologyOptions } from './pubsub-topology';
 
+/** Messages published when CrashScenarioOptions.messages is not given. */
+export const DEFAULT_CRASH_MESSAGES = 1000;
+/** CrashScenarioOptions.deadlineMs when not given. */
+export const DEFAULT_CRASH_DEADLINE_MS = 90000;
+
 export interface CrashScenarioOptions extends PubSubTopologyOptions {
   topic: string;
   /** Messages to publish (default 1000). */
@@ -36,7 +41,7 @@ export interface CrashScenarioResult {
 }
 
 export async function runCrashScenario(o: CrashScenarioOptions): Promise<CrashScenarioResult> {
-  const total = o.messages ?? 1000;
+  const total = o.messages ?? DEFAULT_CRASH_MESSAGES;
   const killAt = o.killAt ?? Math.floor(total / 2);
   const topology = new PubSubTopology(o);
   const keys = Array.from({ length: total }, (_, i) => `crash-${i}`);
@@ -57,7 +62,7 @@ export async function runCrashScenario(o: CrashScenarioOptions): Promise<CrashSc
     });
     const url = await topology.publishUrl(sub);
     const started = Date.now();
-    const deadline = o.deadlineMs ?? 90000;
+    const deadline = o.deadlineMs ?? DEFAULT_CRASH_DEADLINE_MS;
     await publishAll(url, o.pubsubName, o.topic, keys.map((key) => ({ key })), { concurrency: 8 });
     await waitFor(`${killAt} deliveries before the kill (so far ${seen.size})`, () => killedAt !== undefined, { timeoutMs: deadline });
     const killedExit = await first.process.exited;

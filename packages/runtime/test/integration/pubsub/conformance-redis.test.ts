@@ -6,8 +6,8 @@
  * Short processingTimeout / redeliverInterval keep redelivery fast; Redis Streams do not promise
  * in-order processing (components-contrib sets checkInOrderProcessing: false for redis).
  */
-import Redis from 'ioredis';
-import { componentYaml, requireServiceSync, runPubSubConformance, stopAll } from '@minidapr/testkit';
+import { requireServiceSync, runPubSubConformance, stopAll } from '@minidapr/testkit';
+import { deleteRedisKeys, redisPubSubResources } from '../../support/redis';
 
 jest.setTimeout(60000);
 
@@ -16,19 +16,7 @@ const skip = requireServiceSync('Redis', '127.0.0.1', 6379);
 
 afterAll(async () => {
   await stopAll();
-  if (skip) return;
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `conf-${runId}-*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
+  if (!skip) await deleteRedisKeys(`conf-${runId}-*`);
 });
 
 runPubSubConformance({
@@ -36,14 +24,7 @@ runPubSubConformance({
   componentType: 'pubsub.redis',
   runId,
   skipAll: skip,
-  resources: (appId) => ({
-    'pubsub.yaml': componentYaml('pubsub', 'pubsub.redis', {
-      redisHost: '127.0.0.1:6379',
-      consumerID: `${appId}-${runId}`,
-      processingTimeout: '1s',
-      redeliverInterval: '500ms',
-    }),
-  }),
+  resources: redisPubSubResources(runId),
   checkInOrder: false,
   afterExhaustion: 'redelivered',
   // A retried entry comes back once it has been pending processingTimeout, at the next scan.

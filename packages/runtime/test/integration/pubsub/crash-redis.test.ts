@@ -6,8 +6,8 @@
  * consumer held are claimed back after processingTimeout, so every message reaches the app within
  * 90 s; duplicates are allowed. Stream and consumer group names are unique to the run.
  */
-import Redis from 'ioredis';
-import { componentYaml, requireServiceSync, runCrashScenario, stopAll } from '@minidapr/testkit';
+import { registerCrashCase, requireServiceSync, stopAll } from '@minidapr/testkit';
+import { deleteRedisKeys, redisPubSubResources } from '../../support/redis';
 
 jest.setTimeout(120000);
 
@@ -17,34 +17,13 @@ const topic = `${runId}-orders`;
 
 afterAll(async () => {
   await stopAll();
-  if (skip) return;
-  const redis = new Redis({ host: '127.0.0.1', port: 6379, lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    await redis.del(topic);
-  } finally {
-    redis.disconnect();
-  }
+  if (!skip) await deleteRedisKeys(topic);
 });
 
-(skip ? it.skip : it)(`delivers all 1,000 messages after the subscriber sidecar is killed half-way and restarted${skip ? ` (SKIPPED: ${skip})` : ''}`, async () => {
-  const r = await runCrashScenario({
-    pubsubName: 'pubsub',
-    topic,
-    resources: (appId) => ({
-      'pubsub.yaml': componentYaml('pubsub', 'pubsub.redis', {
-        redisHost: '127.0.0.1:6379',
-        consumerID: `${appId}-${runId}`,
-        processingTimeout: '1s',
-        redeliverInterval: '500ms',
-      }),
-    }),
-  });
-  expect(r.killedExit.signal).toBe('SIGKILL');
-  expect(r.deliveredBeforeKill).toBeGreaterThanOrEqual(500);
-  expect(r.deliveredBeforeKill).toBeLessThan(1000);
-  expect(r.missing).toEqual([]);
-  expect(r.distinct).toBe(1000);
-  expect(r.elapsedMs).toBeLessThan(90000);
-  process.stdout.write(`crash-redis: ${r.deliveredBeforeKill} before the kill, ${r.duplicates} duplicates, all ${r.distinct} in ${r.elapsedMs} ms\n`);
+registerCrashCase({
+  label: 'crash-redis',
+  skip,
+  pubsubName: 'pubsub',
+  topic,
+  resources: redisPubSubResources(runId),
 });

@@ -5,13 +5,12 @@
  * publishing and delivery resume without restarting the sidecar. Uses its own throwaway
  * redis-server, never the shared one.
  */
-import { spawnSync } from 'node:child_process';
 import {
   componentYaml,
   freePort,
-  serviceAvailable,
-  spawnProcess,
+  requireRedisServerBinary,
   startApp,
+  startRedisServer,
   startSidecar,
   stopAll,
   tempDir,
@@ -25,28 +24,13 @@ import {
 
 jest.setTimeout(60000);
 
-const haveRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!haveRedisServer) {
-  const msg = 'redis-server is not installed';
-  if (process.env.CI === 'true') throw new Error(`${msg} (CI=true: a missing service is a failure, not a skip)`);
-  process.stdout.write(`SKIPPED: ${msg}; the pubsub.redis restart scenario is skipped\n`);
-}
-const scenario = haveRedisServer ? describe : describe.skip;
+const scenario = requireRedisServerBinary('the pubsub.redis restart scenario') ? describe : describe.skip;
 
 let dir: TempDir;
 let port: number;
 let redis: Spawned | undefined;
 let app: TestApp;
 let sidecar: Sidecar | undefined;
-
-async function startRedis(): Promise<Spawned> {
-  const p = spawnProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path]);
-  await waitFor(`redis-server on port ${port}`, async () => {
-    if (p.child.exitCode !== null) throw new Error(`redis-server exited:\n${p.output()}`);
-    return serviceAvailable('127.0.0.1', port, 200);
-  });
-  return p;
-}
 
 function publish(body: unknown): Promise<Response> {
   return fetch(`${sidecar?.url}/v1.0/publish/pubsub/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -62,7 +46,7 @@ scenario('pubsub.redis across a Redis restart', () => {
   beforeAll(async () => {
     dir = tempDir('minidapr-redis-');
     port = await freePort();
-    redis = await startRedis();
+    redis = await startRedisServer({ port, dir: dir.path });
     app = await startApp((r) => {
       if (r.method === 'GET' && r.url === '/dapr/subscribe') {
         return { headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ pubsubname: 'pubsub', topic: 'orders', route: '/orders' }]) };
@@ -110,7 +94,7 @@ scenario('pubsub.redis across a Redis restart', () => {
   });
 
   it('publishes and delivers again once Redis is back, without a sidecar restart', async () => {
-    redis = await startRedis();
+    redis = await startRedisServer({ port, dir: dir.path });
     await waitFor('a publish to succeed after Redis returned', async () => (await publish({ n: 'after' })).status === 204, { timeoutMs: 15000, intervalMs: 200 });
     await waitFor('a delivery after the restart', () => delivered().includes('after'), { timeoutMs: 15000 });
     for (let i = 0; i < 20; i++) expect((await publish({ n: `burst-${i}` })).status).toBe(204);

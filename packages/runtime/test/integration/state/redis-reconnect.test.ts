@@ -3,32 +3,28 @@
  * 500 ERR_STATE_SAVE naming the store, quickly; when Redis returns on the same port, saves work again
  * without restarting the sidecar. Uses its own throwaway redis-server, never the shared one.
  */
-import { spawnSync } from 'node:child_process';
-import { componentYaml, freePort, serviceAvailable, spawnProcess, startSidecar, stopAll, tempDir, waitFor, type Sidecar, type Spawned, type TempDir } from '@minidapr/testkit';
+import {
+  componentYaml,
+  freePort,
+  requireRedisServerBinary,
+  startRedisServer,
+  startSidecar,
+  stopAll,
+  tempDir,
+  waitFor,
+  type Sidecar,
+  type Spawned,
+  type TempDir,
+} from '@minidapr/testkit';
 
 jest.setTimeout(60000);
 
-const haveRedisServer = spawnSync('redis-server', ['--version']).status === 0;
-if (!haveRedisServer) {
-  const msg = 'redis-server is not installed';
-  if (process.env.CI === 'true') throw new Error(`${msg} (CI=true: a missing service is a failure, not a skip)`);
-  process.stdout.write(`SKIPPED: ${msg}; the Redis reconnect scenario is skipped\n`);
-}
-const scenario = haveRedisServer ? describe : describe.skip;
+const scenario = requireRedisServerBinary('the Redis reconnect scenario') ? describe : describe.skip;
 
 let dir: TempDir;
 let port: number;
 let redis: Spawned | undefined;
 let sidecar: Sidecar | undefined;
-
-async function startRedis(): Promise<Spawned> {
-  const p = spawnProcess('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir.path]);
-  await waitFor(`redis-server on port ${port}`, async () => {
-    if (p.child.exitCode !== null) throw new Error(`redis-server exited:\n${p.output()}`);
-    return serviceAvailable('127.0.0.1', port, 200);
-  });
-  return p;
-}
 
 function save(value: unknown): Promise<Response> {
   return fetch(`${sidecar?.url}/v1.0/state/statestore`, {
@@ -42,7 +38,7 @@ scenario('state.redis reconnect', () => {
   beforeAll(async () => {
     dir = tempDir('minidapr-redis-');
     port = await freePort();
-    redis = await startRedis();
+    redis = await startRedisServer({ port, dir: dir.path });
     sidecar = await startSidecar({
       appId: 'redis-reconnect',
       resources: { 'statestore.yaml': componentYaml('statestore', 'state.redis', { redisHost: `127.0.0.1:${port}` }) },
@@ -82,7 +78,7 @@ scenario('state.redis reconnect', () => {
   });
 
   it('recovers by itself when Redis returns on the same port', async () => {
-    redis = await startRedis();
+    redis = await startRedisServer({ port, dir: dir.path });
     await waitFor('a save to succeed after Redis returned', async () => (await save({ n: 3 })).status === 204, { timeoutMs: 15000, intervalMs: 100 });
     const r = await fetch(`${sidecar?.url}/v1.0/state/statestore/order`);
     expect(r.status).toBe(200);

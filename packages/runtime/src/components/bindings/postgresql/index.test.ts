@@ -3,30 +3,29 @@
  * visible line when it is missing). Each test uses its own randomly named table, dropped afterwards.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { requireService } from '@minidapr/testkit';
+import { PG_TEST_CONN as CONN, usePostgres } from '../../../../test/support/postgres';
 import { MetadataError } from '../../errors';
 import { createPostgresBinding, type PostgresBinding } from '.';
 import { parsePostgresBindingMetadata } from './metadata';
-import { goDuration, parseParams, rfc3339Nano } from './sql-shared';
+import { goDuration, parseParams, rfc3339Nano } from '../sql-shared';
 import { timestampToRfc3339 } from './types';
 
 jest.setTimeout(20000);
 
-const CONN = 'host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable';
 const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } };
 const app = { appId: 'app', cwd: '.' };
-const tables: string[] = [];
 const bindings: PostgresBinding[] = [];
+const db = usePostgres({
+  beforeDrop: async () => {
+    for (const b of bindings) await b.close();
+  },
+});
+const pgIt = db.it;
 
-let up = false;
-let admin: pg.Client;
 let binding: PostgresBinding;
 
 function table(): string {
-  const name = `bind_pg_${randomUUID().replace(/-/g, '').slice(0, 12)}`;
-  tables.push(name);
-  return name;
+  return db.dropAfterAll(`bind_pg_${randomUUID().replace(/-/g, '').slice(0, 12)}`);
 }
 
 async function open(metadata: Record<string, string> = { connectionString: CONN }): Promise<PostgresBinding> {
@@ -39,25 +38,8 @@ async function open(metadata: Record<string, string> = { connectionString: CONN 
 const run = (b: PostgresBinding, operation: string, sql: string, params?: unknown[]) =>
   b.invoke({ operation, data: Buffer.from('null'), metadata: { sql, ...(params ? { params: JSON.stringify(params) } : {}) } });
 
-function pgIt(name: string, fn: () => Promise<void>): void {
-  it(name, async () => {
-    if (up) await fn();
-  });
-}
-
 beforeAll(async () => {
-  up = await requireService('PostgreSQL', '127.0.0.1', 5432);
-  if (!up) return;
-  admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-  await admin.connect();
-  binding = await open();
-});
-
-afterAll(async () => {
-  for (const b of bindings) await b.close();
-  if (!up) return;
-  for (const t of tables) await admin.query(`DROP TABLE IF EXISTS ${t}`);
-  await admin.end();
+  if (db.up) binding = await open();
 });
 
 describe('metadata', () => {

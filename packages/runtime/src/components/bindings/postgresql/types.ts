@@ -12,7 +12,7 @@
  * - every other type is its PostgreSQL text form as a string.
  */
 import pg from 'pg';
-import { RawJson } from './sql-shared';
+import { RawJson } from '../sql-shared';
 
 const OID = {
   BOOL: 16,

@@ -1,7 +1,7 @@
 /**
  * @module components/bindings/sqlite
  * bindings.sqlite: the embedded twin of bindings.postgresql, with the same operations and response
- * shapes, so an app's code is the same against both:
+ * shapes (handled by ../sql-operations), so an app's code is the same against both:
  * - `exec` → no data, metadata `rows-affected`; `query` → a JSON array of row arrays;
  * - `close` closes the database; later calls fail with "component is closed";
  * - `params` (a JSON array) binds `$1`…`$n` (also `?1`…`?n`, or plain `?` placeholders in order);
@@ -14,10 +14,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
-import { encodeRows, parseParams, requireSql, startTiming } from '../postgresql/sql-shared';
+import { invokeSql, SQL_OPERATIONS } from '../sql-operations';
 import { parseSqliteBindingMetadata } from './metadata';
-
-const OPERATIONS = ['exec', 'query', 'close'] as const;
 
 type Statement = Database.Statement<unknown[], unknown>;
 
@@ -61,37 +59,23 @@ export class SqliteBinding implements OutputBinding {
   }
 
   operations(): readonly string[] {
-    return OPERATIONS;
+    return SQL_OPERATIONS;
   }
 
   features(): readonly string[] {
     return [];
   }
 
-  async invoke(req: InvokeRequest): Promise<InvokeResponse | undefined> {
-    if (req.operation === 'close') {
-      await this.close();
-      return undefined;
-    }
-    const db = this.db;
-    if (this.closed || !db) throw new Error('component is closed');
-    const sql = requireSql(req.metadata);
-    const params = parseParams(req.metadata.params).map(toSqliteParam);
-    if (req.operation !== 'exec' && req.operation !== 'query') {
-      throw new Error(`invalid operation type: ${req.operation}. Expected exec, query, or close`);
-    }
-    const timing = startTiming(req.operation, sql);
-    try {
-      if (req.operation === 'exec') {
-        const changes = this.exec(db, sql, params);
-        return { metadata: { ...timing.finish(), 'rows-affected': String(changes) } };
-      }
-      const rows = this.query(db, sql, params);
-      return { data: encodeRows(rows), metadata: timing.finish() };
-    } catch (err) {
-      if ((err as Error).message.startsWith('error serializing results')) throw err;
-      throw new Error(`error executing query: ${(err as Error).message}`, { cause: err });
-    }
+  invoke(req: InvokeRequest): Promise<InvokeResponse | undefined> {
+    return invokeSql(req, {
+      driver: () => {
+        const db = this.db;
+        if (this.closed || !db) return undefined;
+        return { exec: (sql, params) => this.exec(db, sql, params), query: (sql, params) => this.query(db, sql, params) };
+      },
+      close: () => this.close(),
+      toParam: toSqliteParam,
+    });
   }
 
   private exec(db: Database.Database, sql: string, params: unknown[]): number {

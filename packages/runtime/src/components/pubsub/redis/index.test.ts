@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { requireService, waitFor } from '@minidapr/testkit';
+import { deleteRedisKeys } from '../../../../test/support/redis';
 import { MetadataError } from '../../errors';
 import type { HandlerResult, Message } from '../contract';
 import { createRedisPubSub, parseRedisPubSubMetadata, type RedisStreamsPubSub } from '.';
@@ -33,12 +34,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   if (!up) return;
-  let cursor = '0';
-  do {
-    const [next, keys] = await raw.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await raw.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteRedisKeys(`${prefix}*`);
   await raw.quit();
 });
 

@@ -4,26 +4,30 @@
  */
 import { randomUUID } from 'node:crypto';
 import net from 'node:net';
-import pg from 'pg';
-import { freePort, requireService, waitFor } from '@minidapr/testkit';
+import { freePort, waitFor } from '@minidapr/testkit';
+import { PG_TEST_CONN as CONN, usePostgres } from '../../../../test/support/postgres';
 import { ETagInvalidError, ETagMismatchError, MetadataError } from '../../errors';
 import { createPostgresStateStore, type PostgresStateStore } from '.';
 import { parseConnectionString } from './metadata';
 
 jest.setTimeout(20000);
 
-const CONN = 'host=127.0.0.1 port=5432 user=postgres dbname=test sslmode=disable';
 const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } };
 const app = { appId: 'app', cwd: '.' };
 const suffix = randomUUID().replace(/-/g, '').slice(0, 12);
 const TABLE = `state_${suffix}`;
 const META = `state_meta_${suffix}`;
-const created: string[] = [TABLE, META];
 const stores: PostgresStateStore[] = [];
 const json = (v: unknown) => Buffer.from(JSON.stringify(v));
+const db = usePostgres({
+  beforeDrop: async () => {
+    for (const s of stores) await s.close();
+  },
+});
+db.dropAfterAll(TABLE);
+db.dropAfterAll(META);
+const pgIt = db.it;
 
-let up = false;
-let admin: pg.Client;
 let store: PostgresStateStore;
 
 async function open(metadata: Record<string, string> = {}): Promise<PostgresStateStore> {
@@ -33,26 +37,8 @@ async function open(metadata: Record<string, string> = {}): Promise<PostgresStat
   return s;
 }
 
-/** Runs only when PostgreSQL is reachable (requireService printed the SKIPPED line otherwise). */
-function pgIt(name: string, fn: () => Promise<void>): void {
-  it(name, async () => {
-    if (up) await fn();
-  });
-}
-
 beforeAll(async () => {
-  up = await requireService('PostgreSQL', '127.0.0.1', 5432);
-  if (!up) return;
-  admin = new pg.Client({ host: '127.0.0.1', port: 5432, user: 'postgres', database: 'test' });
-  await admin.connect();
-  store = await open();
-});
-
-afterAll(async () => {
-  for (const s of stores) await s.close();
-  if (!up) return;
-  for (const t of created) await admin.query(`DROP TABLE IF EXISTS ${t}`);
-  await admin.end();
+  if (db.up) store = await open();
 });
 
 describe('metadata', () => {
@@ -182,7 +168,7 @@ describe('state.postgresql', () => {
     await store.set({ key: 'ttl||gone', value: json('x'), metadata: { ttlInSeconds: '1' } });
     expect(await store.get({ key: 'ttl||gone' })).toBeDefined();
     await waitFor('the key to expire', async () => (await store.get({ key: 'ttl||gone' })) === undefined, { timeoutMs: 3000, intervalMs: 100 });
-    const rows = async () => (await admin.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE key = 'ttl||gone'`)).rows[0].n as number;
+    const rows = async () => (await db.admin.query(`SELECT count(*)::int AS n FROM ${TABLE} WHERE key = 'ttl||gone'`)).rows[0].n as number;
     expect(await rows()).toBe(1);
     const cleaner = await open({ cleanupInterval: '100ms' });
     await waitFor('the cleanup to delete the expired row', async () => (await rows()) === 0, { timeoutMs: 5000, intervalMs: 50 });
@@ -196,7 +182,7 @@ describe('state.postgresql', () => {
 
   pgIt('lets exactly one of two instances win a first-write race, and both create the table at once', async () => {
     const table = `race_${suffix}`;
-    created.push(table);
+    db.dropAfterAll(table);
     const md = { connectionString: CONN, tableName: table, metadataTableName: META, cleanupInterval: '0' };
     const [a, b] = [createPostgresStateStore(ctx), createPostgresStateStore(ctx)];
     stores.push(a, b);
@@ -221,7 +207,7 @@ describe('state.postgresql', () => {
     const q = (filter: unknown, extra: object = {}) => store.query({ keyPrefix: 'qa||', filter: filter as never, ...extra });
 
     beforeAll(async () => {
-      if (!up) return;
+      if (!db.up) return;
       for (const p of people) await store.set({ key: `qa||p${p.id}`, value: json(p) });
       await store.set({ key: 'qb||p9', value: json({ ...people[0], id: 9 }) });
       await store.set({ key: 'q_||p8', value: json({ ...people[0], id: 8 }) });

@@ -1,5 +1,5 @@
 /**
- * @module components/bindings/postgresql/sql-shared
+ * @module components/bindings/sql-shared
  * What the SQL bindings (bindings.postgresql and its embedded twin bindings.sqlite) share, so an app
  * sees the same shapes from both: the `params` request metadata (a JSON array, bound positionally),
  * the result rows as a JSON array of row arrays encoded the way Go's json.Marshal writes the values
@@ -7,7 +7,7 @@
  * nanoseconds, `duration` as Go prints a time.Duration).
  * Upstream: components-contrib bindings/postgres/postgres.go.
  */
-import { goMarshal } from '../../../bindings/go-json';
+import { goMarshal } from '../../bindings/go-json';
 
 /** A JSON fragment written as is: exact numerics and 64-bit integers keep every digit. */
 export class RawJson {
