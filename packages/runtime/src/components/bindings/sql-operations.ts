@@ -34,7 +34,11 @@ export interface SqlBindingHooks {
 /** Error text for messages; Node's AggregateError (several addresses tried) has an empty message. */
 export function describeError(err: unknown): string {
   if (err instanceof AggregateError && err.errors.length > 0) return err.errors.map((e) => describeError(e)).join('; ');
-  if (err instanceof Error) return err.message || (err as NodeJS.ErrnoException).code || err.name;
+  // Duck-typed, not instanceof: driver errors may come from another realm (jest, native addons).
+  if (typeof err === 'object' && err !== null && typeof (err as Error).message === 'string') {
+    const e = err as NodeJS.ErrnoException;
+    return e.message || e.code || e.name;
+  }
   return String(err);
 }
 
