@@ -9,6 +9,8 @@ import net from 'node:net';
 import { APP_PORT_POLL_MS } from '../defaults';
 import type { ForwardTarget } from './forward';
 
+const NO_LIMIT = (): void => {};
+
 export interface AppChannelOptions {
   protocol: 'http' | 'https';
   address: string;
@@ -41,9 +43,20 @@ export class AppChannel {
 
   /** Resolves with a release function once a concurrency slot is free. */
   async acquire(): Promise<() => void> {
+    const now = this.tryAcquire();
+    if (now) return now;
+    await new Promise<void>((r) => this.waiting.push(r));
+    return this.take();
+  }
+
+  /** A release function when a slot is free right now (no promise, no microtask), else undefined. */
+  tryAcquire(): (() => void) | undefined {
     const limit = this.opts.maxConcurrency;
-    if (limit <= 0) return () => {};
-    if (this.active >= limit) await new Promise<void>((r) => this.waiting.push(r));
+    if (limit <= 0) return NO_LIMIT;
+    return this.active < limit && this.waiting.length === 0 ? this.take() : undefined;
+  }
+
+  private take(): () => void {
     this.active++;
     let released = false;
     return () => {

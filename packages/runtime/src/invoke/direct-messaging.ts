@@ -47,7 +47,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       d.respondError(res, invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port'));
       return;
     }
-    const release = await channel.acquire();
+    const release = channel.tryAcquire() ?? (await channel.acquire());
     try {
       await forward({
         req,

@@ -8,7 +8,7 @@ import http, { type Agent, type IncomingMessage, type OutgoingHttpHeaders, type 
 import https from 'node:https';
 import { commonErrors } from '../errors/common';
 import type { DaprError } from '../errors/dapr-error';
-import { filterResponseHeaders } from './headers';
+import { filterRawResponseHeaders } from './headers';
 
 export interface ForwardTarget {
   protocol: 'http:' | 'https:';
@@ -138,10 +138,25 @@ function openRequest(f: ForwardRequest, target: ForwardTarget): http.ClientReque
     port: target.port,
     method: f.method,
     path: f.path,
-    headers: f.headers,
+    headers: flatHeaders(f.headers, target),
     agent: target.agent,
     rejectUnauthorized: false,
   } as https.RequestOptions);
+}
+
+/**
+ * The outgoing headers as one flat [name, value, ...] array with the Host node:http would add:
+ * node validates each header once while serialising it, instead of also going through setHeader.
+ */
+function flatHeaders(headers: OutgoingHttpHeaders, target: ForwardTarget): Array<string | number | string[]> {
+  const bracketed = target.host.includes(':') && !target.host.startsWith('[') ? `[${target.host}]` : target.host;
+  const defaultPort = target.protocol === 'https:' ? 443 : 80;
+  const flat: Array<string | number | string[]> = ['host', target.port === defaultPort ? bracketed : `${bracketed}:${target.port}`];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value !== undefined) flat.push(name, value);
+  }
+  return flat;
 }
 
 /** After `delayMs`, re-resolves the target (when the policy can) and tries again, or gives up. */
@@ -168,11 +183,10 @@ function retryLater(
 
 /** Small responses with a Content-Length go out in one write; anything else is piped. */
 function relayResponse(up: IncomingMessage, res: ServerResponse, extra?: Record<string, string>): void {
-  const headers = filterResponseHeaders(up.headers);
-  if (extra) Object.assign(headers, extra);
+  const { headers, contentLength, chunked } = filterRawResponseHeaders(up.rawHeaders, extra);
   const status = up.statusCode ?? 502;
-  const len = Number(up.headers['content-length']);
-  if (Number.isFinite(len) && len <= SMALL_BODY_BYTES && up.headers['transfer-encoding'] === undefined) {
+  const len = contentLength === undefined ? NaN : Number(contentLength);
+  if (Number.isFinite(len) && len <= SMALL_BODY_BYTES && !chunked) {
     if (len === 0) {
       up.resume();
       res.writeHead(status, headers);

@@ -1,4 +1,4 @@
-import { filterPeerHeaders, filterRequestHeaders, filterResponseHeaders } from './headers';
+import { filterPeerHeaders, filterRawResponseHeaders, filterRequestHeaders, filterResponseHeaders } from './headers';
 
 describe('invocation headers', () => {
   const inbound = {
@@ -34,5 +34,16 @@ describe('invocation headers', () => {
       'x-app': '1',
       'content-length': '3',
     });
+  });
+
+  it('filters raw response headers the same way, keeping repeated lines and replacing what we add', () => {
+    const raw = ['Connection', 'close, X-Private', 'Transfer-Encoding', 'chunked', 'X-App', '1', 'x-private', 'p', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2'];
+    raw.push('Content-Length', '3', 'Content-Length', '3', 'traceparent', 'app', 'constructor', 'kept');
+    expect(filterRawResponseHeaders(raw, { traceparent: 'ours' })).toEqual({
+      headers: ['X-App', '1', 'Set-Cookie', 'a=1', 'Set-Cookie', 'b=2', 'Content-Length', '3', 'Content-Length', '3', 'constructor', 'kept', 'traceparent', 'ours'],
+      contentLength: '3',
+      chunked: true,
+    });
+    expect(filterRawResponseHeaders(['Content-Type', 'text/plain'])).toEqual({ headers: ['Content-Type', 'text/plain'], contentLength: undefined, chunked: false });
   });
 });

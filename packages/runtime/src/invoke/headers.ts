@@ -71,3 +71,39 @@ export function filterResponseHeaders(headers: IncomingHttpHeaders): OutgoingHtt
   }
   return out;
 }
+
+export interface RawResponseHeaders {
+  /** Flat [name, value, ...] as the app sent them, minus hop-by-hop headers, plus `extra`. */
+  headers: string[];
+  contentLength?: string;
+  chunked: boolean;
+}
+
+/**
+ * filterResponseHeaders on node's rawHeaders (which skips building the headers object): repeated
+ * headers stay separate lines, and a header named in `extra` is replaced by extra's value.
+ */
+export function filterRawResponseHeaders(raw: readonly string[], extra?: Record<string, string>): RawResponseHeaders {
+  const lower: string[] = new Array<string>(raw.length >> 1);
+  let contentLength: string | undefined;
+  let chunked = false;
+  let listed: Set<string> | undefined;
+  for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
+    const name = (raw[i] as string).toLowerCase();
+    lower[j] = name;
+    if (name === 'content-length') contentLength ??= raw[i + 1];
+    else if (name === 'transfer-encoding') chunked = true;
+    else if (name === 'connection') {
+      listed ??= new Set();
+      for (const token of (raw[i + 1] as string).split(',')) if (token.trim()) listed.add(token.trim().toLowerCase());
+    }
+  }
+  const headers: string[] = [];
+  for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
+    const name = lower[j] as string;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || (extra !== undefined && Object.prototype.hasOwnProperty.call(extra, name))) continue;
+    headers.push(raw[i] as string, raw[i + 1] as string);
+  }
+  if (extra) for (const name in extra) headers.push(name, extra[name] as string);
+  return { headers, contentLength, chunked };
+}

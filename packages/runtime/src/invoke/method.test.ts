@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import { InvalidMethodError, appIdFromBasicAuth, decodePath, normaliseMethod, parseInvokePath, splitAppId } from './method';
 
 describe('normaliseMethod', () => {
@@ -50,5 +51,17 @@ describe('app id forms', () => {
     expect(appIdFromBasicAuth(h)).toBe('orders');
     expect(appIdFromBasicAuth('Basic ' + Buffer.from('user:pw').toString('base64'))).toBeUndefined();
     expect(appIdFromBasicAuth(undefined)).toBeUndefined();
+  });
+});
+
+describe('method normalisation without anything to resolve', () => {
+  it('returns such names unchanged, like the full posix path', () => {
+    const viaNormalize = (m: string) => posix.normalize('/' + m).replace(/^\/+/, '');
+    for (const m of ['test', 'a/b/', 'v1.0/orders', 'x.y/z..w', 'a/b.', '', 'ünïcode/ok']) {
+      expect(normaliseMethod(m)).toBe(m);
+      expect(normaliseMethod(m)).toBe(m === '' ? '' : viaNormalize(m));
+    }
+    expect(normaliseMethod('/a//b/./c/../d')).toBe('a/b/d');
+    expect(normaliseMethod('../../x')).toBe('x');
   });
 });

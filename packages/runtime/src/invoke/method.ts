@@ -27,6 +27,8 @@ export function normaliseMethod(decoded: string): string {
   if (FORBIDDEN.test(decoded)) {
     throw new InvalidMethodError(`invalid method name: it contains a reserved or control character`);
   }
+  // Nothing to resolve: no `.`/`..` segment, no empty segment, no leading slash.
+  if (decoded[0] !== '.' && decoded[0] !== '/' && !decoded.includes('/.') && !decoded.includes('//')) return decoded;
   let cleaned = posix.normalize('/' + decoded);
   while (cleaned.startsWith('/../')) cleaned = cleaned.slice(3);
   if (cleaned === '/..' || cleaned === '/.') cleaned = '/';

@@ -24,7 +24,8 @@ export async function handleInvoke(ctx: RequestContext): Promise<void> {
   } else {
     // The method is taken from the path as sent, not the cleaned one: `a%23/../b` must be refused
     // by the normaliser, not silently turned into `b` before anyone looked at it.
-    const parsed = parseInvokePath(ctx.rawPath.replace(/\/{2,}/g, '/')) ?? parseInvokePath(ctx.path);
+    const raw = ctx.rawPath.includes('//') ? ctx.rawPath.replace(/\/{2,}/g, '/') : ctx.rawPath;
+    const parsed = parseInvokePath(raw) ?? parseInvokePath(ctx.path);
     if (!parsed) throw invokeErrors.noAppId();
     id = unescapeParam(parsed.id);
     rawMethod = parsed.rawMethod;
