@@ -1,13 +1,8 @@
 import request from 'supertest';
-import { ComponentStore } from '../components/store';
 import type { PubSub, PublishRequest } from '../components/pubsub/contract';
 import type { ComponentManifest, MetadataItem } from '../components/types';
-import type { DirectMessaging } from '../invoke/direct-messaging';
-import { createLogger } from '../logger';
-import { parseOptions } from '../options';
 import { splitPublishPath, scopedTopics } from '../api/http/pubsub';
-import { createApp } from './app';
-import type { AppDeps } from './deps';
+import { build as buildApp, type Built as AppFixture } from '../../test/support/app';
 
 class FakePubSub implements PubSub {
   readonly published: PublishRequest[] = [];
@@ -33,36 +28,15 @@ function manifest(name: string, metadata: MetadataItem[] = []): ComponentManifes
 }
 
 interface Built {
-  app: ReturnType<typeof createApp>;
+  app: AppFixture['app'];
   broker: FakePubSub;
 }
 
 function build(opts: { appId?: string; metadata?: MetadataItem[]; withPubsub?: boolean; features?: string[] } = {}): Built {
-  const appId = opts.appId ?? 'checkout';
-  const parsed = parseOptions(['--app-id', appId], {}, '.');
-  if (!parsed.options) throw new Error(parsed.errors.join('; '));
-  const store = new ComponentStore();
+  const b = buildApp(['--app-id', opts.appId ?? 'checkout'], {}, false);
   const broker = new FakePubSub(opts.features);
-  if (opts.withPubsub !== false) store.add({ manifest: manifest('orderpubsub', opts.metadata), instance: broker });
-  const directMessaging: DirectMessaging = {
-    async invoke(_req, res) {
-      res.writeHead(599).end();
-    },
-    async deliverFromPeer() {},
-    close() {},
-  };
-  const deps: AppDeps = {
-    options: parsed.options,
-    logger: createLogger({ appId, level: 'error', json: false, version: 't', destination: { write: () => undefined } }),
-    store,
-    health: { outboundReady: true, ready: true },
-    metadata: { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] },
-    directMessaging,
-    apiLogging: false,
-    runtimeVersion: '9.9.9',
-    requestShutdown: () => undefined,
-  };
-  return { app: createApp(deps), broker };
+  if (opts.withPubsub !== false) b.deps.store.add({ manifest: manifest('orderpubsub', opts.metadata), instance: broker });
+  return { app: b.app, broker };
 }
 
 function event(p: PublishRequest): Record<string, unknown> {

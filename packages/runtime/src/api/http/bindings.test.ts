@@ -1,12 +1,7 @@
 import request from 'supertest';
 import type { InputBinding, InvokeRequest, InvokeResponse, OutputBinding } from '../../components/bindings/contract';
-import { ComponentStore } from '../../components/store';
 import type { Component, ComponentManifest, MetadataItem } from '../../components/types';
-import type { DirectMessaging } from '../../invoke/direct-messaging';
-import { createLogger } from '../../logger';
-import { parseOptions } from '../../options';
-import { createApp } from '../../server/app';
-import type { AppDeps } from '../../server/deps';
+import { build as buildApp, type Built } from '../../../test/support/app';
 import { parseOutputRequest } from './bindings';
 
 class FakeBinding implements OutputBinding, InputBinding {
@@ -33,30 +28,10 @@ function manifest(name: string, metadata: MetadataItem[] = []): ComponentManifes
   return { name, category: 'bindings', type: 'bindings.fake', version: 'v1', metadata, ignoreErrors: false, initTimeoutMs: 5000, scopes: [], file: 'test.yaml' };
 }
 
-function build(components: Array<[ComponentManifest, Component]>): ReturnType<typeof createApp> {
-  const parsed = parseOptions(['--app-id', 'checkout'], {}, '.');
-  if (!parsed.options) throw new Error(parsed.errors.join('; '));
-  const store = new ComponentStore();
-  for (const [m, instance] of components) store.add({ manifest: m, instance });
-  const directMessaging: DirectMessaging = {
-    async invoke(_req, res) {
-      res.writeHead(599).end();
-    },
-    async deliverFromPeer() {},
-    close() {},
-  };
-  const deps: AppDeps = {
-    options: parsed.options,
-    logger: createLogger({ appId: 'checkout', level: 'error', json: false, version: 't', destination: { write: () => undefined } }),
-    store,
-    health: { outboundReady: true, ready: true },
-    metadata: { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] },
-    directMessaging,
-    apiLogging: false,
-    runtimeVersion: '9.9.9',
-    requestShutdown: () => undefined,
-  };
-  return createApp(deps);
+function build(components: Array<[ComponentManifest, Component]>): Built['app'] {
+  const b = buildApp(['--app-id', 'checkout'], {}, false);
+  for (const [m, instance] of components) b.deps.store.add({ manifest: m, instance });
+  return b.app;
 }
 
 const OUTPUT_ERR = 'ERR_INVOKE_OUTPUT_BINDING';

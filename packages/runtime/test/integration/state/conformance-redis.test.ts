@@ -23,6 +23,10 @@ afterAll(async () => {
   await stopAll();
 });
 
+('features' in probe ? it : it.skip)('reports ETAG, TRANSACTIONAL, TTL and ACTOR in /v1.0/metadata (the claims the suite is gated on)', () => {
+  expect('features' in probe && [...probe.features].sort()).toEqual(['ACTOR', 'ETAG', 'TRANSACTIONAL', 'TTL']);
+});
+
 runStateConformance({
   storeName: 'statestore',
   sidecarUrl: () => (sidecar as Sidecar).url,

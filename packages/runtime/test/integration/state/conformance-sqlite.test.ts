@@ -24,6 +24,10 @@ afterAll(async () => {
   data.remove();
 });
 
+it('reports ETAG, TRANSACTIONAL, TTL, QUERY_API and ACTOR in /v1.0/metadata (the claims the suite is gated on)', () => {
+  expect('features' in probe && [...probe.features].sort()).toEqual(['ACTOR', 'ETAG', 'QUERY_API', 'TRANSACTIONAL', 'TTL']);
+});
+
 runStateConformance({
   storeName: 'statestore',
   sidecarUrl: () => (sidecar as Sidecar).url,

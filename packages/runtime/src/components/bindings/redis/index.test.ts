@@ -2,6 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { requireService } from '@minidapr/testkit';
+import { deleteRedisKeys } from '../../../../test/support/redis';
 import { MetadataError } from '../../errors';
 import { createRedisBinding, type RedisBinding } from '.';
 import { parseRedisBindingMetadata, requestTtlSeconds } from './metadata';
@@ -35,8 +36,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   if (!up) return;
-  const keys = await raw.keys(`${prefix}*`);
-  if (keys.length > 0) await raw.del(...keys);
+  await deleteRedisKeys(`${prefix}*`);
   await binding.close();
   await raw.quit();
 });

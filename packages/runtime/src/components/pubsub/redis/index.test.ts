@@ -3,10 +3,8 @@ import { randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { requireService, waitFor } from '@minidapr/testkit';
 import { deleteRedisKeys } from '../../../../test/support/redis';
-import { MetadataError } from '../../errors';
 import type { HandlerResult, Message } from '../contract';
-import { createRedisPubSub, parseRedisPubSubMetadata, type RedisStreamsPubSub } from '.';
-import { decodeEntry, nextStreamId } from './entries';
+import { createRedisPubSub, type RedisStreamsPubSub } from '.';
 
 const logger = { debug() {}, info() {}, warn() {}, error() {} };
 const HOST = '127.0.0.1:6379';
@@ -68,51 +66,6 @@ async function pending(t: string, g: string): Promise<number> {
   return ((await raw.call('XPENDING', t, g)) as [number])[0];
 }
 
-describe('pubsub.redis metadata', () => {
-  it('applies Dapr\'s defaults and the app id as consumer group', () => {
-    expect(parseRedisPubSubMetadata({ redisHost: 'h:1' }, 'orders')).toMatchObject({
-      consumerID: 'orders',
-      processingTimeoutMs: 15000,
-      redeliverIntervalMs: 60000,
-      queueDepth: 100,
-      concurrency: 10,
-      maxLenApprox: 0,
-      streamTTLMs: 0,
-      connection: { host: 'h', port: 1, address: 'h:1', db: 0 },
-    });
-    const cfg = parseRedisPubSubMetadata(
-      { redisHost: 'h:1', consumerID: 'g', processingTimeout: '1s', redeliverInterval: '500ms', queueDepth: '5', concurrency: '2', maxLenApprox: '1000', streamTTL: '1h', redisPassword: 'pw' },
-      'app',
-    );
-    expect(cfg).toMatchObject({ consumerID: 'g', processingTimeoutMs: 1000, redeliverIntervalMs: 500, queueDepth: 5, concurrency: 2, maxLenApprox: 1000, streamTTLMs: 3600000 });
-    expect(cfg.connection.password).toBe('pw');
-    expect(parseRedisPubSubMetadata({ redisHost: 'h:1', redeliverInterval: '0' }, 'app').redeliverIntervalMs).toBe(0);
-  });
-
-  it('names the component and field of a bad value', () => {
-    expect(() => parseRedisPubSubMetadata({}, 'app')).toThrow('component pubsub.redis: metadata field "redisHost" is required');
-    expect(() => parseRedisPubSubMetadata({ redisHost: 'h:1', queueDepth: '0' }, 'app')).toThrow(/"queueDepth" must be a whole number of at least 1/);
-    expect(() => parseRedisPubSubMetadata({ redisHost: 'h:1', concurrency: 'many' }, 'app')).toThrow(/"concurrency" must be a number/);
-    expect(() => parseRedisPubSubMetadata({ redisHost: 'h:1', maxLenApprox: '-3' }, 'app')).toThrow(/"maxLenApprox" must be a whole number/);
-    expect(() => parseRedisPubSubMetadata({ redisHost: 'h:1', processingTimeout: 'soon' }, 'app')).toThrow(/"processingTimeout" must be a duration/);
-    expect(() => parseRedisPubSubMetadata({ redisHost: 'h:1', redisType: 'cluster' }, 'app')).toThrow(/"redisType" is "cluster": Redis Cluster is not supported by this pub\/sub component/);
-    expect(() => parseRedisPubSubMetadata({ redisHost: 'h:1' }, '')).toThrow(MetadataError);
-  });
-});
-
-describe('pubsub.redis stream entries', () => {
-  it('decodes data bytes and metadata, and pages past an id', () => {
-    const bytes = Buffer.from([0, 0xff, 1]);
-    const entry = decodeEntry('t', ['1-2', [Buffer.from('data'), bytes, Buffer.from('metadata'), Buffer.from('{"a":"b","n":1}')]]);
-    expect(entry).toEqual({ id: '1-2', message: { topic: 't', data: bytes, metadata: { a: 'b', n: '1' } } });
-    const bad: string[] = [];
-    expect(decodeEntry('t', ['1-3', [Buffer.from('metadata'), Buffer.from('nope')]], (id) => bad.push(id))).toEqual({ id: '1-3', message: { topic: 't', data: Buffer.alloc(0) } });
-    expect(bad).toEqual(['1-3']);
-    expect(decodeEntry('t', ['1-4', null])).toEqual({ id: '1-4', deleted: true });
-    expect(nextStreamId('1700000000000-9')).toBe('1700000000000-10');
-  });
-});
-
 describe('pubsub.redis init', () => {
   it('fails fast naming redisHost when nothing listens there', async () => {
     const ps = createRedisPubSub({ logger });
@@ -142,8 +95,12 @@ describe('pubsub.redis publish and deliver', () => {
     const t = topic();
     for (let i = 0; i < 500; i++) await ps.publish({ topic: t, data: Buffer.from(String(i)) });
     expect(await raw.xlen(t)).toBeLessThan(250);
+    const before = await raw.xlen(t);
     const ttl = await broker(group(), { streamTTL: '1h' });
     await ttl.publish({ topic: t, data: Buffer.from('with-minid') });
+    // MINID ~ (now - 1h) keeps every fresh entry and appends the new one.
+    expect(await raw.xlen(t)).toBe(before + 1);
+    expect((await raw.xrevrange(t, '+', '-', 'COUNT', 1))[0]?.[1]).toEqual(['data', 'with-minid']);
   });
 
   withRedis('delivers bytes and metadata; a new group starts from the oldest entry', async () => {
