@@ -24,10 +24,10 @@ describe('checkComponents', () => {
 
   it('loads components and checks secretKeyRef against an env secret store and the sidecar env', () => {
     dir.write({ 'envstore.yaml': componentYaml('envstore', 'secretstores.local.env'), 'statestore.yaml': REDIS_WITH_SECRET('envstore') });
-    const ok = checkComponents([dir.path], { appId: 'a', envNames: ['REDIS_PASSWORD'], pendingTypes: [] });
+    const ok = checkComponents([dir.path], { appId: 'a', envNames: ['REDIS_PASSWORD'] });
     expect(ok.problems).toEqual([]);
     expect(ok.components.map((c) => c.name).sort()).toEqual(['envstore', 'statestore']);
-    const noEnv = checkComponents([dir.path], { appId: 'a', envNames: [], pendingTypes: [] });
+    const noEnv = checkComponents([dir.path], { appId: 'a', envNames: [] });
     expect(noEnv.problems).toEqual([expect.stringContaining(`metadata "redisPassword" reads secret REDIS_PASSWORD from the sidecar's environment, which does not set it`)]);
   });
 
@@ -38,12 +38,9 @@ describe('checkComponents', () => {
     expect(checkComponents([dir.path], { appId: 'a' }).problems).toEqual([expect.stringContaining('auth.secretStore "vault" is not a secret store component')]);
   });
 
-  it('reports unregistered types, unless they are pending, and loader errors', () => {
+  it('reports unregistered types and loader errors', () => {
     dir.write({ 'x.yaml': componentYaml('x', 'state.nosuch') });
     expect(checkComponents([dir.path], { appId: 'a' }).problems).toEqual([expect.stringContaining('type state.nosuch/v1 is not registered in minidaprd')]);
-    const pending = checkComponents([dir.path], { appId: 'a', pendingTypes: ['state.nosuch'] });
-    expect(pending.problems).toEqual([]);
-    expect(pending.pending).toHaveLength(1);
     dir.write({ 'y.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: y\nspec: {}\n' });
     expect(checkComponents([dir.path], { appId: 'a' }).problems).toEqual([expect.stringContaining('component "y": field "spec.type"')]);
   });

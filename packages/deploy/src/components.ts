@@ -10,8 +10,6 @@ import { loadResources, registerBuiltins, type ComponentManifest } from '@minida
 export interface ComponentsCheck {
   components: ComponentManifest[];
   problems: string[];
-  /** Types not registered in this build of minidaprd yet but expected soon (reported, not failed). */
-  pending: string[];
 }
 
 export interface ComponentsCheckOptions {
@@ -19,31 +17,23 @@ export interface ComponentsCheckOptions {
   namespace?: string;
   /** Environment variable names the sidecar has (for secretstores.local.env references). */
   envNames?: readonly string[];
-  /** Types other work in progress adds to the runtime: reported as pending instead of failing. */
-  pendingTypes?: readonly string[];
 }
-
-/** Component types the repository's deployment files use before the runtime has them. */
-export const PENDING_TYPES: readonly string[] = ['secretstores.local.env', 'secretstores.local.file'];
 
 export function checkComponents(paths: readonly string[], o: ComponentsCheckOptions): ComponentsCheck {
   const problems: string[] = [];
-  const pending: string[] = [];
   let components: ComponentManifest[] = [];
   try {
     components = loadResources(paths, { appId: o.appId, namespace: o.namespace }).components;
   } catch (err) {
     const issues = (err as { issues?: string[] }).issues;
-    return { components, problems: issues ?? [(err as Error).message], pending };
+    return { components, problems: issues ?? [(err as Error).message] };
   }
   const registry = registerBuiltins();
-  const pendingTypes = o.pendingTypes ?? PENDING_TYPES;
   const byName = new Map(components.map((c) => [c.name, c]));
   for (const c of components) {
     const at = `${c.file}: component "${c.name}"`;
     if (!registry.has(c.type, c.version)) {
-      if (pendingTypes.includes(c.type)) pending.push(`${at}: ${c.type} is not in this build of minidaprd yet`);
-      else problems.push(`${at}: type ${c.type}/${c.version || 'v1'} is not registered in minidaprd (known: ${registry.knownTypes().join(', ')})`);
+      problems.push(`${at}: type ${c.type}/${c.version || 'v1'} is not registered in minidaprd (known: ${registry.knownTypes().join(', ')})`);
     }
     for (const item of c.metadata) {
       if (!item.secretKeyRef) continue;
@@ -58,5 +48,5 @@ export function checkComponents(paths: readonly string[], o: ComponentsCheckOpti
       }
     }
   }
-  return { components, problems, pending };
+  return { components, problems };
 }

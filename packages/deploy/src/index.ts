@@ -12,11 +12,11 @@ export { parseCompose, loadCompose, activeServices, profilesOf, splitCommand, re
 export { validateComposeSchema } from './compose/schema';
 export { sidecarsOf, hostPath, flagValues, type ComposeSidecar } from './compose/sidecars';
 export { checkSidecarArgs, type SidecarArgsCheck } from './sidecar-args';
-export { checkComponents, PENDING_TYPES, type ComponentsCheck, type ComponentsCheckOptions } from './components';
+export { checkComponents, type ComponentsCheck, type ComponentsCheckOptions } from './components';
 export { checkConfiguration } from './configuration';
 export { kustomizeBuild, kubectlAvailable, describe, type K8sObject } from './k8s/kustomize';
 export { validateObjects, validateDaprResource } from './k8s/schema';
-export { deploymentsOf, writeConfigMap, serviceSelector, type PodSidecar, type Container } from './k8s/pods';
+export { deploymentsOf, mountedConfigMapPath, writeConfigMap, serviceSelector, type PodSidecar, type Container } from './k8s/pods';
 export { containerEnv, containerRun, expandK8sVars, mapMountPath, materialiseMounts, objectData, podSpecOf, type ContainerRun, type FullContainer, type Mount, type PodIdentity } from './k8s/container-run';
 export { parseDockerfile, instructions, checkCopies, checkScripts, scriptSource, ignoredBy, type Dockerfile } from './dockerfile';
 export * as netns from './netns';

@@ -10,6 +10,7 @@ import type { K8sObject } from './kustomize';
 export interface Container {
   name: string;
   image?: string;
+  imagePullPolicy?: string;
   command?: string[];
   args?: string[];
   env?: Array<{ name: string; value?: string; valueFrom?: Record<string, unknown> }>;
@@ -67,6 +68,17 @@ export function writeConfigMap(objects: readonly K8sObject[], name: string, dir:
   mkdirSync(dir, { recursive: true });
   for (const [key, value] of Object.entries((cm.data ?? {}) as Record<string, string>)) writeFileSync(join(dir, key), value);
   return true;
+}
+
+/**
+ * Where the sidecar's `path` (a --resources-path or --config value) would be on the local disk: the
+ * ConfigMap mounted at or above it written out under `dir`; undefined when no ConfigMap is mounted there.
+ */
+export function mountedConfigMapPath(objects: readonly K8sObject[], pod: PodSidecar, path: string, dir: string): string | undefined {
+  const mount = Object.keys(pod.configMapMounts).find((m) => path === m || path.startsWith(`${m}/`));
+  if (!mount) return undefined;
+  const local = join(dir, mount);
+  return writeConfigMap(objects, pod.configMapMounts[mount] as string, local) ? join(local, path.slice(mount.length)) : undefined;
 }
 
 /** The label selector of a Service. */

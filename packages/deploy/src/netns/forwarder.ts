@@ -33,20 +33,29 @@ export async function startForwarder(listen: { host: string; port: number }, tar
     inbound.pipe(outbound);
     outbound.pipe(inbound);
   });
+  const close = await listenForwarder(server, listen, target, sockets);
+  return { listen, target, connections: () => accepted, close };
+}
+
+/**
+ * Starts `server` on `listen` (rejecting with both addresses when it cannot); resolves to the
+ * close() that destroys every connection still in `sockets` and stops the server.
+ */
+export async function listenForwarder(
+  server: net.Server,
+  listen: { host: string; port: number },
+  target: { host: string; port: number },
+  sockets: Set<net.Socket>,
+): Promise<() => Promise<void>> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err) => reject(new Error(`cannot forward ${listen.host}:${listen.port} to ${target.host}:${target.port}: ${err.message}`)));
     server.listen(listen.port, listen.host, () => resolve());
   });
   server.on('error', () => {});
-  return {
-    listen,
-    target,
-    connections: () => accepted,
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        sockets.clear();
-        server.close(() => resolve());
-      }),
-  };
+  return () =>
+    new Promise<void>((resolve) => {
+      for (const s of sockets) s.destroy();
+      sockets.clear();
+      server.close(() => resolve());
+    });
 }

@@ -8,6 +8,7 @@
  * (the database the clients ask for is mapped to one of the test's own).
  */
 import net from 'node:net';
+import { listenForwarder } from './forwarder';
 
 export interface HandshakeStep {
   /** Bytes the server gets once the handshake is over (the rest of what the client sent). */
@@ -76,23 +77,8 @@ export async function startHandshakeForwarder(
     };
     inbound.on('data', onData);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err) => reject(new Error(`cannot forward ${listen.host}:${listen.port} to ${target.host}:${target.port}: ${err.message}`)));
-    server.listen(listen.port, listen.host, () => resolve());
-  });
-  server.on('error', () => {});
-  return {
-    listen,
-    target,
-    connections: () => accepted,
-    events: () => [...events],
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const s of sockets) s.destroy();
-        sockets.clear();
-        server.close(() => resolve());
-      }),
-  };
+  const close = await listenForwarder(server, listen, target, sockets);
+  return { listen, target, connections: () => accepted, events: () => [...events], close };
 }
 
 /** One RESP command (array of bulk strings, or an inline line) from the front of `buf`: its words and length. */

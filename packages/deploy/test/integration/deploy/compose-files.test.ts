@@ -118,9 +118,7 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
       for (const r of resources) if (!r.host || !existsSync(r.host)) problems.push(`${where}: --resources-path ${r.p} is not a mounted host folder`);
       const paths = resources.flatMap((r) => (r.host && existsSync(r.host) ? [r.host] : []));
       if (paths.length > 0) {
-        const check = checkComponents(paths, { appId, envNames: Object.keys(serviceEnv(sc.service)) });
-        problems.push(...check.problems);
-        for (const p of check.pending) process.stdout.write(`PENDING: ${p}\n`);
+        problems.push(...checkComponents(paths, { appId, envNames: Object.keys(serviceEnv(sc.service)) }).problems);
       }
       for (const c of flagValues(sc.args, 'config')) {
         const host = hostPath(sc.service, c);

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { loadResources } from '@minidapr/runtime/components';
+import { tempDir } from '@minidapr/testkit';
 import {
   deploymentsOf,
   flagValues,
@@ -14,6 +15,7 @@ import {
   kubectlAvailable,
   kustomizeBuild,
   loadCompose,
+  mountedConfigMapPath,
   profilesOf,
   readEnvFile,
   repoRoot,
@@ -23,6 +25,7 @@ import {
 } from '../../../src';
 
 const ROOT = repoRoot();
+const hasKubectl = kubectlAvailable();
 const read = (rel: string): string => readFileSync(join(ROOT, rel), 'utf8');
 /** Component names (secret stores aside) in resources folders. */
 const componentNames = (paths: string[], appId: string): string[] =>
@@ -45,6 +48,22 @@ describe.each(STEPS.map((s) => [s.name, s] as const))('%s', (_name, step) => {
         const paths = flagValues(sc.args, 'resources-path').map((p) => hostPath(sc.service, p) as string);
         expect(paths.length > 0 ? componentNames(paths, flagValues(sc.args, 'app-id')[0] ?? '') : []).toEqual(expected);
       }
+    }
+    if (!hasKubectl) return;
+    const tmp = tempDir('minidapr-consistency-');
+    try {
+      for (const dir of step.k8s) {
+        const objects = kustomizeBuild(join(ROOT, dir));
+        const sidecars = deploymentsOf(objects).filter((p) => p.sidecar);
+        expect(sidecars.length).toBeGreaterThan(0);
+        for (const p of sidecars) {
+          const appId = flagValues(p.sidecar?.args ?? [], 'app-id')[0] ?? '';
+          const paths = flagValues(p.sidecar?.args ?? [], 'resources-path').flatMap((r) => mountedConfigMapPath(objects, p, r, join(tmp.path, dir, appId)) ?? []);
+          expect({ dir, appId, components: paths.length > 0 ? componentNames(paths, appId) : [] }).toEqual({ dir, appId, components: expected });
+        }
+      }
+    } finally {
+      tmp.remove();
     }
   });
 
@@ -81,7 +100,7 @@ describe.each(STEPS.map((s) => [s.name, s] as const))('%s', (_name, step) => {
   }
 });
 
-const run = kubectlAvailable() ? describe : describe.skip;
+const run = hasKubectl ? describe : describe.skip;
 
 /** kubectl commands of a README checked against the objects of the kustomizations it applies. */
 function kubectlProblems(readme: string): string[] {

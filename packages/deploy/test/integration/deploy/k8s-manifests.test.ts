@@ -20,11 +20,11 @@ import {
   kubectlAvailable,
   kustomizeBuild,
   loadImages,
+  mountedConfigMapPath,
   repoRoot,
   serviceSelector,
   STEPS,
   validateObjects,
-  writeConfigMap,
   type K8sObject,
   type PodSidecar,
 } from '../../../src';
@@ -64,13 +64,15 @@ run.each(dirs)('%s', (dir) => {
     expect(stray).toEqual([]);
   });
 
-  it('uses pinned images from images.yaml, with probes on every container that listens', () => {
+  it('uses pinned images from images.yaml, pulled only if not present, with probes on every container that listens', () => {
     const allowed = allowedImages(images);
     const problems: string[] = [];
     for (const d of deploymentsOf(build(dir))) {
       for (const c of [...d.apps, ...(d.sidecar ? [d.sidecar] : [])]) {
         const where = `${describeObject(d.deployment)} container ${c.name}`;
         if (!c.image || !isPinned(c.image) || !allowed.has(c.image)) problems.push(`${where}: image ${c.image} is not a pinned image of images.yaml`);
+        // Unset means IfNotPresent for a pinned tag: images built and loaded into the cluster are used.
+        if (c.imagePullPolicy !== undefined && c.imagePullPolicy !== 'IfNotPresent') problems.push(`${where}: imagePullPolicy ${c.imagePullPolicy} would not use a loaded image`);
         if ((c.ports?.length ?? 0) > 0 && (!c.readinessProbe || !c.livenessProbe)) problems.push(`${where}: listens but lacks a readiness or liveness probe`);
         const variant = Object.values(images.built).find((b) => b.image === c.image);
         if (variant && c.command) problems.push(...checkScripts(c.command, join(ROOT, variant.dockerfile, '..'), where));
@@ -79,14 +81,15 @@ run.each(dirs)('%s', (dir) => {
     expect(problems).toEqual([]);
   });
 
-  it('selects pods with every Service', () => {
+  it('selects pods with every Service, each of type ClusterIP (reached with kubectl port-forward)', () => {
     const objects = build(dir);
     const pods = deploymentsOf(objects);
-    const orphans = objects
-      .filter((o) => o.kind === 'Service')
-      .filter((s) => !pods.some((p) => labelsMatch(serviceSelector(s), p.labels)))
-      .map(describeObject);
+    const services = objects.filter((o) => o.kind === 'Service');
+    const orphans = services.filter((s) => !pods.some((p) => labelsMatch(serviceSelector(s), p.labels))).map(describeObject);
     expect(orphans).toEqual([]);
+    // Unset means ClusterIP; a LoadBalancer stays pending on kind and minikube.
+    const exposed = services.filter((s) => ((s.spec as { type?: string } | undefined)?.type ?? 'ClusterIP') !== 'ClusterIP').map(describeObject);
+    expect(exposed).toEqual([]);
   });
 
   if (daprDirs.has(dir)) {
@@ -134,6 +137,7 @@ run.each(dirs)('%s', (dir) => {
       if (!svc) problems.push(`${appId}: no Service ${appId}-dapr`);
       else if (!labelsMatch(serviceSelector(svc), p.labels)) problems.push(`${appId}-dapr: does not select the ${appId} pods`);
       else if (!spec.ports?.some((x) => x.port === 50002)) problems.push(`${appId}-dapr: no port 50002 (sidecar-to-sidecar)`);
+      else if (spec.clusterIP !== 'None') problems.push(`${appId}-dapr: not headless (k8s/README.md: clusterIP: None)`);
     }
     expect(problems).toEqual([]);
   });
@@ -146,12 +150,7 @@ run.each(dirs)('%s', (dir) => {
       for (const p of deploymentsOf(objects).filter((d) => d.sidecar)) {
         const args = p.sidecar?.args ?? [];
         const appId = flagValues(args, 'app-id')[0] ?? '';
-        const mounted = (path: string): string | undefined => {
-          const mount = Object.keys(p.configMapMounts).find((m) => path === m || path.startsWith(`${m}/`));
-          if (!mount) return undefined;
-          const local = join(tmp.path, appId, mount);
-          return writeConfigMap(objects, p.configMapMounts[mount] as string, local) ? join(local, path.slice(mount.length)) : undefined;
-        };
+        const mounted = (path: string): string | undefined => mountedConfigMapPath(objects, p, path, join(tmp.path, appId));
         const resources = flagValues(args, 'resources-path', 'components-path').map((r) => mounted(r) ?? problems.push(`${appId}: --resources-path ${r} is not a mounted ConfigMap`));
         const paths = resources.filter((r): r is string => typeof r === 'string');
         if (paths.length > 0) {

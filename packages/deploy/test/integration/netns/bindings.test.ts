@@ -6,8 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { leftovers, type Topology } from '../../../src/netns';
-import { skipReason, startStep } from './helpers';
+import type { Topology } from '../../../src/netns';
+import { expectCleanStop, skipReason, startStep, VARIANTS } from './helpers';
 
 jest.setTimeout(120000);
 const maybe = skipReason('bindings', { postgres: true }) ? it.skip : it;
@@ -26,12 +26,6 @@ afterAll(async () => {
   for (const db of databases) await c.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
   await c.end();
 });
-
-const VARIANTS: [string, string][] = [
-  ['http', 'http'],
-  ['sdk', 'sdk'],
-  ['python', 'py'],
-];
 
 maybe.each(VARIANTS)('profile %s: a cron tick makes the batch app store the 3 orders in PostgreSQL', async (profile, suffix) => {
   const db = `minidapr_netns_${randomBytes(4).toString('hex')}`;
@@ -60,8 +54,6 @@ maybe.each(VARIANTS)('profile %s: a cron tick makes the batch app store the 3 or
   expect(rows.rows.length).toBe(3);
   expect(t.forwardedConnections('postgres')).toBeGreaterThan(0);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
 });

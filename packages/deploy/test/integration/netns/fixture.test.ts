@@ -7,8 +7,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireServiceSync, tempDir } from '@minidapr/testkit';
-import { leftovers, requireNetnsSync, startTopology, type Topology } from '../../../src/netns';
+import { requireNetnsSync, startTopology, type Topology } from '../../../src/netns';
 import { NETNS_ETC } from '../../../src/netns/hosts';
+import { expectCleanStop } from './helpers';
 
 jest.setTimeout(60000);
 
@@ -123,9 +124,7 @@ maybe('runs the services in namespaces that reach each other by name and reach R
   expect(hosts).toContain(`${t.address('api')}\tapi api-side`);
   expect(hosts).toContain(`${t.network.subnet.bridgeIp}\tredis postgres`);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
   expect(existsSync(hostsFile)).toBe(false);
 });

@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { leftovers, type Topology } from '../../../src/netns';
-import { ROOT, skipReason, startStep } from './helpers';
+import type { Topology } from '../../../src/netns';
+import { expectCleanStop, ROOT, skipReason, startStep, VARIANTS } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('hello-dapr-slim') ? it.skip : it;
@@ -16,12 +16,6 @@ afterEach(async () => {
   await topo?.stop();
   topo = undefined;
 });
-
-const VARIANTS: [string, string][] = [
-  ['http', 'http'],
-  ['sdk', 'sdk'],
-  ['python', 'py'],
-];
 
 maybe.each(VARIANTS)('profile %s: the sidecar invokes nodeapp neworder, by URL and by dapr-app-id header', async (profile, suffix) => {
   topo = await startStep('hello-dapr-slim', [profile]);
@@ -42,8 +36,6 @@ maybe.each(VARIANTS)('profile %s: the sidecar invokes nodeapp neworder, by URL a
   // The line the variant's README shows in the app's log, once per call.
   await t.waitForOutput(app, /(Got a new order! Order ID: 41[\s\S]*){2}/, 5000);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
 });

@@ -3,8 +3,8 @@
  * each group in its own network namespace; `statestore` is Redis through the forwarder. The
  * sidecars find each other by DNS name (compose/config.yaml), as in Docker.
  */
-import { leftovers, type Topology } from '../../../src/netns';
-import { skipReason, startStep } from './helpers';
+import type { Topology } from '../../../src/netns';
+import { expectCleanStop, skipReason, startStep } from './helpers';
 
 jest.setTimeout(60000);
 const maybe = skipReason('hello-world', { redis: true }) ? it.skip : it;
@@ -28,8 +28,6 @@ maybe('pythonapp sends orders to nodeapp through both sidecars; nodeapp persists
   expect(t.output('pythonapp')).toContain('Order passed: {"orderId":1}');
   expect(t.forwardedConnections('redis')).toBeGreaterThan(0);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
 });

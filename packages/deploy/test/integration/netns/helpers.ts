@@ -8,9 +8,16 @@ import net from 'node:net';
 import { isAbsolute, join, relative } from 'node:path';
 import { requireServiceSync } from '@minidapr/testkit';
 import { repoRoot } from '../../../src/repo';
-import { requireNetnsSync, startTopology, type Topology, type TopologyOptions } from '../../../src/netns';
+import { leftovers, requireNetnsSync, startTopology, type Topology, type TopologyOptions } from '../../../src/netns';
 
 export const ROOT = repoRoot();
+
+/** The compose profiles of the three quickstart variants, with the suffix of their service names. */
+export const VARIANTS: [profile: string, suffix: string][] = [
+  ['http', 'http'],
+  ['sdk', 'sdk'],
+  ['python', 'py'],
+];
 
 /** undefined when the scenario can run; else why it is skipped (already printed). */
 export function skipReason(step: string, needs: { redis?: boolean; postgres?: boolean } = {}): string | undefined {
@@ -48,4 +55,11 @@ export function redisCommand(...args: string[]): Promise<string> {
       s.end();
     }).once('error', reject);
   });
+}
+
+/** Stops the topology and checks it left nothing behind: every process ended, no namespace or link remains. */
+export async function expectCleanStop(t: Topology): Promise<void> {
+  const network = t.network;
+  expect(await t.stop()).toEqual([]);
+  expect(leftovers(network.id)).toEqual([]);
 }

@@ -3,8 +3,8 @@
  * `orders` on `orderpubsub` (Redis Streams: the machine's Redis through the forwarder) and
  * order-processor's sidecar delivers them, each app with its sidecar in its own namespace.
  */
-import { leftovers, type Topology } from '../../../src/netns';
-import { redisCommand, skipReason, startStep } from './helpers';
+import type { Topology } from '../../../src/netns';
+import { expectCleanStop, redisCommand, skipReason, startStep, VARIANTS } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('pubsub', { redis: true }) ? it.skip : it;
@@ -14,12 +14,6 @@ afterEach(async () => {
   await topo?.stop();
   topo = undefined;
 });
-
-const VARIANTS: [string, string][] = [
-  ['http', 'http'],
-  ['sdk', 'sdk'],
-  ['python', 'py'],
-];
 
 maybe.each(VARIANTS)('profile %s: order-processor receives the 10 orders checkout publishes', async (profile, suffix) => {
   const processor = `order-processor-${suffix}`;
@@ -44,8 +38,6 @@ maybe.each(VARIANTS)('profile %s: order-processor receives the 10 orders checkou
   }
   expect(t.forwardedConnections('redis')).toBeGreaterThan(0);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
 });

@@ -3,8 +3,8 @@
  * order-processor by app id through both sidecars, which find each other by DNS name
  * (compose/config.yaml → <appId>:50002), each app and its sidecar in their own namespace.
  */
-import { leftovers, type Topology } from '../../../src/netns';
-import { skipReason, startStep } from './helpers';
+import type { Topology } from '../../../src/netns';
+import { expectCleanStop, skipReason, startStep, VARIANTS } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('service-invocation') ? it.skip : it;
@@ -14,12 +14,6 @@ afterEach(async () => {
   await topo?.stop();
   topo = undefined;
 });
-
-const VARIANTS: [string, string][] = [
-  ['http', 'http'],
-  ['sdk', 'sdk'],
-  ['python', 'py'],
-];
 
 maybe.each(VARIANTS)('profile %s: checkout passes 10 orders to order-processor through the sidecars', async (profile, suffix) => {
   topo = await startStep('service-invocation', [profile]);
@@ -37,8 +31,6 @@ maybe.each(VARIANTS)('profile %s: checkout passes 10 orders to order-processor t
   expect(t.output(checkout)).toContain('Order passed: {"orderId":10}');
   expect((await t.exited(checkout)).code).toBe(0);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
 });

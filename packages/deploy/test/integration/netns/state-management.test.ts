@@ -3,8 +3,8 @@
  * reads and deletes 10 orders through its sidecar, whose `statestore` is the compose `redis`
  * service, here the machine's Redis through the forwarder on the bridge.
  */
-import { leftovers, type Topology } from '../../../src/netns';
-import { skipReason, startStep } from './helpers';
+import type { Topology } from '../../../src/netns';
+import { expectCleanStop, skipReason, startStep, VARIANTS } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('state-management', { redis: true }) ? it.skip : it;
@@ -14,12 +14,6 @@ afterEach(async () => {
   await topo?.stop();
   topo = undefined;
 });
-
-const VARIANTS: [string, string][] = [
-  ['http', 'http'],
-  ['sdk', 'sdk'],
-  ['python', 'py'],
-];
 
 maybe.each(VARIANTS)('profile %s: order-processor saves, gets and deletes 10 orders in Redis', async (profile, suffix) => {
   topo = await startStep('state-management', [profile]);
@@ -36,8 +30,6 @@ maybe.each(VARIANTS)('profile %s: order-processor saves, gets and deletes 10 ord
   expect((await t.exited(app)).code).toBe(0);
   expect(t.forwardedConnections('redis')).toBeGreaterThan(0);
 
-  const network = t.network;
   topo = undefined;
-  expect(await t.stop()).toEqual([]);
-  expect(leftovers(network.id)).toEqual([]);
+  await expectCleanStop(t);
 });
