@@ -13,7 +13,6 @@
  *   long each time; the last failure is returned to the component (its read handler rejects);
  * - stop(): stop reading first, then let in-flight posts finish within the grace period.
  */
-import type http from 'node:http';
 import type { InputBinding, InputEvent } from '../components/bindings/contract';
 import type { ComponentStore } from '../components/store';
 import { callApp, metadataHeaders, type AppAnswer } from '../invoke/app-call';
@@ -38,9 +37,6 @@ export interface InputBindingsOptions {
   /** Cap on the app's answer bytes (the runtime passes --max-body-size). */
   maxResponseBytes?: number;
 }
-
-/** Event metadata → request headers (see metadataHeaders). */
-export const eventHeaders = (metadata: Record<string, string>): http.OutgoingHttpHeaders => metadataHeaders(metadata);
 
 function encodePath(route: string): string {
   return '/' + route.split('/').map((s) => encodeURIComponent(decodeURIComponentSafe(s))).join('/');
@@ -142,7 +138,7 @@ export class InputBindings {
   private async deliver(name: string, path: string, event: InputEvent): Promise<Buffer | undefined> {
     const attempts = Math.max(1, this.o.attempts ?? DELIVERY_ATTEMPTS);
     const base = this.o.retryBaseMs ?? RETRY_BASE_MS;
-    const headers = eventHeaders(event.metadata);
+    const headers = metadataHeaders(event.metadata);
     headers.traceparent = ensureTraceparent(event.metadata.traceparent);
     headers['content-type'] = 'application/json';
     headers['content-length'] = event.data.length;

@@ -11,6 +11,11 @@ import type { AppChannel } from './app-channel';
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Characters Node refuses in a header value (it would throw and the message would be retried forever). */
 const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+
+/** True when `name` is an HTTP token, i.e. can be a header name. */
+export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name);
+/** True when Node accepts `value` as a header value. */
+export const isHeaderValue = (value: string): boolean => !BAD_HEADER_VALUE.test(value);
 const RESERVED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token', 'keep-alive', 'upgrade']);
 
 /**
@@ -21,7 +26,7 @@ export function metadataHeaders(metadata: Record<string, string> | undefined): h
   const headers: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(metadata ?? {})) {
     const name = k.toLowerCase();
-    if (typeof v !== 'string' || !HEADER_NAME.test(k) || RESERVED_HEADERS.has(name) || BAD_HEADER_VALUE.test(v)) continue;
+    if (typeof v !== 'string' || !isHeaderName(k) || RESERVED_HEADERS.has(name) || !isHeaderValue(v)) continue;
     headers[name] = v;
   }
   return headers;

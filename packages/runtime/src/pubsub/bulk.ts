@@ -13,16 +13,13 @@ import type { HandlerResult, Message, PubSub } from '../components/pubsub/contra
 import { callApp } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
-import { isExpired } from './cloudevent';
-import { attemptKey, CLOUDEVENT_CONTENT_TYPE, MAX_DELIVERY_ATTEMPTS, prepareEvent, type Verdict } from './delivery';
+import { CLOUDEVENT_CONTENT_TYPE, isRawPayload, Settler, type Verdict } from './delivery';
 import type { Subscription } from './subscriptions';
 
 export const DEFAULT_MAX_MESSAGES_COUNT = 100;
 export const DEFAULT_MAX_AWAIT_DURATION_MS = 1000;
 export const BULK_EVENT_TYPE = 'com.dapr.event.sent.bulk';
 const RAW_CONTENT_TYPE = 'application/octet-stream';
-/** Retry counters kept per subscription (oldest forgotten first), as single delivery. */
-const MAX_TRACKED_MESSAGES = 10_000;
 
 export interface BulkDeps {
   channel: AppChannel;
@@ -39,8 +36,8 @@ interface Pending {
 /** One entry of a batch on its way to the app. */
 interface Entry {
   entryId: string;
-  /** What retries are counted by (single delivery's attemptKey: the CloudEvent id, else a hash of the bytes). */
-  id: string;
+  /** The CloudEvent the rules saw (what retries are counted by). */
+  event: Record<string, unknown>;
   /** The JSON text of `event`: the broker's envelope bytes verbatim, or a quoted base64 string. */
   eventJson: Buffer;
   contentType: string;
@@ -100,15 +97,16 @@ export class BulkDelivery {
   readonly maxAwaitDurationMs: number;
   private pending: Pending[] = [];
   private timer?: NodeJS.Timeout;
-  private readonly attempts = new Map<string, number>();
+  private readonly settler: Settler;
 
   constructor(
     private readonly sub: Subscription,
-    private readonly pubsub: PubSub,
+    pubsub: PubSub,
     private readonly deps: BulkDeps,
   ) {
     this.maxMessagesCount = sub.bulkSubscribe?.maxMessagesCount || DEFAULT_MAX_MESSAGES_COUNT;
     this.maxAwaitDurationMs = sub.bulkSubscribe?.maxAwaitDurationMs || DEFAULT_MAX_AWAIT_DURATION_MS;
+    this.settler = new Settler(sub, pubsub, deps.logger, deps.isStopping);
   }
 
   /** Queues one broker message; resolves with its result once its batch has been answered. */
@@ -147,36 +145,21 @@ export class BulkDelivery {
 
   /** Decodes and routes one message; settles it at once (and returns undefined) when it is not sent. */
   private async route(p: Pending): Promise<{ path: string; entry: Entry } | undefined> {
-    const { sub } = this;
-    const log = this.deps.logger;
     const { msg } = p;
-    const prepared = prepareEvent(sub, msg);
-    if (!prepared) {
-      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": the message is not a CloudEvent (rawPayload is off)`);
-      p.resolve(sub.deadLetterTopic ? await this.drop(msg) : 'retry');
+    const routed = await this.settler.route(msg);
+    if (typeof routed === 'string') {
+      p.resolve(routed);
       return undefined;
     }
-    const { event } = prepared;
-    if (isExpired(event)) {
-      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${String(event.id)} expired at ${String(event.expiration)}; dropping it`);
-      p.resolve('drop');
-      return undefined;
-    }
-    const rule = sub.rules.find((r) => r.test(event));
-    if (!rule) {
-      log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": no route matches message ${String(event.id)}; skipping it`);
-      p.resolve((await this.drop(msg)) === 'retry' ? 'retry' : 'success');
-      return undefined;
-    }
-    const raw = sub.metadata.rawPayload?.toLowerCase() === 'true';
+    const raw = isRawPayload(this.sub);
     const entry: Entry = {
       entryId: randomUUID(),
-      id: attemptKey(sub, msg, event),
+      event: routed.event,
       eventJson: raw ? Buffer.from(JSON.stringify(msg.data.toString('base64'))) : msg.data,
       contentType: raw ? RAW_CONTENT_TYPE : CLOUDEVENT_CONTENT_TYPE,
       pending: p,
     };
-    return { path: rule.path.startsWith('/') ? rule.path : `/${rule.path}`, entry };
+    return { path: routed.path, entry };
   }
 
   private async send(path: string, entries: Entry[]): Promise<void> {
@@ -198,49 +181,8 @@ export class BulkDelivery {
     await Promise.all(
       entries.map(async (e) => {
         const v = verdicts.get(e.entryId) ?? { result: 'retry' as const };
-        e.pending.resolve(await this.settle(e.pending.msg, e.id, v));
+        e.pending.resolve(await this.settler.settle(e.pending.msg, e.event, v));
       }),
     );
-  }
-
-  /** The result for the broker, as single delivery: count retries per CloudEvent id, dead-letter drops. */
-  private async settle(msg: Message, id: string, verdict: Verdict): Promise<HandlerResult> {
-    const { sub } = this;
-    const log = this.deps.logger;
-    if (verdict.result === 'success') {
-      this.attempts.delete(id);
-      return 'success';
-    }
-    if (verdict.result === 'drop') {
-      this.attempts.delete(id);
-      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; dropping message ${id}`);
-      return this.drop(msg);
-    }
-    log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; retrying message ${id}`);
-    if (this.deps.isStopping()) return 'retry';
-    const n = (this.attempts.get(id) ?? 0) + 1;
-    if (n < MAX_DELIVERY_ATTEMPTS) {
-      this.attempts.delete(id);
-      this.attempts.set(id, n);
-      if (this.attempts.size > MAX_TRACKED_MESSAGES) this.attempts.delete(this.attempts.keys().next().value as string);
-      return 'retry';
-    }
-    this.attempts.delete(id);
-    if (!sub.deadLetterTopic) return 'retry';
-    log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${id} failed ${n} times`);
-    return this.drop(msg);
-  }
-
-  /** Acknowledges a dropped message, copying it to the dead-letter topic first when there is one. */
-  private async drop(msg: Message): Promise<HandlerResult> {
-    const { sub } = this;
-    if (!sub.deadLetterTopic) return 'drop';
-    try {
-      await this.pubsub.publish({ topic: sub.deadLetterTopic, data: msg.data, contentType: CLOUDEVENT_CONTENT_TYPE, metadata: msg.metadata });
-      return 'drop';
-    } catch (err) {
-      this.deps.logger.error({ err }, `publishing to dead-letter topic "${sub.deadLetterTopic}" on pub/sub "${sub.pubsubname}" failed`);
-      return 'retry';
-    }
   }
 }

@@ -14,7 +14,7 @@ import { callApp, metadataHeaders } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
 import { BulkDelivery } from './bulk';
-import { isExpired } from './cloudevent';
+import { isExpired, parseCloudEvent } from './cloudevent';
 import { discoverSubscriptions } from './discovery';
 import { mergeSubscriptions, toInfo, type Subscription } from './subscriptions';
 
@@ -50,7 +50,7 @@ export function verdictFor(status: number, body: Buffer | string): Verdict {
   return { result: 'retry', reason: `unknown status ${JSON.stringify(s)}` };
 }
 
-function isRawPayload(sub: Subscription): boolean {
+export function isRawPayload(sub: Subscription): boolean {
   return sub.metadata.rawPayload?.toLowerCase() === 'true';
 }
 
@@ -71,13 +71,8 @@ export function prepareEvent(sub: Subscription, msg: Message): { event: Record<s
     if (tp) event.traceparent = tp;
     return { event, body: Buffer.from(JSON.stringify(event)) };
   }
-  try {
-    const parsed: unknown = JSON.parse(msg.data.toString('utf8'));
-    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return undefined;
-    return { event: parsed as Record<string, unknown>, body: msg.data };
-  } catch {
-    return undefined;
-  }
+  const event = parseCloudEvent(msg.data);
+  return event ? { event, body: msg.data } : undefined;
 }
 
 /**
@@ -98,6 +93,94 @@ export function deliveryHeaders(sub: Subscription, msg: Message, event: Record<s
   headers['content-type'] = CLOUDEVENT_CONTENT_TYPE;
   headers['content-length'] = bodyLength;
   return headers;
+}
+
+/** A message ready for the app: the event the rules saw, the bytes to send and the route path. */
+export interface Routed {
+  event: Record<string, unknown>;
+  body: Buffer;
+  path: string;
+}
+
+/**
+ * What single and bulk delivery of one subscription share: routing a message before the app call
+ * (undecodable, expired and unrouted messages are settled there) and settling the app's verdict
+ * after it (retries counted per message, dead-lettering; a shutdown never dead-letters).
+ */
+export class Settler {
+  private readonly attempts = new Map<string, number>();
+
+  constructor(
+    private readonly sub: Subscription,
+    private readonly pubsub: PubSub,
+    private readonly logger: Logger,
+    private readonly isStopping: () => boolean,
+  ) {}
+
+  /** The event and its route, or the broker result when the message is not sent to the app. */
+  async route(msg: Message): Promise<Routed | HandlerResult> {
+    const { sub, logger: log } = this;
+    const prepared = prepareEvent(sub, msg);
+    if (!prepared) {
+      // As daprd: an undecodable envelope takes the retry path (dead letter when configured).
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": the message is not a CloudEvent (rawPayload is off)`);
+      return sub.deadLetterTopic ? this.drop(msg) : 'retry';
+    }
+    const { event, body } = prepared;
+    if (isExpired(event)) {
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${String(event.id)} expired at ${String(event.expiration)}; dropping it`);
+      return 'drop';
+    }
+    const rule = sub.rules.find((r) => r.test(event));
+    if (!rule) {
+      // Acknowledged and dropped (copied to the dead-letter topic when there is one), as daprd.
+      log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": no route matches message ${String(event.id)}; skipping it`);
+      return (await this.drop(msg)) === 'retry' ? 'retry' : 'success';
+    }
+    return { event, body, path: rule.path.startsWith('/') ? rule.path : `/${rule.path}` };
+  }
+
+  /** The result for the broker: retries are counted per message (attemptKey), drops dead-lettered. */
+  async settle(msg: Message, event: Record<string, unknown>, verdict: Verdict): Promise<HandlerResult> {
+    const { sub, logger: log, attempts } = this;
+    if (verdict.result === 'success') {
+      // The common case: no retry counter to clear, so the key (a hash for raw payloads) is not computed.
+      if (attempts.size > 0) attempts.delete(attemptKey(sub, msg, event));
+      return 'success';
+    }
+    const id = attemptKey(sub, msg, event);
+    if (verdict.result === 'drop') {
+      attempts.delete(id);
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; dropping message ${id}`);
+      return this.drop(msg);
+    }
+    log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; retrying message ${id}`);
+    if (this.isStopping()) return 'retry';
+    const n = (attempts.get(id) ?? 0) + 1;
+    if (n < MAX_DELIVERY_ATTEMPTS) {
+      attempts.delete(id);
+      attempts.set(id, n);
+      if (attempts.size > MAX_TRACKED_MESSAGES) attempts.delete(attempts.keys().next().value as string);
+      return 'retry';
+    }
+    attempts.delete(id);
+    if (!sub.deadLetterTopic) return 'retry';
+    log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${id} failed ${n} times`);
+    return this.drop(msg);
+  }
+
+  /** Acknowledges a dropped message, copying it to the dead-letter topic first when there is one. */
+  async drop(msg: Message): Promise<HandlerResult> {
+    const { sub } = this;
+    if (!sub.deadLetterTopic) return 'drop';
+    try {
+      await this.pubsub.publish({ topic: sub.deadLetterTopic, data: msg.data, contentType: CLOUDEVENT_CONTENT_TYPE, metadata: msg.metadata });
+      return 'drop';
+    } catch (err) {
+      this.logger.error({ err }, `publishing to dead-letter topic "${sub.deadLetterTopic}" on pub/sub "${sub.pubsubname}" failed`);
+      return 'retry';
+    }
+  }
 }
 
 export interface DeliveryDeps {
@@ -158,40 +241,25 @@ export class Deliveries {
   }
 
   handlerFor(sub: Subscription, pubsub: PubSub): (msg: Message) => Promise<HandlerResult> {
-    const attempts = new Map<string, number>();
-    const bulk = sub.bulkSubscribe?.enabled ? new BulkDelivery(sub, pubsub, { ...this.deps, isStopping: () => this.stopping }) : undefined;
+    const deps = { ...this.deps, isStopping: () => this.stopping };
+    const bulk = sub.bulkSubscribe?.enabled ? new BulkDelivery(sub, pubsub, deps) : undefined;
     if (bulk) this.flushes.push(() => bulk.flush());
+    const settler = bulk ? undefined : new Settler(sub, pubsub, deps.logger, deps.isStopping);
     return (msg) => {
       if (this.stopping) return Promise.resolve('retry');
-      const p = bulk ? bulk.add(msg) : this.deliver(sub, pubsub, msg, attempts);
+      const p = bulk ? bulk.add(msg) : this.deliver(sub, settler as Settler, msg);
       this.inFlight.add(p);
       void p.finally(() => this.inFlight.delete(p));
       return p;
     };
   }
 
-  private async deliver(sub: Subscription, pubsub: PubSub, msg: Message, attempts: Map<string, number>): Promise<HandlerResult> {
-    const log = this.deps.logger;
-    const prepared = prepareEvent(sub, msg);
-    if (!prepared) {
-      // As daprd: an undecodable envelope takes the retry path (dead letter when configured).
-      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": the message is not a CloudEvent (rawPayload is off)`);
-      return sub.deadLetterTopic ? this.drop(sub, pubsub, msg) : 'retry';
-    }
-    const { event, body } = prepared;
-    if (isExpired(event)) {
-      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${String(event.id)} expired at ${String(event.expiration)}; dropping it`);
-      return 'drop';
-    }
-    const rule = sub.rules.find((r) => r.test(event));
-    if (!rule) {
-      // Acknowledged and dropped (copied to the dead-letter topic when there is one), as daprd.
-      log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": no route matches message ${String(event.id)}; skipping it`);
-      return (await this.drop(sub, pubsub, msg)) === 'retry' ? 'retry' : 'success';
-    }
-    const path = rule.path.startsWith('/') ? rule.path : `/${rule.path}`;
+  private async deliver(sub: Subscription, settler: Settler, msg: Message): Promise<HandlerResult> {
+    const routed = await settler.route(msg);
+    if (typeof routed === 'string') return routed;
+    const { event, body, path } = routed;
     const release = await this.deps.channel.acquire();
-    let verdict: { result: HandlerResult; reason?: string };
+    let verdict: Verdict;
     try {
       const res = await callApp(this.deps.channel, 'POST', path, deliveryHeaders(sub, msg, event, body.length), { body });
       verdict = verdictFor(res.status, res.body);
@@ -200,41 +268,7 @@ export class Deliveries {
     } finally {
       release();
     }
-    const id = attemptKey(sub, msg, event);
-    if (verdict.result === 'success') {
-      if (id) attempts.delete(id);
-      return 'success';
-    }
-    if (verdict.result === 'drop') {
-      if (id) attempts.delete(id);
-      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; dropping message ${id ?? ''}`);
-      return this.drop(sub, pubsub, msg);
-    }
-    log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; retrying message ${id ?? ''}`);
-    if (!id || this.stopping) return 'retry';
-    const n = (attempts.get(id) ?? 0) + 1;
-    if (n < MAX_DELIVERY_ATTEMPTS) {
-      attempts.delete(id);
-      attempts.set(id, n);
-      if (attempts.size > MAX_TRACKED_MESSAGES) attempts.delete(attempts.keys().next().value as string);
-      return 'retry';
-    }
-    attempts.delete(id);
-    if (!sub.deadLetterTopic) return 'retry';
-    log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${id} failed ${n} times`);
-    return this.drop(sub, pubsub, msg);
-  }
-
-  /** Acknowledges a dropped message, copying it to the dead-letter topic first when there is one. */
-  private async drop(sub: Subscription, pubsub: PubSub, msg: Message): Promise<HandlerResult> {
-    if (!sub.deadLetterTopic) return 'drop';
-    try {
-      await pubsub.publish({ topic: sub.deadLetterTopic, data: msg.data, contentType: CLOUDEVENT_CONTENT_TYPE, metadata: msg.metadata });
-      return 'drop';
-    } catch (err) {
-      this.deps.logger.error({ err }, `publishing to dead-letter topic "${sub.deadLetterTopic}" on pub/sub "${sub.pubsubname}" failed`);
-      return 'retry';
-    }
+    return settler.settle(msg, event, verdict);
   }
 }
 

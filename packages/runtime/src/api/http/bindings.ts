@@ -9,6 +9,7 @@ import type { OutputBinding } from '../../components/bindings/contract';
 import { bindingSides } from '../../bindings/direction';
 import { goMarshal } from '../../bindings/go-json';
 import { bindingErrors } from '../../errors/bindings';
+import { isHeaderName, isHeaderValue } from '../../invoke/app-call';
 import { ensureTraceparent } from '../../invoke/trace';
 import { readBody } from '../../server/body';
 import type { AppDeps } from '../../server/deps';
@@ -64,15 +65,12 @@ export function findOutputBinding(deps: AppDeps, name: string): OutputBinding | 
   return bindingSides(manifest, instance).output ? instance : undefined;
 }
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
-
 /** One `metadata.<k>` header per response metadata entry (entries that cannot be a header are left out). */
 export function metadataHeaders(metadata: Record<string, string> | undefined): Record<string, string> | undefined {
   if (!metadata) return undefined;
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v === 'string' && HEADER_NAME.test(k) && HEADER_VALUE.test(v)) headers[`metadata.${k}`] = v;
+    if (typeof v === 'string' && isHeaderName(k) && isHeaderValue(v)) headers[`metadata.${k}`] = v;
   }
   return headers;
 }

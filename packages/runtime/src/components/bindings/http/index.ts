@@ -8,6 +8,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isHeaderName } from '../../../invoke/app-call';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
 import { parseHttpMetadata, type HttpBindingConfig } from './metadata';
@@ -31,8 +32,6 @@ export class HttpBindingError extends Error {
 export function canonicalHeader(name: string): string {
   return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }
-
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 export class HttpBinding implements OutputBinding {
   private config?: HttpBindingConfig;
@@ -78,7 +77,7 @@ export class HttpBinding implements OutputBinding {
     if (c.securityToken && c.securityTokenHeader) headers[canonicalHeader(c.securityTokenHeader)] = c.securityToken;
     for (const [k, v] of Object.entries(req.metadata)) {
       const first = k.charAt(0);
-      if (first !== first.toLowerCase() && HEADER_NAME.test(k) && !/[\r\n\0]/.test(v)) headers[canonicalHeader(k)] = v;
+      if (first !== first.toLowerCase() && isHeaderName(k) && !/[\r\n\0]/.test(v)) headers[canonicalHeader(k)] = v;
     }
     if (req.metadata.traceparent) headers.Traceparent = req.metadata.traceparent;
     if (req.metadata.tracestate) headers.Tracestate = req.metadata.tracestate;
