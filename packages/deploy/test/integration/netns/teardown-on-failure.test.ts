@@ -58,7 +58,8 @@ maybe('a run whose owner died is swept: its processes killed, its namespaces and
   // Pretend the owner was a process that has exited since.
   const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' }).stdout;
   writeFileSync(join(RUNS_DIR, id), dead);
-  expect(leftovers(id).length).toBeGreaterThanOrEqual(5); // 2 namespaces, bridge, 2 veths, /etc/netns folders
+  // The two groups' and the switch's namespaces (and /etc/netns folders of the same names), the root's uplink.
+  expect(leftovers(id).sort()).toEqual([network.group('a').ns, network.group('b').ns, network.switchNs, network.uplink].sort());
 
   expect(sweepDeadRuns()).toContain(id);
   expect(await exited).toBe('SIGKILL');
