@@ -19,6 +19,13 @@ export function recordRun(id: string, root?: string, dir = RUNS_DIR): void {
   writeFileSync(join(dir, id), root === undefined ? String(process.pid) : `${process.pid}\n${root}`);
 }
 
+/** Who owns run `id` (undefined when the file holds no valid pid) and the root it recorded. */
+export function readRun(id: string, dir = RUNS_DIR): { pid?: number; root?: string } {
+  const [owner = '', root = ''] = readFileSync(join(dir, id), 'utf8').split('\n');
+  const pid = Number(owner);
+  return { pid: Number.isInteger(pid) && pid > 0 ? pid : undefined, root: root || undefined };
+}
+
 export function forgetRun(id: string, dir = RUNS_DIR): void {
   rmSync(join(dir, id), { force: true });
 }
@@ -87,10 +94,9 @@ export function sweepDeadRuns(dir = RUNS_DIR): string[] {
   if (!existsSync(dir)) return [];
   const swept: string[] = [];
   for (const id of readdirSync(dir)) {
-    const [owner = '', root] = readFileSync(join(dir, id), 'utf8').split('\n');
-    const pid = Number(owner);
-    if (Number.isInteger(pid) && pid > 0 && alive(pid)) continue;
-    removeRun(id, root || undefined);
+    const { pid, root } = readRun(id, dir);
+    if (pid !== undefined && alive(pid)) continue;
+    removeRun(id, root);
     forgetRun(id, dir);
     swept.push(id);
   }
