@@ -1,8 +1,8 @@
 /**
  * @module netns/forwarder
  * A TCP forwarder in the calling process: listens on an address the namespaces can reach (the
- * bridge) and pipes each connection to a server that listens only on the root namespace's
- * loopback (the machine's Redis or PostgreSQL).
+ * subnet's .1, on the root namespace's uplink) and pipes each connection to a server that listens
+ * only on the root namespace's loopback (the machine's Redis or PostgreSQL).
  */
 import net from 'node:net';
 

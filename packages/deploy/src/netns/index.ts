@@ -1,13 +1,13 @@
 /**
  * @module netns
  * Runs a compose file's topology without containers: one Linux network namespace per service
- * group, a bridge, hosts files for service names, forwarders to the machine's Redis/PostgreSQL,
- * and the services as local processes from the repository.
+ * group, a bridge in a namespace of its own, hosts files for service names, forwarders to the
+ * machine's Redis/PostgreSQL, and the services as local processes from the repository.
  */
 export { imageDefaults, readImageDefaults, type ImageDefaults } from './image-defaults';
 export { startForwarder, type Forwarder } from './forwarder';
 export { hostsText } from './hosts';
-export { createNetwork, type Network, type NetnsGroup } from './network';
+export { createNetwork, type Network, type NetnsGroup, type NetworkOptions } from './network';
 export { leftovers, removeRun, sweepDeadRuns } from './runs';
 export { DEFAULT_EXTERNAL, imageRepository, planCompose, type DependsCondition, type ImageRun, type NetnsStep, type Plan, type PlannedExternal, type PlannedService } from './plan';
 export { overlaps, pickSubnet, subnetFor, type Subnet } from './subnet';

@@ -34,9 +34,14 @@ export function ipQuiet(args: string[], errors: string[] = []): void {
   }
 }
 
-/** The IPv4 prefixes (`a.b.c.d/n`) the machine already uses: interface addresses and routes. */
-export function usedIpv4Prefixes(): string[] {
-  const text = `${ip(['-4', '-o', 'addr', 'show'])}\n${ip(['-4', 'route', 'show', 'table', 'all'])}`;
+/** `ip` arguments that run `args` in the named namespace `ns`, or in the caller's own when undefined. */
+export function inNs(ns: string | undefined, args: string[]): string[] {
+  return ns === undefined ? args : ['-n', ns, ...args];
+}
+
+/** The IPv4 prefixes (`a.b.c.d/n`) the machine (or namespace `ns`) already uses: interface addresses and routes. */
+export function usedIpv4Prefixes(ns?: string): string[] {
+  const text = `${ip(inNs(ns, ['-4', '-o', 'addr', 'show']))}\n${ip(inNs(ns, ['-4', 'route', 'show', 'table', 'all']))}`;
   const found = new Set<string>();
   for (const m of text.matchAll(/\b(\d{1,3}(?:\.\d{1,3}){3})(\/\d{1,2})?\b/g)) found.add(`${m[1]}${m[2] ?? '/32'}`);
   return [...found];

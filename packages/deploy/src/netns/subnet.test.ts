@@ -16,7 +16,7 @@ describe('subnet', () => {
     expect(overlaps('10.1.2.0/24', '0.0.0.0/0')).toBe(false);
   });
 
-  it('hands out .1 to the bridge and .2 upwards to the groups', () => {
+  it('hands out .1 to the root namespace and .2 upwards to the groups', () => {
     const s = subnetFor('10.9.8');
     expect(s.bridgeIp).toBe('10.9.8.1');
     expect([s.hostIp(0), s.hostIp(1)]).toEqual(['10.9.8.2', '10.9.8.3']);

@@ -1,14 +1,14 @@
 /**
  * @module netns/subnet
  * Picks a private /24 in 10.0.0.0/8 that overlaps nothing the machine already uses, and hands out
- * its addresses: .1 for the bridge (the root namespace side), .2 upwards for the service groups.
+ * its addresses: .1 for the root namespace (its uplink to the bridge), .2 upwards for the service groups.
  */
 import { randomInt } from 'node:crypto';
 
 export interface Subnet {
   /** e.g. `10.123.45` */
   prefix: string;
-  /** The bridge's address in the root namespace (`<prefix>.1`). */
+  /** The root namespace's address on the subnet (`<prefix>.1`, on its uplink to the bridge). */
   bridgeIp: string;
   /** The address of group number `index` (0-based): `<prefix>.<index + 2>`. */
   hostIp(index: number): string;

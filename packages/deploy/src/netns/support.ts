@@ -12,7 +12,7 @@ export interface NetnsSupport {
   ok: boolean;
   /** Why not, when !ok. */
   reason?: string;
-  /** True when root and `ip` are there but creating a namespace (or a bridge) failed anyway. */
+  /** True when root and `ip` are there but creating a namespace (or a bridge or veth) failed anyway. */
   broken?: boolean;
 }
 
@@ -24,21 +24,20 @@ export function netnsSupport(): NetnsSupport {
   } catch {
     return { ok: false, reason: 'the `ip` command (iproute2) is not installed' };
   }
+  // Everything the runner creates, created inside the probe namespace: deleting it removes the lot.
   const probe = `minidapr-probe-${randomBytes(4).toString('hex')}`;
-  const bridge = `mdpr${randomBytes(3).toString('hex').slice(0, 5)}`;
   try {
     ip(['netns', 'add', probe]);
-    ip(['link', 'add', bridge, 'type', 'bridge']);
+    ip(['-n', probe, 'link', 'add', 'mdprobebr', 'type', 'bridge']);
+    ip(['-n', probe, 'link', 'add', 'mdprobev0', 'type', 'veth', 'peer', 'name', 'mdprobev1']);
     return { ok: true };
   } catch (err) {
-    return { ok: false, broken: true, reason: `cannot create a network namespace and a bridge: ${(err as Error).message}` };
+    return { ok: false, broken: true, reason: `cannot create a network namespace, a bridge and a veth pair: ${(err as Error).message}` };
   } finally {
-    for (const args of [['link', 'delete', bridge], ['netns', 'delete', probe]]) {
-      try {
-        ip(args);
-      } catch {
-        /* was not created */
-      }
+    try {
+      ip(['netns', 'delete', probe]);
+    } catch {
+      /* was not created */
     }
   }
 }
