@@ -8,6 +8,7 @@ import type { RequestListener, Server } from 'node:http';
 import { registerBuiltins } from './components/builtin';
 import { initComponents } from './components/init';
 import { loadResources } from './components/loader';
+import { noComponentsWarning } from './components/none-loaded';
 import type { Registry } from './components/registry';
 import { ComponentStore } from './components/store';
 import { loadConfiguration } from './config/configuration';
@@ -210,8 +211,9 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       deps.secretScopes = config.secretScopes;
       const resources = loadResources(options.resourcesPaths, { appId: options.appId, namespace: options.namespace });
       for (const s of resources.skipped) logger.debug(`skipping ${s.name} in ${s.file}: ${s.why}`);
+      for (const w of resources.warnings) logger.warn(w);
+      if (resources.components.length === 0) logger.warn(noComponentsWarning({ ...options, skipped: resources.skipped.length }));
       declarativeSubs = parseDeclarative(resources.others);
-      for (const o of resources.others) if (o.kind !== 'Subscription') logger.debug(`${o.kind} ${o.name} (${o.file}) is not used by this version of minidaprd`);
       await initComponents(resources.components, {
         registry,
         store,

@@ -3,15 +3,37 @@
  * Reads every *.yaml / *.yml in the resources paths (multi-document files allowed), validates the
  * Dapr resource shape once, and returns Component manifests. Other kinds are kept for the building
  * blocks that use them. Errors name the file, the component and the field.
+ *
+ * Like daprd's loader (which reads each kind and passes over everything else), a document that is not
+ * a Dapr resource (no kind, an unknown kind or apiVersion: a compose file, a `resiliency.yaml` with only
+ * `spec:`) is skipped; unlike daprd it says so, with a "did you mean" for a misspelt kind. Kinds
+ * minidapr does not implement (Resiliency, HTTPEndpoint, …) and unknown component metadata fields
+ * are warnings too, never fatal.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../errors/startup';
 import { parseDurationMs } from './metadata';
+import { unknownMetadataWarnings } from './metadata-check';
+import { closestName } from './suggest';
 import { CATEGORIES, type Category, type ComponentManifest, type MetadataItem } from './types';
 
 export const RESOURCE_API_VERSION = 'dapr.io/v1alpha1';
+
+/** Every kind daprd loads from resources paths, with its apiVersions (dapr/dapr `pkg/apis/*`). */
+const RESOURCE_KINDS: Readonly<Record<string, readonly string[]>> = {
+  Component: [RESOURCE_API_VERSION],
+  Subscription: [RESOURCE_API_VERSION, 'dapr.io/v2alpha1'],
+  Configuration: [RESOURCE_API_VERSION],
+  Resiliency: [RESOURCE_API_VERSION],
+  HTTPEndpoint: [RESOURCE_API_VERSION],
+  MCPServer: [RESOURCE_API_VERSION],
+  WorkflowAccessPolicy: [RESOURCE_API_VERSION],
+};
+const KIND_NAMES = Object.keys(RESOURCE_KINDS);
+/** The kinds minidaprd acts on; the others are loaded by daprd but ignored here (with a warning). */
+const SUPPORTED_KINDS = new Set(['Component', 'Subscription']);
 const DEFAULT_INIT_TIMEOUT_MS = 5000;
 
 export interface RawResource {
@@ -27,6 +49,8 @@ export interface LoadedResources {
   others: RawResource[];
   /** Documents skipped because of scopes or namespace, for debug logs. */
   skipped: Array<{ file: string; name: string; why: string }>;
+  /** Problems that do not stop start-up (documents that are not Dapr resources, ignored kinds, unknown metadata fields), each naming the file. */
+  warnings: string[];
 }
 
 export interface LoadOptions {
@@ -56,7 +80,7 @@ export function listResourceFiles(paths: readonly string[]): string[] {
 }
 
 export function loadResources(paths: readonly string[], opts: LoadOptions): LoadedResources {
-  const out: LoadedResources = { components: [], others: [], skipped: [] };
+  const out: LoadedResources = { components: [], others: [], skipped: [], warnings: [] };
   const issues: string[] = [];
   const seen = new Map<string, string>();
   for (const file of listResourceFiles(paths)) {
@@ -70,7 +94,7 @@ export function loadResources(paths: readonly string[], opts: LoadOptions): Load
       const doc = d.toJS() as unknown;
       if (doc === null || doc === undefined) return; // empty document
       const problems: string[] = [];
-      const res = parseResource(doc, where, problems);
+      const res = parseResource(doc, where, problems, out.warnings);
       if (problems.length > 0 || !res) {
         issues.push(...problems);
         return;
@@ -93,35 +117,55 @@ export function loadResources(paths: readonly string[], opts: LoadOptions): Load
       }
       seen.set(key, where);
       if (res.kind !== 'Component') {
+        if (!SUPPORTED_KINDS.has(res.kind)) out.warnings.push(ignoredKindWarning(res));
         out.others.push(res);
         return;
       }
       const manifest = parseComponent(res, scopes, problems);
-      if (problems.length > 0 || !manifest) issues.push(...problems);
-      else out.components.push(manifest);
+      if (problems.length > 0 || !manifest) {
+        issues.push(...problems);
+        return;
+      }
+      out.components.push(manifest);
+      out.warnings.push(...unknownMetadataWarnings(manifest));
     });
   }
   if (issues.length > 0) throw new ConfigError(issues);
   return out;
 }
 
-function parseResource(doc: unknown, where: string, problems: string[]): RawResource | undefined {
+/**
+ * The resource's kind and name, or undefined when the document is not one to load: not a Dapr
+ * resource (a warning, never fatal) or a resource with problems (added to `problems`).
+ */
+function parseResource(doc: unknown, where: string, problems: string[], warnings: string[]): RawResource | undefined {
   const root = record(doc);
-  if (!root) {
-    problems.push(`${where}: a resource must be a YAML mapping`);
+  const kind = str(root?.kind);
+  const skip = (why: string): undefined => {
+    warnings.push(`${where}: ${why}; skipped (not a Dapr resource this sidecar loads)`);
+    return undefined;
+  };
+  if (!root) return skip('the document is not a YAML mapping');
+  if (!kind) return skip(`there is no "kind" (Dapr resources have one of: ${KIND_NAMES.join(', ')})`);
+  const versions = RESOURCE_KINDS[kind];
+  if (!versions) {
+    const hint = closestName(kind, KIND_NAMES);
+    return skip(`kind "${kind}" is not a Dapr resource kind${hint ? ` (did you mean ${hint}?)` : ` (known: ${KIND_NAMES.join(', ')})`}`);
+  }
+  if (!versions.includes(String(root.apiVersion))) {
+    return skip(`a ${kind} needs "apiVersion: ${versions.join('" or "')}", got ${JSON.stringify(root.apiVersion ?? null)}`);
+  }
+  const name = str(record(root.metadata)?.name);
+  if (!name) {
+    problems.push(`${where}: field "metadata.name" is required`);
     return undefined;
   }
-  const kind = str(root.kind);
-  const name = str(record(root.metadata)?.name);
-  // Subscriptions also come in dapr.io/v2alpha1 (routes with rules); every other kind is v1alpha1.
-  const versions = kind === 'Subscription' ? [RESOURCE_API_VERSION, 'dapr.io/v2alpha1'] : [RESOURCE_API_VERSION];
-  if (!versions.includes(String(root.apiVersion))) {
-    problems.push(`${where}: field "apiVersion" must be ${versions.join(' or ')}, got ${JSON.stringify(root.apiVersion ?? null)}`);
-  }
-  if (!kind) problems.push(`${where}: field "kind" is required (Component, Subscription, Configuration, …)`);
-  if (!name) problems.push(`${where}: field "metadata.name" is required`);
-  if (problems.length > 0 || !kind || !name) return undefined;
   return { kind, name, file: where, doc: root };
+}
+
+function ignoredKindWarning(res: RawResource): string {
+  const why = res.kind === 'Configuration' ? ' (a Configuration is read from --config, not from resources paths)' : '';
+  return `${res.file}: minidapr ignores ${res.kind} resources${why}; ${res.kind} "${res.name}" has no effect`;
 }
 
 function parseComponent(res: RawResource, scopes: string[], problems: string[]): ComponentManifest | undefined {

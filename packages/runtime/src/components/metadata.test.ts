@@ -23,6 +23,14 @@ describe('decodeMetadata', () => {
     expect(() => decodeMetadata('statestore', spec, { redisHost: 'x', enableTLS: 'maybe' })).toThrow(/"enableTLS" must be true or false/);
   });
 
+  it('reads a field from its aliases when the field itself is missing or empty', () => {
+    const aliased: FieldSpec[] = [{ name: 'connectionString', type: 'string', required: true, description: '', aliases: ['url'] }];
+    expect(decodeMetadata('c', aliased, { URL: 'from-alias' })).toEqual({ connectionString: 'from-alias' });
+    expect(decodeMetadata('c', aliased, { connectionString: '', url: 'from-alias' })).toEqual({ connectionString: 'from-alias' });
+    expect(decodeMetadata('c', aliased, { connectionString: 'main', url: 'alias' })).toEqual({ connectionString: 'main' });
+    expect(() => decodeMetadata('c', aliased, { url: '' })).toThrow(/"connectionString" is required/);
+  });
+
   it('parses Go durations and plain seconds', () => {
     expect(parseDurationMs('1m30s')).toBe(90000);
     expect(parseDurationMs('500ms')).toBe(500);

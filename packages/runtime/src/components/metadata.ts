@@ -15,6 +15,8 @@ export interface FieldSpec {
   default?: string;
   sensitive?: boolean;
   description: string;
+  /** Other accepted names (components-contrib's mapstructure aliases, e.g. a legacy `url`); used when the field itself is empty. */
+  aliases?: readonly string[];
 }
 
 export type Decoded = Record<string, string | number | boolean | undefined>;
@@ -38,7 +40,9 @@ export function decodeMetadata(component: string, spec: readonly FieldSpec[], ra
   const out: Decoded = {};
   const lower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
   for (const field of spec) {
-    const text = lower.get(field.name.toLowerCase()) ?? field.default;
+    let text = lower.get(field.name.toLowerCase());
+    for (const alias of field.aliases ?? []) if (!text) text = lower.get(alias.toLowerCase()) || text;
+    text ??= field.default;
     if (text === undefined || text === '') {
       if (field.required) throw new MetadataError(component, field.name, 'is required');
       continue;

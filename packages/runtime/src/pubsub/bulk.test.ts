@@ -38,6 +38,7 @@ describe('bulkVerdicts (app answer → one result per entry)', () => {
   it('matches entryId case-insensitively (Go decoding) and keeps the first answer for an entry', () => {
     const body = JSON.stringify({ statuses: [{ entryID: 'a', status: 'SUCCESS' }, { entryId: 'a', status: 'DROP' }, { EntryId: 'b', Status: 'DROP' }] });
     expect(results(201, body)).toMatchObject({ a: 'success', b: 'drop' });
+    expect(results(200, JSON.stringify({ Statuses: [{ ENTRYID: 'c', STATUS: 'SUCCESS' }] }))).toMatchObject({ c: 'success' });
   });
 
   it.each([

@@ -12,6 +12,7 @@ import type http from 'node:http';
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
 import { callApp } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
+import { asObject, goField } from '../json/go-fields';
 import type { Logger } from '../logger';
 import { CLOUDEVENT_CONTENT_TYPE, isRawPayload, Settler, type Verdict } from './delivery';
 import type { Subscription } from './subscriptions';
@@ -48,7 +49,7 @@ interface Entry {
  * Maps the app's answer to one verdict per entry id (daprd `postman/http DeliverBulk`): 404 drops
  * every entry; any other non-2xx or an unreadable body retries every entry; otherwise each
  * `statuses` item decides its entry (`SUCCESS`, `DROP`, `RETRY`; empty or unknown → retry) and an
- * entry without a status is retried. `entryId` is matched case-insensitively, as Go decodes it.
+ * entry without a status is retried. Field names are matched as Go decodes them (json/go-fields).
  */
 export function bulkVerdicts(status: number, body: Buffer | string, entryIds: readonly string[]): Map<string, Verdict> {
   const all = (v: Verdict) => new Map(entryIds.map((id) => [id, v]));
@@ -61,15 +62,15 @@ export function bulkVerdicts(status: number, body: Buffer | string, entryIds: re
     return all({ result: 'retry', reason: 'the app answer is not a JSON bulk response' });
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return all({ result: 'retry', reason: 'the app answer is not a JSON bulk response' });
-  const statuses = Object.entries(parsed).find(([k]) => k.toLowerCase() === 'statuses')?.[1];
+  const statuses = goField(parsed as Record<string, unknown>, 'statuses');
   const out = new Map<string, Verdict>();
   const wanted = new Set(entryIds);
   for (const item of Array.isArray(statuses) ? statuses : []) {
-    if (item === null || typeof item !== 'object') continue;
-    const fields = new Map(Object.entries(item as Record<string, unknown>).map(([k, v]) => [k.toLowerCase(), v]));
-    const entryId = fields.get('entryid');
+    const fields = asObject(item);
+    if (!fields) continue;
+    const entryId = goField(fields, 'entryId');
     if (typeof entryId !== 'string' || !wanted.has(entryId) || out.has(entryId)) continue;
-    const s = fields.get('status');
+    const s = goField(fields, 'status');
     if (s === 'SUCCESS') out.set(entryId, { result: 'success' });
     else if (s === 'DROP') out.set(entryId, { result: 'drop', reason: 'the app asked to drop the message' });
     else if (s === 'RETRY' || s === '' || s === undefined || s === null) out.set(entryId, { result: 'retry', reason: 'the app asked for a retry' });

@@ -27,6 +27,14 @@ describe('parseDeclarative', () => {
     ]);
   });
 
+  it('reads spec field names case-insensitively, as daprd (YAML → JSON → Go struct)', () => {
+    const subs = parseDeclarative([
+      res({ apiVersion: 'dapr.io/v2alpha1', spec: { PubsubName: 'ps', TOPIC: 'orders', Routes: { Default: '/orders' }, deadlettertopic: 'poison' } }),
+    ]);
+    expect(subs[0]).toMatchObject({ pubsubname: 'ps', topic: 'orders', deadLetterTopic: 'poison' });
+    expect(subs[0]?.rules.map((r) => r.path)).toEqual(['/orders']);
+  });
+
   it('ignores other kinds', () => {
     expect(parseDeclarative([res({ apiVersion: 'dapr.io/v1alpha1', spec: {} }, 'r', 'Resiliency')])).toEqual([]);
   });

@@ -6,7 +6,7 @@
  */
 import type { RawResource } from '../components/loader';
 import { ConfigError } from '../errors/startup';
-import { buildSubscription, isRawRecord, SubscriptionError, type Subscription } from './subscriptions';
+import { buildSubscription, isRawRecord, subscriptionFields, SubscriptionError, type Subscription } from './subscriptions';
 
 export const SUBSCRIPTION_API_VERSIONS = ['dapr.io/v1alpha1', 'dapr.io/v2alpha1'] as const;
 
@@ -23,21 +23,10 @@ export function parseDeclarative(resources: readonly RawResource[]): Subscriptio
       }
       const spec = res.doc.spec;
       if (!isRawRecord(spec)) throw new SubscriptionError(source, 'spec', 'is required');
-      if (apiVersion === 'dapr.io/v1alpha1' && spec.routes !== undefined) throw new SubscriptionError(source, 'spec.routes', 'needs apiVersion dapr.io/v2alpha1 (v1alpha1 uses spec.route)');
-      const sub = buildSubscription(
-        {
-          pubsubname: spec.pubsubname,
-          topic: spec.topic,
-          route: spec.route,
-          routes: spec.routes,
-          deadLetterTopic: spec.deadLetterTopic,
-          metadata: spec.metadata,
-          bulkSubscribe: spec.bulkSubscribe,
-        },
-        'DECLARATIVE',
-        source,
-        'spec.',
-      );
+      // daprd decodes the YAML through JSON into Go structs, so spec field names are case-insensitive there too.
+      const fields = subscriptionFields(spec);
+      if (apiVersion === 'dapr.io/v1alpha1' && fields.routes !== undefined) throw new SubscriptionError(source, 'spec.routes', 'needs apiVersion dapr.io/v2alpha1 (v1alpha1 uses spec.route)');
+      const sub = buildSubscription(fields, 'DECLARATIVE', source, 'spec.');
       if (!sub) throw new SubscriptionError(source, apiVersion === 'dapr.io/v1alpha1' ? 'spec.route' : 'spec.routes', 'is required (no route to deliver to)');
       out.push(sub);
     } catch (err) {

@@ -25,6 +25,10 @@ describe('verdictFor (app answer → broker result)', () => {
     [200, '{"status":"success"}', 'retry'],
     [200, '{"status":"drop"}', 'retry'],
     [200, '{"status":"WHATEVER"}', 'retry'],
+    // Go decodes the answer into a struct: the field name is case-insensitive, its value is not.
+    [200, '{"Status":"RETRY"}', 'retry'],
+    [200, '{"STATUS":"DROP"}', 'drop'],
+    [200, '{"Status":"DROP","status":"SUCCESS"}', 'success'],
     [404, '', 'drop'],
     [404, '{"status":"SUCCESS"}', 'drop'],
     [500, '{"status":"SUCCESS"}', 'retry'],

@@ -12,6 +12,7 @@ import type { HandlerResult, Message, PubSub } from '../components/pubsub/contra
 import type { ComponentStore } from '../components/store';
 import { callApp, metadataHeaders } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
+import { goField } from '../json/go-fields';
 import type { Logger } from '../logger';
 import { BulkDelivery } from './bulk';
 import { isExpired, parseCloudEvent } from './cloudevent';
@@ -43,7 +44,7 @@ export function verdictFor(status: number, body: Buffer | string): Verdict {
     return { result: 'success' };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { result: 'success' };
-  const s = (parsed as Record<string, unknown>).status;
+  const s = goField(parsed as Record<string, unknown>, 'status'); // Go struct field: `Status` counts too
   if (s === undefined || s === null || s === '' || s === 'SUCCESS') return { result: 'success' };
   if (s === 'RETRY') return { result: 'retry', reason: 'the app asked for a retry' };
   if (s === 'DROP') return { result: 'drop', reason: 'the app asked to drop the message' };

@@ -32,6 +32,29 @@ describe('parseProgrammatic (GET /dapr/subscribe)', () => {
     expect(subs[0]?.deadLetterTopic).toBe('');
   });
 
+  it('reads field names as Go decodes them (case-insensitive; an exact spelling wins), map keys as sent', () => {
+    const { subs, warnings } = parse([
+      {
+        pubsubName: 'ps',
+        Topic: 'payments',
+        ROUTES: { Rules: [{ MATCH: 'event.type == "large"', Path: '/large' }], Default: '/payments' },
+        DeadLetterTopic: 'poison',
+        Metadata: { RawPayload: 'true' },
+        BulkSubscribe: { Enabled: true, MaxMessagesCount: 10, maxAwaitDurationMS: 50 },
+      },
+      { PUBSUBNAME: 'ps', pubsubname: 'exact', topic: 'orders', Route: '/orders' },
+    ]);
+    expect(warnings).toEqual([]);
+    expect(subs[0]).toMatchObject({ pubsubname: 'ps', topic: 'payments', deadLetterTopic: 'poison', metadata: { RawPayload: 'true' } });
+    expect(subs[0]?.rules.map((r) => [r.match, r.path])).toEqual([
+      ['event.type == "large"', '/large'],
+      ['', '/payments'],
+    ]);
+    expect(subs[0]?.bulkSubscribe).toEqual({ enabled: true, maxMessagesCount: 10, maxAwaitDurationMs: 50 });
+    expect(subs[1]).toMatchObject({ pubsubname: 'exact', topic: 'orders' });
+    expect(subs[1]?.rules.map((r) => r.path)).toEqual(['/orders']);
+  });
+
   it('lets routes.default beat route', () => {
     const { subs } = parse([{ pubsubname: 'ps', topic: 't', route: '/route', routes: { default: '/default' } }]);
     expect(subs[0]?.rules.map((r) => r.path)).toEqual(['/default']);

@@ -1,7 +1,8 @@
 /**
  * @module pubsub/discovery
  * Programmatic subscriptions: `GET /dapr/subscribe` on the app once its port is open. v1 items use
- * `route`, v2 items `routes: {rules, default}` (default beats route). 404, an empty or non-JSON body
+ * `route`, v2 items `routes: {rules, default}` (default beats route); field names are matched as Go
+ * decodes them (case-insensitive, `pubsubName` = `pubsubname`). 404, an empty or non-JSON body
  * means no subscriptions; a bad item is dropped with a warning (the app is already running, so it
  * cannot fail start-up).
  */
@@ -9,7 +10,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
-import { buildSubscription, isRawRecord, SubscriptionError, type Subscription } from './subscriptions';
+import { buildSubscription, isRawRecord, subscriptionFields, SubscriptionError, type Subscription } from './subscriptions';
 
 export const SUBSCRIBE_PATH = '/dapr/subscribe';
 /** Transport failures are retried a few times (the app may still be wiring its routes). */
@@ -41,21 +42,10 @@ export function parseProgrammatic(body: string, warn: (msg: string) => void): Su
       return;
     }
     try {
-      const sub = buildSubscription(
-        {
-          pubsubname: item.pubsubname ?? item.pubsubName,
-          topic: item.topic,
-          route: item.route,
-          routes: item.routes,
-          deadLetterTopic: item.deadLetterTopic,
-          metadata: item.metadata,
-          bulkSubscribe: item.bulkSubscribe,
-        },
-        'PROGRAMMATIC',
-        source,
-      );
+      const fields = subscriptionFields(item);
+      const sub = buildSubscription(fields, 'PROGRAMMATIC', source);
       if (sub) out.push(sub);
-      else warn(`${source}: topic "${String(item.topic)}" has neither "route" nor "routes"; dropped`);
+      else warn(`${source}: topic "${String(fields.topic)}" has neither "route" nor "routes"; dropped`);
     } catch (err) {
       if (!(err instanceof SubscriptionError)) throw err;
       warn(`${err.message}; dropped`);

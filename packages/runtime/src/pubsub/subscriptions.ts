@@ -4,6 +4,7 @@
  * subscriptions, and the rule construction of dapr `pkg/runtime/pubsub/subscriptions.go`: the
  * `routes.rules` in order, then one catch-all from `routes.default`, else from `route`.
  */
+import { goField } from '../json/go-fields';
 import { compileMatch, RuleSyntaxError, type Predicate } from './routing';
 
 export type SubscriptionType = 'PROGRAMMATIC' | 'DECLARATIVE';
@@ -86,10 +87,12 @@ function stringMap(v: unknown, source: string, field: string): Record<string, st
 function bulk(v: unknown, source: string, field: string): BulkSubscribe | undefined {
   if (v === undefined || v === null) return undefined;
   if (!isRecord(v)) throw new SubscriptionError(source, field, 'must be a mapping');
-  const out: BulkSubscribe = { enabled: v.enabled === true || v.enabled === 'true' };
+  const enabled = goField(v, 'enabled');
+  const out: BulkSubscribe = { enabled: enabled === true || enabled === 'true' };
   for (const k of ['maxMessagesCount', 'maxAwaitDurationMs'] as const) {
-    if (v[k] === undefined) continue;
-    const n = Number(v[k]);
+    const raw = goField(v, k);
+    if (raw === undefined) continue;
+    const n = Number(raw);
     if (!Number.isInteger(n) || n < 0) throw new SubscriptionError(source, `${field}.${k}`, 'must be a non-negative integer');
     out[k] = n;
   }
@@ -115,6 +118,19 @@ export interface RawSubscriptionFields {
   bulkSubscribe?: unknown;
 }
 
+/** The subscription fields of a /dapr/subscribe item or a declarative `spec`, read as Go decodes them (names case-insensitive). */
+export function subscriptionFields(obj: Record<string, unknown>): RawSubscriptionFields {
+  return {
+    pubsubname: goField(obj, 'pubsubname'),
+    topic: goField(obj, 'topic'),
+    route: goField(obj, 'route'),
+    routes: goField(obj, 'routes'),
+    deadLetterTopic: goField(obj, 'deadLetterTopic'),
+    metadata: goField(obj, 'metadata'),
+    bulkSubscribe: goField(obj, 'bulkSubscribe'),
+  };
+}
+
 /**
  * Builds one subscription; `prefix` is how fields are named in messages ('' or 'spec.').
  * Throws SubscriptionError for a malformed field; returns undefined when it ends with zero rules.
@@ -127,14 +143,14 @@ export function buildSubscription(raw: RawSubscriptionFields, type: Subscription
   let defaultPath = '';
   if (raw.routes !== undefined && raw.routes !== null) {
     if (!isRecord(raw.routes)) throw new SubscriptionError(source, `${prefix}routes`, 'must be a mapping with "rules" and/or "default"');
-    defaultPath = optionalString(raw.routes.default, source, `${prefix}routes.default`);
-    const list = raw.routes.rules ?? [];
+    defaultPath = optionalString(goField(raw.routes, 'default'), source, `${prefix}routes.default`);
+    const list = goField(raw.routes, 'rules') ?? [];
     if (!Array.isArray(list)) throw new SubscriptionError(source, `${prefix}routes.rules`, 'must be a list');
     list.forEach((r: unknown, i) => {
       const field = `${prefix}routes.rules[${i}]`;
       if (!isRecord(r)) throw new SubscriptionError(source, field, 'must be a mapping with "match" and "path"');
-      const path = requiredString(r.path, source, `${field}.path`);
-      rules.push(rule(optionalString(r.match, source, `${field}.match`), path, source, `${field}.match`));
+      const path = requiredString(goField(r, 'path'), source, `${field}.path`);
+      rules.push(rule(optionalString(goField(r, 'match'), source, `${field}.match`), path, source, `${field}.match`));
     });
   }
   const catchAll = defaultPath !== '' ? defaultPath : route;

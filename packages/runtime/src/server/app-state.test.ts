@@ -48,6 +48,20 @@ describe('state API', () => {
 });
 
 describe('state API (spec section 5 details)', () => {
+  it('answers DELETE without a key as daprd: no DeleteState route matches, so service invocation answers', async () => {
+    // daprd registers DELETE only on state/{storeName}/{key}; chi hands the method miss on
+    // state/{storeName} to the InvokeService fallback (dapr/dapr pkg/api/http/server.go, IsFallback).
+    const b = build();
+    await request(b.app).post('/v1.0/state/statestore').send([{ key: 'k', value: 1 }]).expect(204);
+    for (const path of ['/v1.0/state/statestore', '/v1.0/state/statestore/', '/v1.0/state/statestore?metadata.x=y']) {
+      const r = await request(b.app).delete(path).expect(404);
+      expect(r.body).toEqual({ errorCode: 'ERR_DIRECT_INVOKE', message: 'failed getting app id either from the URL path or the header dapr-app-id' });
+    }
+    await request(b.app).delete('/v1.0/state/statestore').set('dapr-app-id', 'other').expect(200);
+    expect(b.invoked.map((i) => [i.target.appId, i.target.method])).toEqual([['other', 'v1.0/state/statestore']]);
+    await request(b.app).get('/v1.0/state/statestore/k').expect(200); // nothing was deleted
+  });
+
   it('accepts [] as a no-op and refuses bodies that are not arrays', async () => {
     const b = build();
     await request(b.app).post('/v1.0/state/statestore').send([]).expect(204);

@@ -16,13 +16,14 @@ import { pubsubEndpoints } from '../api/http/pubsub';
 import { secretsEndpoints } from '../api/http/secrets';
 import { shutdownEndpoints } from '../api/http/shutdown';
 import { stateEndpoints } from '../api/http/state';
+import { unimplementedEndpoints } from '../api/http/unimplemented';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
 import { respondError, respondUnauthorized } from './respond';
 import { Router } from './router';
 
 export function allEndpoints(): Endpoint[] {
-  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints(), ...pubsubEndpoints(), ...bindingsEndpoints(), ...secretsEndpoints()];
+  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints(), ...pubsubEndpoints(), ...bindingsEndpoints(), ...secretsEndpoints(), ...unimplementedEndpoints()];
 }
 
 const TOKEN_EXEMPT = new Set(['v1.0/healthz', 'v1.0/healthz/outbound']);

@@ -11,6 +11,7 @@ import { goMarshal } from '../../bindings/go-json';
 import { bindingErrors } from '../../errors/bindings';
 import { isHeaderName, isHeaderValue } from '../../invoke/app-call';
 import { ensureTraceparent } from '../../invoke/trace';
+import { goField } from '../../json/go-fields';
 import { readBody } from '../../server/body';
 import type { AppDeps } from '../../server/deps';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
@@ -28,7 +29,10 @@ function typeName(v: unknown): string {
   return typeof v;
 }
 
-/** Decodes the body the way Go decodes it into daprd's request struct (type mismatches are errors). */
+/**
+ * Decodes the body the way Go decodes it into daprd's request struct: field names case-insensitive
+ * (`Operation`, `DATA`), type mismatches are errors, metadata keys kept as sent.
+ */
 export function parseOutputRequest(raw: Buffer): OutputBindingRequest {
   let parsed: unknown;
   try {
@@ -42,19 +46,20 @@ export function parseOutputRequest(raw: Buffer): OutputBindingRequest {
     throw bindingErrors.malformedRequest(`the body must be a JSON object with data, metadata and operation, got ${typeName(parsed)}`);
   }
   const body = parsed as Record<string, unknown>;
-  const operation = body.operation ?? '';
+  const operation = goField(body, 'operation') ?? '';
   if (typeof operation !== 'string') throw bindingErrors.malformedRequest(`field "operation" must be a string, got ${typeName(operation)}`);
   const metadata: Record<string, string> = {};
-  if (body.metadata !== undefined && body.metadata !== null) {
-    if (typeof body.metadata !== 'object' || Array.isArray(body.metadata)) {
-      throw bindingErrors.malformedRequest(`field "metadata" must be an object of strings, got ${typeName(body.metadata)}`);
+  const rawMeta = goField(body, 'metadata');
+  if (rawMeta !== undefined && rawMeta !== null) {
+    if (typeof rawMeta !== 'object' || Array.isArray(rawMeta)) {
+      throw bindingErrors.malformedRequest(`field "metadata" must be an object of strings, got ${typeName(rawMeta)}`);
     }
-    for (const [k, v] of Object.entries(body.metadata as Record<string, unknown>)) {
+    for (const [k, v] of Object.entries(rawMeta as Record<string, unknown>)) {
       if (typeof v !== 'string') throw bindingErrors.malformedRequest(`field "metadata.${k}" must be a string, got ${typeName(v)}`);
       metadata[k] = v;
     }
   }
-  return { data: body.data ?? null, metadata, operation };
+  return { data: goField(body, 'data') ?? null, metadata, operation };
 }
 
 /** The output binding by name, or undefined when it is unknown, not a binding, or input-only. */

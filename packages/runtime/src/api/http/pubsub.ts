@@ -9,6 +9,7 @@ import type { PubSub } from '../../components/pubsub/contract';
 import type { ComponentManifest } from '../../components/types';
 import { pubsubErrors, errText, type PubsubErrors } from '../../errors/pubsub';
 import { ensureTraceparent } from '../../invoke/trace';
+import { asObject, goField, goFieldKey } from '../../json/go-fields';
 import { CLOUDEVENT_CONTENT_TYPE, arrayElements, buildEnvelope, mediaType, topLevelMembers } from '../../pubsub/cloudevent';
 import { readBody } from '../../server/body';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
@@ -145,20 +146,27 @@ function parseBulk(raw: Buffer, errors: PubsubErrors): BulkEntry[] {
   const sources = arrayElements(text);
   const ids = new Set<string>();
   return parsed.map((item: unknown, i) => {
-    if (item === null || typeof item !== 'object' || Array.isArray(item)) throw errors.events(`entry ${i} is not an object`);
-    const e = item as Record<string, unknown>;
-    if (typeof e.entryId !== 'string' || e.entryId === '') throw errors.events(`entryId is duplicated or not present for entry ${i}`);
-    if (ids.has(e.entryId)) throw errors.events(`entryId is duplicated or not present for entry ${e.entryId}`);
-    ids.add(e.entryId);
-    const contentType = typeof e.contentType === 'string' ? e.contentType : '';
-    const body = eventBytes(e.event, contentType, 'event' in e ? topLevelMembers(sources[i] as string).get('event') : undefined);
-    if (typeof body === 'string') throw errors.events(`entry ${e.entryId}: ${body}`);
+    // Entries are Go structs: `entryID` (what the JS SDK sends) is `entryId`; metadata keys stay as sent.
+    const e = asObject(item);
+    if (!e) throw errors.events(`entry ${i} is not an object`);
+    const entryId = goField(e, 'entryId');
+    if (typeof entryId !== 'string' || entryId === '') throw errors.events(`entryId is duplicated or not present for entry ${i}`);
+    if (ids.has(entryId)) throw errors.events(`entryId is duplicated or not present for entry ${entryId}`);
+    ids.add(entryId);
+    const rawType = goField(e, 'contentType');
+    const contentType = typeof rawType === 'string' ? rawType : '';
+    const eventKey = goFieldKey(e, 'event');
+    const event = eventKey === undefined ? undefined : e[eventKey];
+    const body = eventBytes(event, contentType, eventKey === undefined ? undefined : topLevelMembers(sources[i] as string).get(eventKey));
+    if (typeof body === 'string') throw errors.events(`entry ${entryId}: ${body}`);
     const metadata: Record<string, string> = {};
-    if (e.metadata !== undefined && e.metadata !== null) {
-      if (typeof e.metadata !== 'object' || Array.isArray(e.metadata)) throw errors.events(`entry ${e.entryId}: metadata must be an object`);
-      for (const [k, v] of Object.entries(e.metadata)) metadata[k] = typeof v === 'string' ? v : JSON.stringify(v);
+    const rawMeta = goField(e, 'metadata');
+    if (rawMeta !== undefined && rawMeta !== null) {
+      const meta = asObject(rawMeta);
+      if (!meta) throw errors.events(`entry ${entryId}: metadata must be an object`);
+      for (const [k, v] of Object.entries(meta)) metadata[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
-    return { entryId: e.entryId, body, contentType, metadata };
+    return { entryId, body, contentType, metadata };
   });
 }
 

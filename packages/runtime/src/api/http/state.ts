@@ -8,19 +8,19 @@ import { ETagInvalidError, ETagMismatchError } from '../../components/errors';
 import {
   isQueryable,
   isTransactional,
-  type QueryFilter,
-  type QueryRequest,
   type StateOptions,
   type StateStore,
   type TransactionOperation,
 } from '../../components/state/contract';
 import { commonErrors } from '../../errors/common';
+import { asObject, goField } from '../../json/go-fields';
 import { stateErrors } from '../../errors/state';
 import type { DaprError } from '../../errors/dapr-error';
 import { readJSON } from '../../server/body';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { queryMetadata, queryParam } from '../../server/endpoints';
 import { respondEmpty, respondJSON, respondRaw } from '../../server/respond';
+import { parseQuery } from './state-query';
 
 interface ResolvedStore {
   store: StateStore;
@@ -57,28 +57,26 @@ function resolveStore(ctx: RequestContext): ResolvedStore {
   };
 }
 
-function asRecord(v: unknown): Record<string, unknown> | undefined {
-  return v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
-}
-
 function stringMap(v: unknown, field: string): Record<string, string> | undefined {
   if (v === undefined || v === null) return undefined;
-  const r = asRecord(v);
+  const r = asObject(v);
   if (!r) throw commonErrors.malformedRequest(`"${field}" must be an object of strings`);
   return Object.fromEntries(Object.entries(r).map(([k, x]) => [k, typeof x === 'string' ? x : JSON.stringify(x)]));
 }
 
 function parseOptions(v: unknown, onBad: (msg: string) => DaprError): StateOptions | undefined {
-  const r = asRecord(v);
+  const r = asObject(v);
   if (!r) return undefined;
   const out: StateOptions = {};
-  if (r.concurrency !== undefined && r.concurrency !== '') {
-    if (r.concurrency !== 'first-write' && r.concurrency !== 'last-write') throw onBad(`invalid concurrency ${JSON.stringify(r.concurrency)}`);
-    out.concurrency = r.concurrency;
+  const concurrency = goField(r, 'concurrency');
+  if (concurrency !== undefined && concurrency !== '') {
+    if (concurrency !== 'first-write' && concurrency !== 'last-write') throw onBad(`invalid concurrency ${JSON.stringify(concurrency)}`);
+    out.concurrency = concurrency;
   }
-  if (r.consistency !== undefined && r.consistency !== '') {
-    if (r.consistency !== 'strong' && r.consistency !== 'eventual') throw onBad(`invalid consistency ${JSON.stringify(r.consistency)}`);
-    out.consistency = r.consistency;
+  const consistency = goField(r, 'consistency');
+  if (consistency !== undefined && consistency !== '') {
+    if (consistency !== 'strong' && consistency !== 'eventual') throw onBad(`invalid consistency ${JSON.stringify(consistency)}`);
+    out.consistency = consistency;
   }
   return out;
 }
@@ -101,15 +99,16 @@ async function saveState(ctx: RequestContext): Promise<void> {
   if (!Array.isArray(body)) throw commonErrors.malformedRequest('the request body must be a JSON array of state items');
   const urlMeta = queryMetadata(ctx.rawQuery);
   const items = body.map((raw, i) => {
-    const item = asRecord(raw);
+    const item = asObject(raw);
     if (!item) throw commonErrors.malformedRequest(`item ${i}: must be an object with "key" and "value"`);
-    if (typeof item.key !== 'string' || item.key === '') throw commonErrors.malformedRequest('"key" is a required field');
+    const key = goField(item, 'key');
+    if (typeof key !== 'string' || key === '') throw commonErrors.malformedRequest('"key" is a required field');
     return {
-      key: s.prefix(item.key),
-      value: Buffer.from(JSON.stringify(item.value ?? null)),
-      etag: etagOf(item.etag, `item ${i}`),
-      metadata: { ...stringMap(item.metadata, `[${i}].metadata`), ...urlMeta },
-      options: parseOptions(item.options, (m) => s.errors.save(new Error(m))),
+      key: s.prefix(key),
+      value: Buffer.from(JSON.stringify(goField(item, 'value') ?? null)),
+      etag: etagOf(goField(item, 'etag'), `item ${i}`),
+      metadata: { ...stringMap(goField(item, 'metadata'), `[${i}].metadata`), ...urlMeta },
+      options: parseOptions(goField(item, 'options'), (m) => s.errors.save(new Error(m))),
     };
   });
   for (const item of items) {
@@ -185,13 +184,14 @@ function parallelismOf(v: unknown): number {
 
 async function bulkGetState(ctx: RequestContext): Promise<void> {
   const s = resolveStore(ctx);
-  const body = asRecord(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
-  if (!body || !Array.isArray(body.keys) || body.keys.some((k) => typeof k !== 'string')) {
+  const body = asObject(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
+  const requested = body && goField(body, 'keys');
+  if (!body || !Array.isArray(requested) || requested.some((k) => typeof k !== 'string')) {
     throw commonErrors.malformedRequest('the request body must be {"keys": ["k1", …]}');
   }
-  const metadata = { ...stringMap(body.metadata, 'metadata'), ...queryMetadata(ctx.rawQuery) };
-  const keys = (body.keys as string[]).map((key) => ({ key, stored: s.prefix(key) }));
-  const results = await mapBounded(keys, parallelismOf(body.parallelism), async ({ key, stored }) => {
+  const metadata = { ...stringMap(goField(body, 'metadata'), 'metadata'), ...queryMetadata(ctx.rawQuery) };
+  const keys = (requested as string[]).map((key) => ({ key, stored: s.prefix(key) }));
+  const results = await mapBounded(keys, parallelismOf(goField(body, 'parallelism')), async ({ key, stored }) => {
     try {
       const got = await s.store.get({ key: stored, metadata });
       if (!got) return { key };
@@ -218,88 +218,37 @@ function rawJSON(data: Buffer): unknown {
 
 async function transactState(ctx: RequestContext): Promise<void> {
   const s = resolveStore(ctx);
-  const body = asRecord(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
+  const body = asObject(await readJSON(ctx.req, ctx.deps.options.maxBodySize));
   if (!body) throw commonErrors.malformedRequest('the request body must be {"operations": […]}');
-  const rawOps = body.operations ?? [];
+  const rawOps = goField(body, 'operations') ?? [];
   if (!Array.isArray(rawOps)) throw commonErrors.malformedRequest('"operations" must be a list');
   if (!isTransactional(s.store)) throw s.errors.transactionsNotSupported();
   const urlMeta = queryMetadata(ctx.rawQuery);
   const ops: TransactionOperation[] = rawOps.map((raw, i) => {
-    const op = asRecord(raw);
-    const req = asRecord(op?.request);
+    const op = asObject(raw);
+    const req = op && asObject(goField(op, 'request'));
     if (!op || !req) throw commonErrors.malformedRequest(`operations[${i}]: must have "operation" and "request"`);
-    if (typeof req.key !== 'string' || req.key === '') throw commonErrors.malformedRequest('"key" is a required field');
+    const key = goField(req, 'key');
+    if (typeof key !== 'string' || key === '') throw commonErrors.malformedRequest('"key" is a required field');
     const common = {
-      key: s.prefix(req.key),
-      etag: etagOf(req.etag, `operations[${i}]`),
-      metadata: { ...stringMap(req.metadata, `operations[${i}].request.metadata`), ...urlMeta },
-      options: parseOptions(req.options, (m) => s.errors.transaction(new Error(m))),
+      key: s.prefix(key),
+      etag: etagOf(goField(req, 'etag'), `operations[${i}]`),
+      metadata: { ...stringMap(goField(req, 'metadata'), `operations[${i}].request.metadata`), ...urlMeta },
+      options: parseOptions(goField(req, 'options'), (m) => s.errors.transaction(new Error(m))),
     };
-    if (op.operation === 'upsert') return { operation: 'upsert', request: { ...common, value: Buffer.from(JSON.stringify(req.value ?? null)) } };
-    if (op.operation === 'delete') return { operation: 'delete', request: common };
-    throw s.errors.operationNotSupported(String(op.operation));
+    const operation = goField(op, 'operation');
+    if (operation === 'upsert') return { operation: 'upsert', request: { ...common, value: Buffer.from(JSON.stringify(goField(req, 'value') ?? null)) } };
+    if (operation === 'delete') return { operation: 'delete', request: common };
+    throw s.errors.operationNotSupported(String(operation));
   });
   if (ops.length > 0) {
     try {
-      await s.store.multi(ops, { ...stringMap(body.metadata, 'metadata'), ...urlMeta });
+      await s.store.multi(ops, { ...stringMap(goField(body, 'metadata'), 'metadata'), ...urlMeta });
     } catch (err) {
       throw s.errors.transaction(err);
     }
   }
   respondEmpty(ctx.res);
-}
-
-const COMPARISONS = ['EQ', 'NEQ', 'GT', 'GTE', 'LT', 'LTE'];
-
-/** Checks the shape of a query filter (one operator per object) and returns it typed. */
-function parseFilter(v: unknown, path: string): QueryFilter {
-  const r = asRecord(v);
-  const ops = r ? Object.keys(r) : [];
-  if (!r || ops.length !== 1) throw commonErrors.malformedRequest(`${path}: a filter must be an object with exactly one operator`);
-  const op = ops[0] as string;
-  const arg = r[op];
-  if (op === 'AND' || op === 'OR') {
-    if (!Array.isArray(arg) || arg.length === 0) throw commonErrors.malformedRequest(`${path}.${op}: must be a non-empty list of filters`);
-    return { [op]: arg.map((f, i) => parseFilter(f, `${path}.${op}[${i}]`)) } as QueryFilter;
-  }
-  const fields = asRecord(arg);
-  if (!fields || Object.keys(fields).length !== 1) throw commonErrors.malformedRequest(`${path}.${op}: must be an object with exactly one field`);
-  if (op === 'IN') {
-    if (!Object.values(fields).every(Array.isArray)) throw commonErrors.malformedRequest(`${path}.IN: the field's value must be a list`);
-    return { IN: fields as Record<string, unknown[]> };
-  }
-  if (!COMPARISONS.includes(op)) throw commonErrors.malformedRequest(`${path}: unknown filter operator ${JSON.stringify(op)}`);
-  return { [op]: fields } as QueryFilter;
-}
-
-function parseQuery(v: unknown): Omit<QueryRequest, 'keyPrefix' | 'metadata'> {
-  const body = asRecord(v);
-  if (!body) throw commonErrors.malformedRequest('the query must be a JSON object {"filter", "sort", "page"}');
-  const out: Omit<QueryRequest, 'keyPrefix' | 'metadata'> = {};
-  if (body.filter !== undefined && body.filter !== null && !(asRecord(body.filter) && Object.keys(body.filter as object).length === 0)) {
-    out.filter = parseFilter(body.filter, 'filter');
-  }
-  if (body.sort !== undefined && body.sort !== null) {
-    if (!Array.isArray(body.sort)) throw commonErrors.malformedRequest('"sort" must be a list of {"key", "order"}');
-    out.sort = body.sort.map((raw, i) => {
-      const e = asRecord(raw);
-      if (!e || typeof e.key !== 'string' || e.key === '') throw commonErrors.malformedRequest(`sort[${i}]: "key" is a required string`);
-      if (e.order !== undefined && e.order !== 'ASC' && e.order !== 'DESC') throw commonErrors.malformedRequest(`sort[${i}]: "order" must be ASC or DESC`);
-      return e.order ? { key: e.key, order: e.order } : { key: e.key };
-    });
-  }
-  if (body.page !== undefined && body.page !== null) {
-    const p = asRecord(body.page);
-    if (!p) throw commonErrors.malformedRequest('"page" must be an object {"limit", "token"}');
-    if (p.limit !== undefined && (typeof p.limit !== 'number' || !Number.isInteger(p.limit) || p.limit < 0)) {
-      throw commonErrors.malformedRequest('page.limit must be a non-negative integer');
-    }
-    if (p.token !== undefined && typeof p.token !== 'string') throw commonErrors.malformedRequest('page.token must be a string');
-    out.page = {};
-    if (p.limit !== undefined) out.page.limit = p.limit as number;
-    if (p.token !== undefined && p.token !== '') out.page.token = p.token as string;
-  }
-  return out;
 }
 
 async function queryState(ctx: RequestContext): Promise<void> {

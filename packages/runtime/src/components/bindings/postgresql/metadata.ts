@@ -19,8 +19,15 @@ export const POSTGRES_BINDING_METADATA: readonly FieldSpec[] = [
     required: true,
     sensitive: true,
     description: 'libpq keyword/value string (host=… user=… dbname=…) or URL (postgres://user:pass@host:5432/db). Legacy name: url.',
+    aliases: ['url'],
   },
-  { name: 'timeout', type: 'duration', default: '20s', description: 'Timeout for connecting and for the start-up ping (legacy name: timeoutInSeconds).' },
+  {
+    name: 'timeout',
+    type: 'duration',
+    default: '20s',
+    description: 'Timeout for connecting and for the start-up ping (legacy name: timeoutInSeconds).',
+    aliases: ['timeoutInSeconds'],
+  },
   { name: 'maxConns', type: 'number', description: 'Maximum connections in the pool (default: the pool_max_conns connection parameter, else 10).' },
   { name: 'connectionMaxIdleTime', type: 'duration', description: 'Idle time after which a pooled connection is closed.' },
   { name: 'queryExecMode', type: 'string', description: 'Accepted for compatibility with Dapr (pgx query mode); has no effect here.' },
@@ -41,12 +48,8 @@ function connectionParameter(text: string, name: string): string | undefined {
 }
 
 export function parsePostgresBindingMetadata(raw: MetadataMap): PostgresBindingSettings {
-  const lower = new Map(Object.entries(raw).map(([k, v]) => [k.toLowerCase(), v]));
-  const normalised: MetadataMap = { ...raw };
-  // Legacy names, as components-contrib's mapstructure aliases: url → connectionString, timeoutInSeconds → timeout.
-  if (!lower.get('connectionstring') && lower.get('url')) normalised.connectionString = lower.get('url') as string;
-  if (!lower.get('timeout') && lower.get('timeoutinseconds')) normalised.timeout = lower.get('timeoutinseconds') as string;
-  const m = decodeMetadata(POSTGRES_BINDING_COMPONENT, POSTGRES_BINDING_METADATA, normalised);
+  // Legacy names (url, timeoutInSeconds) are field aliases, as components-contrib's mapstructure aliases.
+  const m = decodeMetadata(POSTGRES_BINDING_COMPONENT, POSTGRES_BINDING_METADATA, raw);
   const text = m.connectionString as string;
   const target = parseConnectionString(POSTGRES_BINDING_COMPONENT, text);
   const timeoutMs = m.timeout as number;
