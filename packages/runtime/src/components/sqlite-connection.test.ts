@@ -7,7 +7,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { createSqliteBinding } from './bindings/sqlite';
+import { createSqlitePubSub } from './pubsub/sqlite';
 import { isBusyError, openSqlite, retryWhileBusy, SQLITE_MEMORY } from './sqlite-connection';
+import { createSqliteStateStore } from './state/sqlite';
+import type { Component, Logger } from './types';
 
 let dir: string;
 const open: Database.Database[] = [];
@@ -176,5 +180,37 @@ describe('openSqlite', () => {
       `cannot open the SQLite database ${file} (metadata connectionString) while opening: `,
     );
     expect(logger.debug).not.toHaveBeenCalled();
+  });
+});
+
+describe('the SQLite components open through it', () => {
+  const factories: Array<[string, (ctx: { logger: Logger }) => Component]> = [
+    ['state.sqlite', createSqliteStateStore],
+    ['pubsub.sqlite', createSqlitePubSub],
+    ['bindings.sqlite', createSqliteBinding],
+  ];
+
+  it.each(factories)('%s starts on a fresh file that another connection is writing to first', async (_type, create) => {
+    const file = join(dir, 'shared.db');
+    const holder = connect(file);
+    holder.exec('BEGIN IMMEDIATE');
+    let retries = 0;
+    const quiet = () => undefined;
+    const logger: Logger = {
+      debug: (_obj, message) => {
+        if (typeof message === 'string' && message.endsWith('; retrying') && ++retries === 2) holder.exec('COMMIT');
+      },
+      info: quiet,
+      warn: quiet,
+      error: quiet,
+    };
+    const component = create({ logger });
+    await component.init({ connectionString: file }, { appId: 'app', cwd: dir });
+    try {
+      expect(retries).toBe(2);
+      expect(holder.pragma('journal_mode', { simple: true })).toBe('wal');
+    } finally {
+      await component.close();
+    }
   });
 });
