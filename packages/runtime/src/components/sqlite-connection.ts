@@ -89,7 +89,7 @@ export async function openSqlite(o: OpenSqliteOptions): Promise<Database.Databas
     // Each attempt's own busy wait ends at the deadline too, so the whole open stays within waitMs.
     const retry: RetryWhileBusyOptions = {
       deadline,
-      beforeAttempt: (left) => conn.pragma(`busy_timeout = ${Math.min(o.busyTimeoutMs, left)}`),
+      beforeAttempt: (left) => conn.pragma(`busy_timeout = ${Math.floor(Math.min(o.busyTimeoutMs, left))}`),
       onBusy: (err) => o.logger?.debug({ err: err.message }, `${o.file} is locked by another connection while ${step}; retrying`),
     };
     if (!memory) {
@@ -103,7 +103,7 @@ export async function openSqlite(o: OpenSqliteOptions): Promise<Database.Databas
       step = 'creating the schema';
       await retryWhileBusy(() => conn.transaction(() => schema(conn)).immediate(), retry);
     }
-    conn.pragma(`busy_timeout = ${o.busyTimeoutMs}`);
+    conn.pragma(`busy_timeout = ${Math.floor(o.busyTimeoutMs)}`);
     return conn;
   } catch (err) {
     db?.close();
