@@ -77,18 +77,48 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
       ownHome?.remove();
     },
   };
-  const path = o.waitFor === 'outbound' ? '/v1.0/healthz/outbound' : '/v1.0/healthz';
   if (o.waitFor !== 'none') {
     try {
-      await waitFor(`minidaprd ${o.appId} ${path}`, async () => {
-        if (proc.child.exitCode !== null) throw new Error(`minidaprd exited early:\n${proc.output()}`);
-        const r = await fetch(url + path, { headers: o.env?.DAPR_API_TOKEN ? { 'dapr-api-token': o.env.DAPR_API_TOKEN } : {} });
-        return r.status === 204;
-      }, { timeoutMs: o.timeoutMs ?? 10000 });
+      await waitForSidecar(sidecar, { outbound: o.waitFor === 'outbound', timeoutMs: o.timeoutMs, apiToken: o.env?.DAPR_API_TOKEN });
     } catch (err) {
       await sidecar.stop();
-      throw new Error(`${(err as Error).message}\n--- minidaprd output ---\n${proc.output()}`);
+      throw err;
     }
   }
   return sidecar;
+}
+
+export interface WaitForSidecarOptions {
+  /** Wait for /v1.0/healthz/outbound instead of /v1.0/healthz. */
+  outbound?: boolean;
+  timeoutMs?: number;
+  /** Sent as dapr-api-token when the sidecar requires one. */
+  apiToken?: string;
+}
+
+/**
+ * Polls the sidecar's health endpoint until it answers 204. Rejects, with the sidecar's output,
+ * at the deadline or as soon as the process has exited (it would never answer). Leaves the
+ * sidecar running either way: stopping it is the caller's choice.
+ */
+export async function waitForSidecar(s: Sidecar, o: WaitForSidecarOptions = {}): Promise<void> {
+  const { child } = s.process;
+  const path = o.outbound ? '/v1.0/healthz/outbound' : '/v1.0/healthz';
+  let state: 'healthy' | 'exited';
+  try {
+    state = await waitFor(`minidaprd ${s.appId} ${path}`, async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return 'exited';
+      const r = await fetch(s.url + path, { headers: o.apiToken ? { 'dapr-api-token': o.apiToken } : {} });
+      return r.status === 204 && 'healthy';
+    }, { timeoutMs: o.timeoutMs ?? 10000 });
+  } catch (err) {
+    throw new Error(`${(err as Error).message}\n--- minidaprd output ---\n${s.process.output()}`);
+  }
+  if (state === 'exited') {
+    // 'exit' can arrive before the last output has been read from the pipes.
+    await waitFor('minidaprd output to end', () => child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false, {
+      timeoutMs: 1000,
+    }).catch(() => undefined);
+    throw new Error(`minidaprd ${s.appId} exited early (${child.exitCode ?? child.signalCode})\n--- minidaprd output ---\n${s.process.output()}`);
+  }
 }

@@ -6,13 +6,13 @@
  * - `close` closes the database; later calls fail with "component is closed";
  * - `params` (a JSON array) binds `$1`…`$n` (also `?1`…`?n`, or plain `?` placeholders in order);
  *   values are never spliced into the SQL text.
- * Several sidecars may share the file: WAL journal and a busy timeout. Values in query results:
+ * Several sidecars may share the file: WAL journal, a busy timeout, and an open path that waits out
+ * other processes opening the same file (../../sqlite-connection). Values in query results:
  * INTEGER → number (all 64 bits kept), REAL → number, TEXT → string, BLOB → base64 string, NULL → null.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
+import { openSqlite } from '../../sqlite-connection';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import { invokeSql, SQL_OPERATIONS } from '../sql-operations';
 import { parseSqliteBindingMetadata } from './metadata';
@@ -37,24 +37,7 @@ export class SqliteBinding implements OutputBinding {
   async init(metadata: MetadataMap, ctx: InitContext): Promise<void> {
     if (this.closed) throw new Error('cannot initialize a previously-closed component');
     const s = parseSqliteBindingMetadata(metadata, ctx.cwd);
-    if (s.file !== ':memory:') mkdirSync(dirname(s.file), { recursive: true });
-    let db: Database.Database;
-    try {
-      db = new Database(s.file, { timeout: s.busyTimeoutMs });
-    } catch (err) {
-      throw new Error(`sqlite binding: cannot open the database ${s.file} (metadata connectionString): ${(err as Error).message}`, { cause: err });
-    }
-    try {
-      if (s.file !== ':memory:') {
-        db.pragma(`journal_mode = ${s.disableWAL ? 'DELETE' : 'WAL'}`);
-        // With WAL, NORMAL loses nothing when a process dies (only on power loss) and skips an fsync per write.
-        if (!s.disableWAL) db.pragma('synchronous = NORMAL');
-      }
-    } catch (err) {
-      db.close();
-      throw new Error(`sqlite binding: cannot use the database ${s.file}: ${(err as Error).message}`, { cause: err });
-    }
-    this.db = db;
+    this.db = await openSqlite({ file: s.file, busyTimeoutMs: s.busyTimeoutMs, disableWAL: s.disableWAL, logger: this.logger });
     this.logger.debug(`bindings.sqlite using ${s.file}`);
   }
 

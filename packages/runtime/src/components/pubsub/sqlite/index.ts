@@ -46,7 +46,7 @@ export class SqlitePubSub implements PubSub {
 
   async init(metadata: MetadataMap, ctx: InitContext): Promise<void> {
     const cfg = parseSqlitePubSubMetadata(metadata, ctx.cwd, ctx.appId);
-    this.store = new BrokerStore(cfg.file, cfg.busyTimeoutMs);
+    this.store = await BrokerStore.open(cfg.file, cfg.busyTimeoutMs, this.logger);
     this.cfg = cfg;
     this.trimTimer = setInterval(() => this.trimSafely(), TRIM_INTERVAL_MS);
     this.trimTimer.unref();

@@ -6,9 +6,9 @@
  * in one IMMEDIATE transaction, so processes sharing the file never both hold a live claim on a
  * message.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openSqlite } from '../../sqlite-connection';
+import type { Logger } from '../../types';
 
 export interface StoredMessage {
   id: number;
@@ -78,7 +78,6 @@ interface MessageRow {
 }
 
 export class BrokerStore {
-  private readonly db: Database.Database;
   private readonly s: Record<
     | 'publish'
     | 'probe'
@@ -98,57 +97,56 @@ export class BrokerStore {
   >;
   private readonly claimTx: (req: ClaimRequest) => StoredMessage[];
 
-  constructor(file: string, busyTimeoutMs: number) {
-    mkdirSync(dirname(file), { recursive: true });
-    const db = new Database(file, { timeout: busyTimeoutMs });
+  /** Opens (creating if needed) the broker file, waiting out other processes that open it at the same moment. */
+  static async open(file: string, busyTimeoutMs: number, logger?: Pick<Logger, 'debug'>): Promise<BrokerStore> {
+    const db = await openSqlite({ file, busyTimeoutMs, schema: (conn) => conn.exec(SCHEMA), logger });
     try {
-      db.pragma('journal_mode = WAL');
-      // With WAL, NORMAL loses nothing when a process dies (only on power loss) and skips an fsync per write.
-      db.pragma('synchronous = NORMAL');
-      db.transaction(() => db.exec(SCHEMA)).immediate();
-      this.s = {
-        publish: db.prepare(
-          'INSERT INTO pubsub_messages (topic, data, content_type, metadata, published_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
-        ),
-        probe: db.prepare(`SELECT
-          (SELECT last_id FROM pubsub_offsets WHERE consumer_group = @group AND topic = @topic) AS last_id,
-          (SELECT MAX(id) FROM pubsub_messages WHERE topic = @topic) AS max_id,
-          (SELECT MIN(due_at) FROM pubsub_pending WHERE consumer_group = @group AND topic = @topic
-             AND (claimed_by IS NULL OR claimed_by <> @owner)) AS next_due`),
-        // A new group starts at the oldest retained message (as Dapr's Redis creates groups from 0).
-        ensureOffset: db.prepare('INSERT OR IGNORE INTO pubsub_offsets (consumer_group, topic, last_id) VALUES (@group, @topic, 0)'),
-        reclaim: db.prepare(`UPDATE pubsub_pending SET claimed_by = @owner, due_at = @expiresAt, attempts = attempts + 1
-          WHERE consumer_group = @group AND topic = @topic AND message_id IN
-            (SELECT message_id FROM pubsub_pending WHERE ${DUE} ORDER BY message_id LIMIT @max)
-          RETURNING message_id`),
-        claimNew: db.prepare(`INSERT INTO pubsub_pending (consumer_group, topic, message_id, claimed_by, due_at, attempts)
-          SELECT @group, @topic, id, @owner, @expiresAt, 1 FROM pubsub_messages
-          WHERE topic = @topic AND id > (SELECT last_id FROM pubsub_offsets WHERE consumer_group = @group AND topic = @topic)
-          ORDER BY id LIMIT @max
-          RETURNING message_id`),
-        advance: db.prepare(
-          'UPDATE pubsub_offsets SET last_id = MAX(last_id, @last) WHERE consumer_group = @group AND topic = @topic',
-        ),
-        load: db.prepare('SELECT id, topic, data, metadata, expires_at FROM pubsub_messages WHERE id = ?'),
-        ack: db.prepare('DELETE FROM pubsub_pending WHERE consumer_group = ? AND topic = ? AND message_id = ?'),
-        release: db.prepare(`UPDATE pubsub_pending SET claimed_by = NULL, due_at = @dueAt
-          WHERE consumer_group = @group AND topic = @topic AND message_id = @id AND claimed_by = @owner`),
-        topics: db.prepare('SELECT DISTINCT topic FROM pubsub_offsets'),
-        floor: db.prepare(`SELECT MIN(
-            (SELECT MIN(last_id) FROM pubsub_offsets WHERE topic = @topic),
-            COALESCE((SELECT MIN(message_id) - 1 FROM pubsub_pending WHERE topic = @topic), 9007199254740991)
-          ) AS upto`),
-        lenCut: db.prepare('SELECT id FROM pubsub_messages WHERE topic = ? ORDER BY id DESC LIMIT 1 OFFSET ?'),
-        trim: db.prepare(
-          'DELETE FROM pubsub_messages WHERE topic = @topic AND id <= @upto AND (published_at < @cutoff OR id <= @lenCut)',
-        ),
-        expire: db.prepare('DELETE FROM pubsub_messages WHERE expires_at IS NOT NULL AND expires_at <= ?'),
-      };
+      return new BrokerStore(db);
     } catch (err) {
       db.close();
       throw err;
     }
-    this.db = db;
+  }
+
+  private constructor(private readonly db: Database.Database) {
+    this.s = {
+      publish: db.prepare(
+        'INSERT INTO pubsub_messages (topic, data, content_type, metadata, published_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+      ),
+      probe: db.prepare(`SELECT
+        (SELECT last_id FROM pubsub_offsets WHERE consumer_group = @group AND topic = @topic) AS last_id,
+        (SELECT MAX(id) FROM pubsub_messages WHERE topic = @topic) AS max_id,
+        (SELECT MIN(due_at) FROM pubsub_pending WHERE consumer_group = @group AND topic = @topic
+           AND (claimed_by IS NULL OR claimed_by <> @owner)) AS next_due`),
+      // A new group starts at the oldest retained message (as Dapr's Redis creates groups from 0).
+      ensureOffset: db.prepare('INSERT OR IGNORE INTO pubsub_offsets (consumer_group, topic, last_id) VALUES (@group, @topic, 0)'),
+      reclaim: db.prepare(`UPDATE pubsub_pending SET claimed_by = @owner, due_at = @expiresAt, attempts = attempts + 1
+        WHERE consumer_group = @group AND topic = @topic AND message_id IN
+          (SELECT message_id FROM pubsub_pending WHERE ${DUE} ORDER BY message_id LIMIT @max)
+        RETURNING message_id`),
+      claimNew: db.prepare(`INSERT INTO pubsub_pending (consumer_group, topic, message_id, claimed_by, due_at, attempts)
+        SELECT @group, @topic, id, @owner, @expiresAt, 1 FROM pubsub_messages
+        WHERE topic = @topic AND id > (SELECT last_id FROM pubsub_offsets WHERE consumer_group = @group AND topic = @topic)
+        ORDER BY id LIMIT @max
+        RETURNING message_id`),
+      advance: db.prepare(
+        'UPDATE pubsub_offsets SET last_id = MAX(last_id, @last) WHERE consumer_group = @group AND topic = @topic',
+      ),
+      load: db.prepare('SELECT id, topic, data, metadata, expires_at FROM pubsub_messages WHERE id = ?'),
+      ack: db.prepare('DELETE FROM pubsub_pending WHERE consumer_group = ? AND topic = ? AND message_id = ?'),
+      release: db.prepare(`UPDATE pubsub_pending SET claimed_by = NULL, due_at = @dueAt
+        WHERE consumer_group = @group AND topic = @topic AND message_id = @id AND claimed_by = @owner`),
+      topics: db.prepare('SELECT DISTINCT topic FROM pubsub_offsets'),
+      floor: db.prepare(`SELECT MIN(
+          (SELECT MIN(last_id) FROM pubsub_offsets WHERE topic = @topic),
+          COALESCE((SELECT MIN(message_id) - 1 FROM pubsub_pending WHERE topic = @topic), 9007199254740991)
+        ) AS upto`),
+      lenCut: db.prepare('SELECT id FROM pubsub_messages WHERE topic = ? ORDER BY id DESC LIMIT 1 OFFSET ?'),
+      trim: db.prepare(
+        'DELETE FROM pubsub_messages WHERE topic = @topic AND id <= @upto AND (published_at < @cutoff OR id <= @lenCut)',
+      ),
+      expire: db.prepare('DELETE FROM pubsub_messages WHERE expires_at IS NOT NULL AND expires_at <= ?'),
+    };
     this.claimTx = db.transaction((req: ClaimRequest) => this.claimLocked(req)).immediate;
   }
 

@@ -1,7 +1,8 @@
 /**
  * @module components/state/sqlite
  * state.sqlite: a durable, embedded store in one SQLite file (better-sqlite3), safe for several
- * sidecar processes sharing the file: WAL journal, a busy timeout, and every ETag / first-write
+ * sidecar processes sharing the file: WAL journal, a busy timeout, an open path that waits out
+ * other processes opening the same file (../../sqlite-connection), and every ETag / first-write
  * check done inside the writing statement (conditional UPDATE / DELETE, INSERT … ON CONFLICT …
  * WHERE) or an IMMEDIATE transaction, so the check and the write are one atomic step.
  *
@@ -10,10 +11,9 @@
  */
 import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { ETagMismatchError } from '../../errors';
+import { openSqlite } from '../../sqlite-connection';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import {
   STATE_FEATURES,
@@ -124,15 +124,14 @@ export class SqliteStateStore implements TransactionalStateStore, QueryableState
 
   async init(metadata: MetadataMap, ctx: InitContext): Promise<void> {
     const cfg = parseSqliteMetadata(metadata, ctx.cwd);
-    if (cfg.file !== ':memory:') mkdirSync(dirname(cfg.file), { recursive: true });
-    const db = new Database(cfg.file, { timeout: cfg.busyTimeoutMs });
+    const db = await openSqlite({
+      file: cfg.file,
+      busyTimeoutMs: cfg.busyTimeoutMs,
+      disableWAL: cfg.disableWAL,
+      schema: (conn) => this.migrate(conn, cfg),
+      logger: this.logger,
+    });
     try {
-      if (cfg.file !== ':memory:') {
-        db.pragma(`journal_mode = ${cfg.disableWAL ? 'DELETE' : 'WAL'}`);
-        // With WAL, NORMAL loses nothing when a process dies (only on power loss) and skips an fsync per write.
-        if (!cfg.disableWAL) db.pragma('synchronous = NORMAL');
-      }
-      this.migrate(db, cfg);
       this.stmts = this.prepare(db, cfg);
     } catch (err) {
       db.close();
@@ -271,19 +270,18 @@ export class SqliteStateStore implements TransactionalStateStore, QueryableState
     }
   }
 
+  /** Runs inside openSqlite's IMMEDIATE schema transaction. */
   private migrate(db: Database.Database, cfg: SqliteConfig): void {
     const t = `"${cfg.tableName}"`;
     const meta = `"${cfg.metadataTableName}"`;
-    db.transaction(() => {
-      db.exec(`CREATE TABLE IF NOT EXISTS ${meta} (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)`);
-      db.exec(
-        `CREATE TABLE IF NOT EXISTS ${t} (` +
-          'key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL, is_binary INTEGER NOT NULL DEFAULT 0, ' +
-          'etag TEXT NOT NULL, expiration_time TEXT DEFAULT NULL, update_time TEXT DEFAULT NULL)',
-      );
-      db.exec(`CREATE INDEX IF NOT EXISTS "${cfg.tableName}_expiration_time" ON ${t} (expiration_time) WHERE expiration_time IS NOT NULL`);
-      db.prepare(`INSERT INTO ${meta} (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`).run(`schema-version-${cfg.tableName}`, SCHEMA_VERSION);
-    }).immediate();
+    db.exec(`CREATE TABLE IF NOT EXISTS ${meta} (key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL)`);
+    db.exec(
+      `CREATE TABLE IF NOT EXISTS ${t} (` +
+        'key TEXT NOT NULL PRIMARY KEY, value TEXT NOT NULL, is_binary INTEGER NOT NULL DEFAULT 0, ' +
+        'etag TEXT NOT NULL, expiration_time TEXT DEFAULT NULL, update_time TEXT DEFAULT NULL)',
+    );
+    db.exec(`CREATE INDEX IF NOT EXISTS "${cfg.tableName}_expiration_time" ON ${t} (expiration_time) WHERE expiration_time IS NOT NULL`);
+    db.prepare(`INSERT INTO ${meta} (key, value) VALUES (?, ?) ON CONFLICT (key) DO NOTHING`).run(`schema-version-${cfg.tableName}`, SCHEMA_VERSION);
   }
 
   private prepare(db: Database.Database, cfg: SqliteConfig): Statements {
