@@ -128,7 +128,9 @@ async function runBaseline(port, kind, confJson) {
     get = (key) => m.get(key);
     save = (key, value) => void m.set(key, value);
   } else if (kind === 'sqlite') {
-    const { default: Database } = await import('better-sqlite3');
+    // The same build of better-sqlite3 the sidecar loads on this Node.
+    const { sqliteDriver } = await import('../dist/components/sqlite-driver.js');
+    const { Database } = sqliteDriver();
     const db = new Database(conf.file);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL'); // what state.sqlite sets with WAL
@@ -299,7 +301,7 @@ async function prepareStore(kind, { dir, appId, baselinePrefix, cfg }) {
   }
   if (kind === 'sqlite') {
     try {
-      await import('better-sqlite3');
+      (await import('../dist/components/sqlite-driver.js')).sqliteDriver();
     } catch (err) {
       return { skip: `better-sqlite3 cannot be loaded: ${err.message.split('\n')[0]}` };
     }

@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase, type SqliteDatabase } from './sqlite-driver';
 import { createSqliteBinding } from './bindings/sqlite';
 import { createSqlitePubSub } from './pubsub/sqlite';
 import { isBusyError, openSqlite, retryWhileBusy, SQLITE_MEMORY } from './sqlite-connection';
@@ -14,10 +14,10 @@ import { createSqliteStateStore } from './state/sqlite';
 import type { Component, Logger } from './types';
 
 let dir: string;
-const open: Database.Database[] = [];
+const open: SqliteDatabase[] = [];
 
-function connect(file: string): Database.Database {
-  const db = new Database(file, { timeout: 0 });
+function connect(file: string): SqliteDatabase {
+  const db = openDatabase(file, { timeout: 0 });
   open.push(db);
   return db;
 }
@@ -26,7 +26,7 @@ function busy(code = 'SQLITE_BUSY'): Error {
   return Object.assign(new Error('database is locked'), { code });
 }
 
-const createT = (db: Database.Database) => db.exec('CREATE TABLE IF NOT EXISTS t (x INTEGER)');
+const createT = (db: SqliteDatabase) => db.exec('CREATE TABLE IF NOT EXISTS t (x INTEGER)');
 
 /** A logger that counts the retry lines and runs `after(count, message)` on each. */
 function retryLogger(after: (count: number, message: string) => void = () => undefined): { debug: jest.Mock } {

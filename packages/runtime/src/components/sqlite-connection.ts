@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import Database from 'better-sqlite3';
+import { openDatabase, sqliteDriver, type SqliteDatabase } from './sqlite-driver';
 import type { Logger } from './types';
 
 /** The connection string of a private in-memory database (nothing to share, lock or create). */
@@ -64,11 +64,21 @@ export interface OpenSqliteOptions {
   /** Keep (or switch back to) the rollback journal instead of WAL (metadata disableWAL). */
   disableWAL?: boolean;
   /** Creates or migrates the schema; runs in one BEGIN IMMEDIATE transaction, retried as a whole. */
-  schema?: (db: Database.Database) => void;
+  schema?: (db: SqliteDatabase) => void;
   /** How long initialisation may wait for other connections in all; default max(busyTimeoutMs, MIN_OPEN_WAIT_MS). */
   waitMs?: number;
-  /** Gets a debug line for each lock conflict that will be retried. */
-  logger?: Pick<Logger, 'debug'>;
+  /** Gets a debug line for each lock conflict that will be retried, and the driver's warning, if any. */
+  logger?: Pick<Logger, 'debug'> & Partial<Pick<Logger, 'warn'>>;
+}
+
+let driverWarned = false;
+
+/** Says once per process when this Node should have the newer better-sqlite3 build but lacks it. */
+function warnAboutDriver(logger: OpenSqliteOptions['logger']): void {
+  const warning = sqliteDriver().choice.warning;
+  if (!warning || driverWarned || !logger?.warn) return;
+  driverWarned = true;
+  logger.warn(warning);
 }
 
 /**
@@ -76,15 +86,16 @@ export interface OpenSqliteOptions {
  * schema. Concurrent first opens of one fresh file by many processes all succeed; after `waitMs` of
  * lock conflicts, or on any other failure, the error names the file and the step.
  */
-export async function openSqlite(o: OpenSqliteOptions): Promise<Database.Database> {
+export async function openSqlite(o: OpenSqliteOptions): Promise<SqliteDatabase> {
   const waitMs = o.waitMs ?? Math.max(o.busyTimeoutMs, MIN_OPEN_WAIT_MS);
   const deadline = Date.now() + waitMs;
   const memory = o.file === SQLITE_MEMORY;
   let step = 'opening';
-  let db: Database.Database | undefined;
+  let db: SqliteDatabase | undefined;
   try {
     if (!memory) mkdirSync(dirname(o.file), { recursive: true });
-    db = new Database(o.file, { timeout: o.busyTimeoutMs });
+    db = openDatabase(o.file, { timeout: o.busyTimeoutMs });
+    warnAboutDriver(o.logger);
     const conn = db;
     // Each attempt's own busy wait ends at the deadline too, so the whole open stays within waitMs.
     const retry: RetryWhileBusyOptions = {
@@ -118,7 +129,7 @@ export async function openSqlite(o: OpenSqliteOptions): Promise<Database.Databas
  * Sets the journal mode unless the file already has it (reading the mode only needs a shared lock),
  * so once any process has switched the file to WAL the others skip the switch and its exclusive lock.
  */
-function useJournal(db: Database.Database, mode: 'wal' | 'delete'): void {
+function useJournal(db: SqliteDatabase, mode: 'wal' | 'delete'): void {
   if (db.pragma('journal_mode', { simple: true }) === mode) return;
   db.pragma(`journal_mode = ${mode}`);
 }

@@ -11,7 +11,7 @@
  * lock on the fresh file until a sidecar has run into it (logged a retry, or died), then lets go.
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../../src/components/sqlite-driver';
 import {
   componentYaml,
   startCpuHog,
@@ -85,7 +85,7 @@ async function readWriteAll(sidecars: Sidecar[], round: number): Promise<void> {
 async function round(n: number): Promise<string[]> {
   const dir = tempDir('minidapr-sqlite-first-open-');
   const db = join(dir.path, 'shared.db');
-  const peer = new Database(db);
+  const peer = openDatabase(db);
   peer.exec('BEGIN IMMEDIATE');
   let sidecars: Sidecar[] = [];
   try {

@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../sqlite-driver';
 import { MetadataError } from '../../errors';
 import type { HandlerResult, Message } from '../contract';
 import { createSqlitePubSub, parseSqlitePubSubMetadata, type SqlitePubSub } from '.';
@@ -30,7 +30,7 @@ async function waitUntil(what: string, probe: () => boolean, timeoutMs = 5000): 
 
 /** Reads the shared file directly: how many claimed/retried messages a group still owes. */
 function pendingCount(group?: string): number {
-  const db = new Database(join(dir, 'bus.db'), { readonly: true });
+  const db = openDatabase(join(dir, 'bus.db'), { readonly: true });
   try {
     const sql = 'SELECT COUNT(*) AS n FROM pubsub_pending' + (group ? ' WHERE consumer_group = ?' : '');
     return (db.prepare(sql).get(...(group ? [group] : [])) as { n: number }).n;
@@ -40,7 +40,7 @@ function pendingCount(group?: string): number {
 }
 
 function offset(group: string, topic: string): number {
-  const db = new Database(join(dir, 'bus.db'), { readonly: true });
+  const db = openDatabase(join(dir, 'bus.db'), { readonly: true });
   try {
     const row = db.prepare('SELECT last_id FROM pubsub_offsets WHERE consumer_group = ? AND topic = ?').get(group, topic);
     return (row as { last_id: number } | undefined)?.last_id ?? -1;
@@ -278,7 +278,7 @@ describe('pubsub.sqlite delivery', () => {
     await ps.publish({ topic: 't', data: Buffer.from('fresh'), metadata: { ttlInSeconds: '3600' } });
     expect(ps.trim(Date.now() + 1500)).toBe(1);
     await ps.publish({ topic: 't', data: Buffer.from('stale'), metadata: { ttlInSeconds: '1' } });
-    const db = new Database(join(dir, 'bus.db'));
+    const db = openDatabase(join(dir, 'bus.db'));
     db.prepare('UPDATE pubsub_messages SET expires_at = 1 WHERE data = ?').run(Buffer.from('stale'));
     db.close();
     await ps.publish({ topic: 't', data: Buffer.from('last') });

@@ -3,7 +3,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../sqlite-driver';
 import { ETagMismatchError, MetadataError } from '../../errors';
 import { isQueryable, isTransactional } from '../contract';
 import { createSqliteStateStore, parseSqliteMetadata } from '.';
@@ -62,7 +62,7 @@ describe('state.sqlite metadata', () => {
     await s.set({ key: 'k', value: v(1) });
     const file = join(sqlite.dir, 'nested', 'deeper', 'state.db');
     expect(existsSync(file)).toBe(true);
-    const raw = new Database(file, { readonly: true });
+    const raw = openDatabase(file, { readonly: true });
     expect(raw.pragma('journal_mode', { simple: true })).toBe('wal');
     raw.close();
   });

@@ -2,7 +2,7 @@
  * state.sqlite: TTL (ttlExpireTime, invalid values, expiry and the shared cleanup).
  */
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openDatabase } from '../../sqlite-driver';
 import { ETagMismatchError } from '../../errors';
 import { json, useSqliteStores, v, waitUntil } from '../../../../test/support/sqlite';
 
@@ -42,7 +42,7 @@ describe('state.sqlite TTL', () => {
     await s.set({ key: 'long', value: v(2), metadata: { ttlInSeconds: '3600' } });
     expect(await s.get({ key: 'short' })).toBeDefined();
     await waitUntil('the short key to expire', async () => (await s.get({ key: 'short' })) === undefined);
-    const raw = new Database(file, { readonly: true });
+    const raw = openDatabase(file, { readonly: true });
     try {
       const count = raw.prepare('SELECT count(*) AS n FROM state WHERE key = ?');
       await waitUntil('the cleanup to delete the expired row', () => (count.get('short') as { n: number }).n === 0);
@@ -65,7 +65,7 @@ describe('state.sqlite TTL', () => {
     const a = await store({ cleanupInterval: '1h' });
     const b = await store({ cleanupInterval: '1h' });
     expect(a.cleanupExpired()).toBe(0);
-    const raw = new Database(join(sqlite.dir, 'state.db'));
+    const raw = openDatabase(join(sqlite.dir, 'state.db'));
     raw.prepare("INSERT INTO state (key, value, is_binary, etag, expiration_time) VALUES ('old', '1', 0, 'e', '2000-01-01T00:00:00.000Z')").run();
     raw.close();
     expect(await b.get({ key: 'old' })).toBeUndefined();
