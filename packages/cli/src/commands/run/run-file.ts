@@ -2,7 +2,8 @@
  * @module commands/run/run-file
  * Multi-app run files in Dapr's format (`dapr.yaml`: version, common, apps[]) → validated plans.
  * Every problem is reported before anything starts, naming the file and the field
- * (`dapr.yaml: apps[1].appDirPath: ./nope does not exist`). Paths resolve relative to the file.
+ * (`dapr.yaml: apps[1].appDirPath: ./nope does not exist`). `appDirPath` and `common` paths resolve
+ * relative to the file; an app's other paths relative to its `appDirPath` (as dapr/cli does).
  * Format: https://docs.dapr.io/developing-applications/local-development/multi-app-dapr-run/multi-app-template/
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -20,7 +21,7 @@ import {
 import { ConfigError } from '../../errors';
 import { homeComponentsDir, homeConfigFile } from '../../lib/home';
 import type { AppPlan, PortName } from './plan';
-import { checkFields, isMapping, type Values } from './run-file-fields';
+import { checkFields, checkPath, isMapping, type PathBase, type Values } from './run-file-fields';
 import { appIdFromDir, checkDistinctPorts, isDir, isFile, type LogDestination } from './validate';
 
 export interface RunFileApp extends AppPlan {
@@ -170,11 +171,11 @@ export function parseRunFile(text: string, file: string, label: string, home: st
   for (const key of Object.keys(top)) if (!TOP_LEVEL.includes(key)) issues.push(`${key}: unknown top-level field (known: ${TOP_LEVEL.join(', ')})`);
   if (top.version === undefined) issues.push(`version: is required (version: ${RUN_FILE_VERSION})`);
   else if (top.version !== RUN_FILE_VERSION) issues.push(`version: must be ${RUN_FILE_VERSION}, got ${JSON.stringify(top.version)}`);
-  const baseDir = dirname(file);
+  const fileBase: PathBase = { dir: dirname(file), how: `resolved against the folder of ${basename(file)}` };
   let common: Values = {};
   if (top.common !== undefined && top.common !== null) {
     if (!isMapping(top.common)) issues.push(`common: must be a mapping, got ${JSON.stringify(top.common)}`);
-    else common = checkFields(top.common, 'common', true, baseDir, issues, notes);
+    else common = checkFields(top.common, 'common', true, fileBase, issues, notes);
   }
   if (!Array.isArray(top.apps) || top.apps.length === 0) {
     issues.push('apps: must be a non-empty list of apps (each with at least appDirPath)');
@@ -187,8 +188,12 @@ export function parseRunFile(text: string, file: string, label: string, home: st
       return;
     }
     const before = issues.length;
-    const values = checkFields(raw, `apps[${i}]`, false, baseDir, issues, notes);
-    if (raw.appDirPath === undefined || raw.appDirPath === null) issues.push(`apps[${i}].appDirPath: is required`);
+    const { appDirPath: rawDir, ...rest } = raw;
+    let appDir: string | undefined;
+    if (rawDir === undefined || rawDir === null) issues.push(`apps[${i}].appDirPath: is required`);
+    else appDir = checkPath(rawDir, `apps[${i}].appDirPath`, fileBase, issues, 'dir');
+    const appBase = appDir ? { dir: appDir, how: `resolved against appDirPath ${String(rawDir)}` } : undefined;
+    const values = { ...checkFields(rest, `apps[${i}]`, false, appBase, issues, notes), appDirPath: appDir };
     if (values.appDirPath && values.appID === undefined && raw.appID === undefined) {
       const derived = appIdFromDir(values.appDirPath);
       if (derived !== basename(values.appDirPath)) {
