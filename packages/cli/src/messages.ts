@@ -58,8 +58,9 @@ export const multiRunMessages = {
 
 export const stopMessages = {
   /** Dapr */ stopped: (appId: string) => `app stopped successfully: ${appId}`,
-  /** Dapr */ notFound: (appId: string) => `failed to stop app id ${appId}: couldn't find app id ${appId}`,
-  noRunFileApps: (file: string) => `failed to stop apps of run file ${file}: no running apps were started from it (see minidapr list)`,
+  /** Dapr (stderr, exit 0: nothing to stop is not an error) */ notFound: (appId: string) => `failed to stop app id ${appId}: couldn't find app id ${appId}`,
+  /** Dapr (stderr, exit 0) */ noRunFileApps: (file: string) => `Failed to stop Dapr and app processes: couldn't find apps with run file "${file}"`,
+  /** Dapr */ runFileStopped: 'Dapr and app processes stopped successfully',
   survivor: (appId: string, what: string) => `failed to stop app id ${appId}: ${what}`,
   pidAlive: (role: string, pid: number) => `${role} process ${pid} is still running`,
   portBusy: (port: number, owner: string) => `port ${port} is still in use${owner}`,

@@ -3,6 +3,7 @@
  * `minidapr stop --app-id X` / `minidapr stop -f <file|dir>`: stop apps and sidecars found in the
  * instance registry, reliably: SIGTERM the supervising CLI (or the process groups), escalate to
  * SIGKILL, then verify that no pid survives and every port is free again (dapr/cli#1184, #1292).
+ * As with `dapr stop`, finding nothing to stop is reported on stderr with exit code 0.
  */
 import { realpathSync } from 'node:fs';
 import { DEFAULT_STOP_GRACE_S, POLL_INTERVAL_MS, PORT_RELEASE_TIMEOUT_MS, STOP_GRACE_ENV, secondsFromEnv } from '../../defaults';
@@ -129,7 +130,7 @@ async function stopApps(targets: RunningApp[], all: RunningApp[], graceMs: numbe
   return failed;
 }
 
-function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: Output): void {
+function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: Output, runFile: boolean): void {
   const problems: string[] = [];
   for (const t of targets) {
     const left = failed.get(t);
@@ -137,6 +138,7 @@ function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: O
     else out.out(M.stopped(t.appId));
   }
   if (problems.length > 0) throw new ExitError(1, problems.join('\n'));
+  if (runFile) out.out(M.runFileStopped);
 }
 
 export async function stop(options: StopOptions): Promise<void> {
@@ -151,11 +153,14 @@ export async function stop(options: StopOptions): Promise<void> {
     const file = resolveRunFilePath(options.runFile, cwd);
     targets = all.filter((a) => a.runTemplatePath !== undefined && samePath(a.runTemplatePath, file));
     if (options.appId) targets = targets.filter((a) => a.appId === options.appId);
-    if (targets.length === 0) throw new ExitError(1, M.noRunFileApps(file));
   } else {
-    const id = options.appId as string;
-    targets = all.filter((a) => a.appId === id);
-    if (targets.length === 0) throw new ExitError(1, M.notFound(id));
+    targets = all.filter((a) => a.appId === options.appId);
   }
-  report(targets, await stopApps(targets, all, graceMs), out);
+  // Nothing to stop is what the user wanted: Dapr says so on stderr and exits 0 (scripts and README
+  // clean-up steps run `stop` whether or not the app is still up).
+  if (targets.length === 0) {
+    out.err(options.runFile ? M.noRunFileApps(resolveRunFilePath(options.runFile, cwd)) : M.notFound(options.appId as string));
+    return;
+  }
+  report(targets, await stopApps(targets, all, graceMs), out, options.runFile !== undefined);
 }

@@ -29,6 +29,6 @@ it('stop --app-id ends one app of a multi-app run and leaves the others running'
   expect((await listJson(s)).map((x) => x.appId)).toEqual(['b']);
   expect(alive(run.pid)).toBe(true);
 
-  expect((await minidaprDone(s, ['stop', '-f', '.'])).stdout).toBe('app stopped successfully: b\n');
+  expect((await minidaprDone(s, ['stop', '-f', '.'])).stdout).toBe('app stopped successfully: b\nDapr and app processes stopped successfully\n');
   expect((await run.exited).code).toBe(0);
 });
