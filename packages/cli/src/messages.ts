@@ -53,6 +53,8 @@ export const multiRunMessages = {
   sidecarDied: (appId: string, code: number, logFile?: string) =>
     `The Dapr sidecar of "${appId}" exited unexpectedly with code ${code}; stopping that app${logFile ? ` (log: ${logFile})` : ''}`,
   startFailed: (appId: string, why: string) => `Could not start app "${appId}": ${why}; stopping everything`,
+  sidecarsKeepRunning: (file: string) =>
+    `All apps have exited; their sidecars keep running, as with dapr run -f. Stop them with Ctrl-C or: minidapr stop -f ${file}`,
   allExited: (failed: number) => (failed === 0 ? 'All apps exited successfully' : `${failed} app(s) exited with an error`),
 };
 

@@ -3,7 +3,8 @@
  * `minidapr run -f <file|dir>`: every app of a run file with its sidecar, working dir = appDirPath.
  * Console lines are prefixed `== APP - <id> == ` / `== DAPR - <id> == ` per the log destinations,
  * and log files go to `<appDir>/.minidapr/logs/<appID>_{app|daprd}_<yyyymmddhhmmss>.log`.
- * Apps end on their own without stopping the others; the run ends when all have ended, or on a signal.
+ * As with `dapr run -f`, apps end on their own without stopping anything else, and their sidecars
+ * keep running: the run ends on Ctrl-C/SIGTERM (or `minidapr stop -f`), or once every sidecar is gone.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
@@ -128,41 +129,61 @@ async function startMember(m: Member, file: RunFile, signal: AbortSignal, ctx: R
   return undefined;
 }
 
-/** Supervises one started member until its app ends, its sidecar dies, or a signal; true when all went well. */
-async function superviseMember(m: Member, signal: AbortSignal, ctx: RunContext): Promise<boolean> {
+/** Reports how an app of the run ended; true when that is not a failure. */
+async function reportAppExit(m: Member, ctx: RunContext): Promise<boolean> {
+  const { out } = ctx;
+  const id = m.app.appId;
+  const exit = await (m.runner.app as NonNullable<AppRunner['app']>).exited;
+  const code = exitCodeOf(exit);
+  // `minidapr stop --app-id` ends one app of a run with SIGTERM: that is a stop, not a failure.
+  const stopped = exit.signal === 'SIGTERM' || exit.signal === 'SIGINT';
+  if (code === 0) out.out(MM.appExited(id));
+  else if (stopped) out.out(MM.appStopped(id, exit.signal as string));
+  else out.err(MM.appFailed(id, code, m.appLog.toConsole ? undefined : m.appLog.path));
+  return code === 0 || stopped;
+}
+
+/**
+ * Supervises one started member until a signal, or until its sidecar is gone. As with `dapr run -f`,
+ * an app that exits leaves its sidecar running (other apps may still call it, and its state and
+ * subscriptions stay reachable); `onAppGone` is called then. True when all went well.
+ */
+async function superviseMember(m: Member, signal: AbortSignal, ctx: RunContext, onAppGone: () => void): Promise<boolean> {
   const { out } = ctx;
   const { graceMs } = timing(ctx.env);
   const { app: proc, sidecar } = m.runner;
   const id = m.app.appId;
   if (!sidecar) return false;
-  const events: Array<Promise<'signal' | 'app' | 'sidecar'>> = [
-    whenAborted(signal).then(() => 'signal' as const),
-    sidecar.exited.then(() => 'sidecar' as const),
-  ];
-  if (proc) events.push(proc.exited.then(() => 'app' as const));
-  const event = await Promise.race(events);
-  if (event === 'signal') return stopMember(m, ctx);
-  if (event === 'app' && proc) {
-    const exit = await proc.exited;
-    const code = exitCodeOf(exit);
-    // `minidapr stop --app-id` ends one app of a run with SIGTERM: that is a stop, not a failure.
-    const stopped = exit.signal === 'SIGTERM' || exit.signal === 'SIGINT';
-    if (code === 0) out.out(MM.appExited(id));
-    else if (stopped) out.out(MM.appStopped(id, exit.signal as string));
-    else out.err(MM.appFailed(id, code, m.appLog.toConsole ? undefined : m.appLog.path));
-    await m.runner.stopApp(graceMs);
-    const sidecarStopped = await m.runner.stopSidecar(graceMs);
-    if (sidecarStopped) out.out(MM.daprExited(id));
+  const aborted = whenAborted(signal).then(() => 'signal' as const);
+  const sidecarGone = sidecar.exited.then(() => 'sidecar' as const);
+  let appOk = true;
+  if (proc) {
+    const event = await Promise.race([aborted, sidecarGone, proc.exited.then(() => 'app' as const)]);
+    if (event === 'signal') return stopMember(m, ctx);
+    if (event === 'sidecar') {
+      out.err(MM.sidecarDied(id, exitCodeOf(await sidecar.exited), m.daprdLog.toConsole ? undefined : m.daprdLog.path));
+      if (await m.runner.stopApp(graceMs)) out.out(MM.appExited(id));
+      return false;
+    }
+    appOk = await reportAppExit(m, ctx);
+    await m.runner.stopApp(graceMs); // whatever the app left behind in its process group
+    // `list` and `stop` must not take a reused pid for the app: the sidecar now runs alone.
+    await m.runner.storeMetadata([['appPID', '0']], (key, why) => out.err(M.metadataFailed(key, why)));
+    onAppGone();
+  }
+  const event = await Promise.race([aborted, sidecarGone]);
+  if (event === 'signal') {
+    const stopped = await m.runner.stopSidecar(graceMs);
+    if (stopped) out.out(MM.daprExited(id));
     else out.err(M.stopFailed(`The Dapr sidecar of "${id}"`, sidecar.pid));
-    return (code === 0 || stopped) && sidecarStopped;
+    return appOk && stopped;
   }
   const code = exitCodeOf(await sidecar.exited);
-  if (code === 0 && !proc) {
-    out.out(MM.daprExited(id)); // a sidecar-only entry stopped from outside
-    return true;
+  if (code === 0) {
+    out.out(MM.daprExited(id)); // stopped from outside (`minidapr stop --app-id`)
+    return appOk;
   }
   out.err(MM.sidecarDied(id, code, m.daprdLog.toConsole ? undefined : m.daprdLog.path));
-  if (proc && (await m.runner.stopApp(graceMs))) out.out(MM.appExited(id));
   return false;
 }
 
@@ -229,7 +250,12 @@ export async function runMulti(file: RunFile, fileArg: string, ctx: RunContext):
       return failures.some((f) => f !== undefined) || !ok ? 1 : 0;
     }
     out.out(MM.allUp(members.length, fileArg));
-    const results = await Promise.all(members.map((m) => superviseMember(m, stop.signal, ctx)));
+    let appsLeft = members.filter((m) => m.runner.app).length;
+    const onAppGone = (): void => {
+      appsLeft -= 1;
+      if (appsLeft === 0 && !stop.signal.aborted) out.out(MM.sidecarsKeepRunning(fileArg));
+    };
+    const results = await Promise.all(members.map((m) => superviseMember(m, stop.signal, ctx, onAppGone)));
     const failed = results.filter((ok) => !ok).length;
     if (!stop.signal.aborted) out.out(MM.allExited(failed));
     return failed === 0 ? 0 : 1;
