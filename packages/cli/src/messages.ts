@@ -23,6 +23,9 @@ export const runMessages = {
   sidecarExitedEarly: (code: number) => `The Dapr sidecar exited with code ${code} before it was ready; see its output above`,
   sidecarExited: (code: number) => `The Dapr sidecar exited with code ${code}`,
   sidecarDied: (code: number) => `The Dapr sidecar exited unexpectedly with code ${code}; stopping the app`,
+  nothingListens: (appId: string, port: number, after: number, total: number) =>
+    `Nothing listens on port ${port} yet (app "${appId}", --app-port ${port}), ${after}s after the app started; still waiting (up to ${total}s in all). ` +
+    `Check that the app listens on port ${port} (it gets it as APP_PORT), or pass the port it really uses with --app-port`,
   appNeverListened: (port: number, seconds: number) =>
     `The app did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or pass the port it uses with --app-port; stopping the app and Dapr`,
   appExitedBeforeReady: (port: number, code: number) => `The app exited with code ${code} before it listened on port ${port}`,
@@ -42,6 +45,9 @@ export const multiRunMessages = {
   appPrefix: (appId: string) => `== APP - ${appId} == `,
   daprPrefix: (appId: string) => `== DAPR - ${appId} == `,
   waitingForApp: (appId: string, port: number, seconds: number) => `Waiting for app "${appId}" to listen on port ${port} (up to ${seconds}s)`,
+  nothingListens: (appId: string, field: string, port: number, after: number, total: number) =>
+    `Nothing listens on port ${port} yet (app "${appId}", ${field}: ${port}), ${after}s after the app started; still waiting (up to ${total}s in all). ` +
+    `Check that the app listens on port ${port} (it gets it as APP_PORT), or set ${field} to the port it really uses`,
   appNeverListened: (appId: string, port: number, seconds: number) =>
     `App "${appId}" did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or fix appPort in the run file; stopping everything`,
   allUp: (count: number, file: string) => `All ${count} apps are running. Stop them with Ctrl-C or: minidapr stop -f ${file}`,

@@ -8,7 +8,7 @@
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { APP_META_DIR } from '../../defaults';
+import { APP_META_DIR, appPortHintAfterS } from '../../defaults';
 import { compactTimestamp } from '../../lib/age';
 import { lineSplitter, type Output } from '../../lib/output';
 import { exitCodeOf } from '../../lib/processes';
@@ -123,7 +123,10 @@ async function startMember(m: Member, file: RunFile, signal: AbortSignal, ctx: R
   await runner.storeMetadata(meta, (key, why) => out.err(M.metadataFailed(key, why)));
   if (app.command.length > 0 && app.appPort) {
     out.out(MM.waitingForApp(app.appId, app.appPort, t.appS));
-    const w = await runner.waitForApp(signal, t.appS * 1000);
+    const port = app.appPort;
+    const hintS = appPortHintAfterS(t.appS);
+    const field = `apps[${app.index}].appPort`;
+    const w = await runner.waitForApp(signal, t.appS * 1000, hintS * 1000, () => out.out(MM.nothingListens(app.appId, field, port, hintS, t.appS)));
     if (w === 'timeout') return MM.appNeverListened(app.appId, app.appPort, t.appS);
   }
   return undefined;

@@ -5,6 +5,7 @@
  * them (`dapr/cli:cmd/run.go`); sidecar lines prefixed `== DAPR == `, app output as it is.
  */
 import {
+  appPortHintAfterS,
   APP_READY_TIMEOUT_ENV,
   DEFAULT_APP_READY_TIMEOUT_S,
   DEFAULT_SIDECAR_READY_TIMEOUT_S,
@@ -119,7 +120,9 @@ async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext
   );
   if (plan.appPort) {
     out.out(M.waitingForApp(plan.appPort, t.appS));
-    const w = await runner.waitForApp(signal, t.appS * 1000);
+    const port = plan.appPort;
+    const hintS = appPortHintAfterS(t.appS);
+    const w = await runner.waitForApp(signal, t.appS * 1000, hintS * 1000, () => out.out(M.nothingListens(plan.appId, port, hintS, t.appS)));
     if (w === 'timeout') {
       out.err(M.appNeverListened(plan.appPort, t.appS));
       await runner.stopBoth(t.graceMs);
