@@ -52,6 +52,7 @@ const load = {
   stop: () => lazy<typeof import('./commands/stop')>(() => require('./commands/stop')),
   invoke: () => lazy<typeof import('./commands/invoke')>(() => require('./commands/invoke')),
   publish: () => lazy<typeof import('./commands/publish')>(() => require('./commands/publish')),
+  logs: () => lazy<typeof import('./commands/logs')>(() => require('./commands/logs')),
   version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -134,6 +135,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     action: async (opts, _args, ctx) => (await load.stop()).stop({ ...opts, ...ctx }),
   },
   {
+    name: 'logs',
+    summary: 'Print the sidecar and app log files of a running app started by run -f',
+    options: [
+      { flags: '-a, --app-id <id>', description: 'the app whose logs to print', required: true },
+      { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C (or until the app\'s sidecar stops)' },
+    ],
+    examples: ['minidapr logs --app-id order-processor', 'minidapr logs -a order-processor --follow'],
+    action: async (opts, _args, ctx) => (await load.logs()).logs({ ...(opts as { appId: string; follow?: boolean }), ...ctx }),
+  },
+  {
     name: 'invoke',
     summary: 'Call a method of a running app through its sidecar',
     options: [
@@ -185,4 +196,4 @@ export const ROOT_EXAMPLES: readonly string[] = [
   'minidapr stop --app-id nodeapp',
 ];
 
-export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, stop, invoke, publish) with nothing but Node.js';
+export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, logs, stop, invoke, publish) with nothing but Node.js';

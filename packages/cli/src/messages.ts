@@ -75,6 +75,19 @@ export const stopMessages = {
   missingTarget: 'stop needs --app-id <id> or --run-file <file|dir>',
 };
 
+export const logsMessages = {
+  notRunning: (appId: string) =>
+    `failed to get logs for app id ${appId}: couldn't find app id ${appId}; it is not running (see minidapr list). Log files are shown for running apps started with minidapr run -f`,
+  singleRun: (appId: string) =>
+    `app id ${appId} has no log files: it was started with a single minidapr run, which prints the app's and the sidecar's logs to the console it runs in. Apps started with minidapr run -f write log files`,
+  consoleOnly: (appId: string, runFile: string) =>
+    `app id ${appId} has no log files: its run file ${runFile} sends its logs to the console only (appLogDestination and daprdLogDestination: console)`,
+  noDaprdLog: (appId: string) => `note: the sidecar of ${appId} has no log file (daprdLogDestination: console); showing the app's log only`,
+  noAppLog: (appId: string) => `note: app ${appId} has no log file (no command, or appLogDestination: console); showing its sidecar's log only`,
+  fileGone: (path: string) => `note: log file ${path} no longer exists`,
+  stoppedRunning: (appId: string) => `app id ${appId} is no longer running; stopped following its logs`,
+};
+
 export const listMessages = {
   /** Dapr */ none: 'No Dapr instances found.',
   badOutput: (value: string) => `--output: must be one of table, json, yaml (got "${value}")`,
