@@ -61,7 +61,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '-a, --app-id <id>', description: 'the app id (default: the name of the current folder)' },
   { flags: '-p, --app-port <port>', description: 'the port your app listens on (given to it as APP_PORT)', parse: 'port' },
   { flags: '-H, --dapr-http-port <port>', description: 'the sidecar HTTP API port (default: a free port)', parse: 'port' },
-  { flags: '-G, --dapr-grpc-port <port>', description: 'the gRPC port reported as DAPR_GRPC_PORT (default: a free port)', parse: 'port' },
+  { flags: '-G, --dapr-grpc-port <port>', description: 'accepted for Dapr compatibility and ignored: minidaprd has no gRPC API yet (HTTP only)', parse: 'port' },
   { flags: '-I, --dapr-internal-grpc-port <port>', description: 'the sidecar-to-sidecar port (default: a free port)', parse: 'port' },
   { flags: '-M, --metrics-port <port>', description: 'the Prometheus metrics port (default: a free port)', parse: 'port' },
   { flags: '--resources-path <dir>', description: 'a folder of component YAML files (repeatable; default: MINIDAPR_HOME/components)', parse: 'list' },

@@ -4,6 +4,9 @@
  * because README steps (ours and upstream's) match on them.
  */
 
+/** What `list` shows for the gRPC port (minidaprd serves none yet); the banners add why. */
+export const NO_GRPC = 'none';
+
 export const runMessages = {
   /** Dapr */ upWithApp: "You're up and running! Both Dapr and your app logs will appear here.",
   /** Dapr */ upSidecarOnly: "You're up and running! Dapr logs will appear here.",
@@ -12,7 +15,10 @@ export const runMessages = {
   /** Dapr */ exitedDapr: 'Exited Dapr successfully',
   /** Dapr */ exitedApp: 'Exited App successfully',
   /** Dapr */ appExitedWithError: (code: number) => `The App process exited with error code: ${code}`,
-  /** Dapr */ starting: (appId: string, http: number, grpc: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${grpc}`,
+  /** Dapr, but no gRPC port is claimed (minidaprd has no gRPC API yet) */
+  starting: (appId: string, http: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${NO_GRPC} (HTTP only)`,
+  grpcIgnored: (where: string, port: number) =>
+    `Warning: ${where}: ${port} is ignored: minidaprd has no gRPC API yet (HTTP only), so nothing would listen there; the app gets no DAPR_GRPC_PORT`,
   /** Dapr */ updatingAppPid: (pid: number) => `Updating metadata for appPID: ${pid}`,
   /** Dapr */ updatingAppCommand: (command: string) => `Updating metadata for app command: ${command}`,
   daprPrefix: '== DAPR == ',
@@ -40,7 +46,7 @@ export const runMessages = {
 
 export const multiRunMessages = {
   /** Dapr */ validating: (appId: string) => `Validating config and starting app "${appId}"`,
-  /** Dapr */ started: (appId: string, http: number, grpc: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${grpc}`,
+  /** Dapr, but no gRPC port is claimed */ started: (appId: string, http: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${NO_GRPC} (HTTP only)`,
   /** Dapr */ logDir: (dir: string) => `Writing log files to directory : ${dir}`,
   appPrefix: (appId: string) => `== APP - ${appId} == `,
   daprPrefix: (appId: string) => `== DAPR - ${appId} == `,

@@ -12,7 +12,7 @@ import { minidaprdPath } from '../../lib/runtime-bin';
 import { SIDECAR_NODE_ARGS } from '@minidapr/runtime';
 import { runMessages } from '../../messages';
 import { waitUntil } from '../../lib/wait';
-import { buildAppEnv, buildDaprdArgs, buildSidecarEnv, PORT_NAMES, type AppPlan, type PortAssignment, type PortName } from './plan';
+import { BOUND_PORTS, buildAppEnv, buildDaprdArgs, buildSidecarEnv, type AppPlan, type BoundPortName, type PortAssignment } from './plan';
 
 export type OutputSink = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
@@ -52,8 +52,8 @@ export class AppRunner {
 
   /** The user's ports, and free ones for the rest (never 3500 by default, like dapr/cli). */
   private async assignPorts(): Promise<PortAssignment> {
-    const ports = {} as Record<PortName, number>;
-    for (const name of PORT_NAMES) {
+    const ports = {} as Record<BoundPortName, number>;
+    for (const name of BOUND_PORTS) {
       const chosen = this.plan.ports[name];
       if (chosen !== undefined) {
         ports[name] = chosen;

@@ -74,8 +74,9 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
 async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext, t: Timing): Promise<number> {
   const { out } = ctx;
   const plan = runner.plan;
+  if (plan.ports.grpc !== undefined) out.out(M.grpcIgnored(plan.portLabels.grpc ?? '--dapr-grpc-port', plan.ports.grpc));
   const started = await runner.startSidecar(signal, t.sidecarS * 1000, (p) => {
-    out.out(M.starting(plan.appId, p.http, p.grpc));
+    out.out(M.starting(plan.appId, p.http));
     out.out(M.waitingForSidecar(p.http, t.sidecarS));
   });
   if (started.status === 'aborted') return stopOnSignal(runner, ctx, t);
