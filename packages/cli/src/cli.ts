@@ -20,6 +20,8 @@ export interface CommandContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
   output: Output;
+  /** How hints write a minidapr command (`minidapr`, `npx minidapr`, `dapr`): lib/self. */
+  self?: string;
 }
 
 export interface CommandSpec {

@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { COMMANDS, ROOT_EXAMPLES, ROOT_SUMMARY, type CommandContext, type CommandSpec, type OptionSpec } from './cli';
 import { ConfigError, ExitError } from './errors';
 import { processOutput, type Output } from './lib/output';
+import { selfCommand } from './lib/self';
 import { generalMessages as G } from './messages';
 
 export { ConfigError, ExitError } from './errors';
@@ -117,7 +118,8 @@ export function main(argv: string[]): void {
       if (err.code !== 'EPIPE') throw err;
     });
   }
-  const ctx: CommandContext = { cwd: process.cwd(), env: process.env, output: processOutput() };
+  const cwd = process.cwd();
+  const ctx: CommandContext = { cwd, env: process.env, output: processOutput(), self: selfCommand(process.argv[1], cwd, process.env) };
   void runCli(argv, ctx).then((code) => {
     process.exitCode = code;
     process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

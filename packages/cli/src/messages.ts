@@ -38,6 +38,15 @@ export const runMessages = {
   appNotStarted: (command: string, why: string) => `Failed to start the app command "${command}": ${why}`,
   forcedExit: 'second signal received: killing everything now',
   stopFailed: (what: string, pid: number) => `${what} (pid ${pid}) did not stop; it is still running`,
+  /** `missing` are MINIDAPR_HOME paths (components dir and/or config.yaml); `self` how to call the CLI. */
+  homeMissing: (missing: { path: string; kind: 'components' | 'config' }[], self: string) => {
+    const paths = missing.map((m) => m.path).join(' and ');
+    const without = missing.map((m) => (m.kind === 'components' ? 'no default components (statestore, pubsub)' : 'the built-in default configuration'));
+    return (
+      `Warning: ${paths} ${missing.length > 1 ? 'are' : 'is'} missing (minidapr init was not run for this MINIDAPR_HOME), ` +
+      `so the sidecar starts with ${without.join(' and ')}. To create ${missing.length > 1 ? 'them' : 'it'}, run: ${self} init`
+    );
+  },
   metadataFailed: (key: string, why: string) => `Warning: could not store ${key} in the sidecar metadata: ${why}`,
   appPortBusy: (port: number, owner: string) =>
     `Warning: --app-port ${port} is already in use${owner}; your app may fail to listen, or Dapr may call another process`,
@@ -56,7 +65,7 @@ export const multiRunMessages = {
     `Check that the app listens on port ${port} (it gets it as APP_PORT), or set ${field} to the port it really uses`,
   appNeverListened: (appId: string, port: number, seconds: number) =>
     `App "${appId}" did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or fix appPort in the run file; stopping everything`,
-  allUp: (count: number, file: string) => `All ${count} apps are running. Stop them with Ctrl-C or: minidapr stop -f ${file}`,
+  allUp: (count: number, file: string, self = 'minidapr') => `All ${count} apps are running. Stop them with Ctrl-C or: ${self} stop -f ${file}`,
   appExited: (appId: string) => `Exited App successfully (app id "${appId}")`,
   appFailed: (appId: string, code: number, logFile?: string) =>
     `The App process of "${appId}" exited with error code: ${code}${logFile ? ` (log: ${logFile})` : ''}`,
@@ -65,8 +74,8 @@ export const multiRunMessages = {
   sidecarDied: (appId: string, code: number, logFile?: string) =>
     `The Dapr sidecar of "${appId}" exited unexpectedly with code ${code}; stopping that app${logFile ? ` (log: ${logFile})` : ''}`,
   startFailed: (appId: string, why: string) => `Could not start app "${appId}": ${why}; stopping everything`,
-  sidecarsKeepRunning: (file: string) =>
-    `All apps have exited; their sidecars keep running, as with dapr run -f. Stop them with Ctrl-C or: minidapr stop -f ${file}`,
+  sidecarsKeepRunning: (file: string, self = 'minidapr') =>
+    `All apps have exited; their sidecars keep running, as with dapr run -f. Stop them with Ctrl-C or: ${self} stop -f ${file}`,
   allExited: (failed: number) => (failed === 0 ? 'All apps exited successfully' : `${failed} app(s) exited with an error`),
 };
 

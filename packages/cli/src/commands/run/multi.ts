@@ -253,11 +253,11 @@ export async function runMulti(file: RunFile, fileArg: string, ctx: RunContext):
       const ok = (await Promise.all(members.map((m) => stopMember(m, ctx)))).every(Boolean);
       return failures.some((f) => f !== undefined) || !ok ? 1 : 0;
     }
-    out.out(MM.allUp(members.length, fileArg));
+    out.out(MM.allUp(members.length, fileArg, ctx.self));
     let appsLeft = members.filter((m) => m.runner.app).length;
     const onAppGone = (): void => {
       appsLeft -= 1;
-      if (appsLeft === 0 && !stop.signal.aborted) out.out(MM.sidecarsKeepRunning(fileArg));
+      if (appsLeft === 0 && !stop.signal.aborted) out.out(MM.sidecarsKeepRunning(fileArg, ctx.self));
     };
     const results = await Promise.all(members.map((m) => superviseMember(m, stop.signal, ctx, onAppGone)));
     const failed = results.filter((ok) => !ok).length;

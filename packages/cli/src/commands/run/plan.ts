@@ -47,6 +47,8 @@ export interface AppPlan {
   env: Record<string, string>;
   /** More daprd flags passed through as they are (health checks, listen addresses). */
   extraDaprdArgs: string[];
+  /** MINIDAPR_HOME files this run would use but that do not exist (`minidapr init` never ran). */
+  homeMissing?: string[];
 }
 
 export type PortAssignment = Readonly<Record<BoundPortName, number>>;

@@ -150,6 +150,11 @@ describe('valid run files', () => {
     ]);
     const noCommon = parseRunFile(text(''), join(root, 'dapr.yaml'), 'dapr.yaml', home);
     expect(noCommon.apps[2]?.resourcesPaths).toEqual([join(home, 'components')]);
+    expect(noCommon.apps.map((a) => a.homeMissing)).toEqual([[join(home, 'config.yaml')], [join(home, 'config.yaml')], [join(home, 'config.yaml')]]);
+    rmSync(join(home, 'components'), { recursive: true });
+    const noHome = parseRunFile(text(''), join(root, 'dapr.yaml'), 'dapr.yaml', home);
+    expect(noHome.apps[2]?.resourcesPaths).toEqual([]);
+    expect(noHome.apps[2]?.homeMissing).toEqual([join(home, 'components'), join(home, 'config.yaml')]);
   });
 
   it('config precedence: app > <appDir>/.minidapr/config.yaml > common > MINIDAPR_HOME/config.yaml', () => {

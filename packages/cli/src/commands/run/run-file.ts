@@ -87,16 +87,22 @@ function buildApp(index: number, app: Values, common: Values, home: string): Run
   const pick = <T>(key: string): T | undefined => (app[key] ?? common[key]) as T | undefined;
   const local = join(appDir, APP_META_DIR);
   // Resource precedence (Dapr's, with .minidapr for .dapr): app > <appDir>/.minidapr/resources > common > MINIDAPR_HOME/components
+  const homeMissing: string[] = [];
+  const fromHome = <T>(path: string, exists: boolean, value: T, none: T): T => {
+    if (exists) return value;
+    homeMissing.push(path);
+    return none;
+  };
   const resourcesPaths =
     app.resources ??
     (isDir(join(local, 'resources')) ? [join(local, 'resources')] : undefined) ??
     common.resources ??
-    (isDir(homeComponentsDir(home)) ? [homeComponentsDir(home)] : []);
+    fromHome(homeComponentsDir(home), isDir(homeComponentsDir(home)), [homeComponentsDir(home)], []);
   const configPath =
     app.configFilePath ??
     (isFile(join(local, 'config.yaml')) ? join(local, 'config.yaml') : undefined) ??
     common.configFilePath ??
-    (isFile(homeConfigFile(home)) ? homeConfigFile(home) : undefined);
+    fromHome<string | undefined>(homeConfigFile(home), isFile(homeConfigFile(home)), homeConfigFile(home), undefined);
   const ports: AppPlan['ports'] = {};
   const portLabels: AppPlan['portLabels'] = {};
   for (const [name, field] of Object.entries(PORT_FIELDS) as Array<[PortName, string]>) {
@@ -127,6 +133,7 @@ function buildApp(index: number, app: Values, common: Values, home: string): Run
     extraDaprdArgs: extraArgs(merged),
     appLogDestination: pick<LogDestination>('appLogDestination') ?? DEFAULT_APP_LOG_DESTINATION,
     daprdLogDestination: pick<LogDestination>('daprdLogDestination') ?? DEFAULT_DAPRD_LOG_DESTINATION,
+    homeMissing,
   };
 }
 

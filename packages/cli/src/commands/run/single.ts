@@ -25,6 +25,8 @@ import { commandLine, type AppPlan } from './plan';
 export interface RunContext {
   out: Output;
   env: NodeJS.ProcessEnv;
+  /** How hints write a minidapr command (lib/self). */
+  self: string;
 }
 
 interface Timing {
