@@ -5,14 +5,15 @@
  * SIGKILL, then verify that no pid survives and every port is free again (dapr/cli#1184, #1292).
  * As with `dapr stop`, finding nothing to stop is reported on stderr with exit code 0.
  */
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULT_STOP_GRACE_S, POLL_INTERVAL_MS, PORT_RELEASE_TIMEOUT_MS, STOP_GRACE_ENV, secondsFromEnv } from '../../defaults';
 import { ConfigError, ExitError } from '../../errors';
 import { resolveHome } from '../../lib/home';
 import { runningApps, type RunningApp } from '../../lib/instances';
 import { processOutput, type Output } from '../../lib/output';
 import { canBind, findPortOwner } from '../../lib/ports';
-import { groupMembers, isAlive, pollUntil, processCommand, signalGroup, signalPid, sleep } from '../../lib/processes';
+import { groupMembers, isAlive, pollUntil, processArgv, signalGroup, signalPid, sleep } from '../../lib/processes';
 import { ownerSuffix, stopMessages as M } from '../../messages';
 import { resolveRunFilePath } from '../run/run-file';
 
@@ -35,11 +36,28 @@ function samePath(a: string, b: string): boolean {
   return a === b || real(a) === real(b);
 }
 
-/** A registry cliPID is only signalled while it still is a minidapr CLI (pids get reused). */
+/**
+ * A registry cliPID is only signalled while it still is a minidapr CLI (pids get reused). One of
+ * its arguments names the CLI, directly or through a symlink with another name (`~/bin/dapr`).
+ */
 function isMinidaprCli(pid: number): boolean {
   if (!isAlive(pid)) return false;
-  const cmd = processCommand(pid, 10_000);
-  return cmd === undefined || cmd.includes('minidapr');
+  const argv = processArgv(pid);
+  if (argv === undefined) return true;
+  let cwd = '/';
+  try {
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    /* relative arguments then resolve from / and simply do not match */
+  }
+  return argv.some((arg) => {
+    if (arg.includes('minidapr')) return true;
+    try {
+      return realpathSync(resolve(cwd, arg)).includes('minidapr');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Processes (and process groups) that must be gone for an app to count as stopped. */
