@@ -160,7 +160,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'minidapr invoke --app-id nodeapp --method neworder --data \'{"data":{"orderId":"42"}}\'',
       'minidapr invoke -a nodeapp -m order --verb GET',
-      'minidapr invoke -a nodeapp -m neworder --data-file order.json',
+      'minidapr invoke -a nodeapp -m neworder --data-file sample.json',
     ],
     action: async (opts, _args, ctx) => (await load.invoke()).invoke({ ...(opts as { appId: string; method: string }), ...ctx }),
   },
@@ -193,7 +193,7 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const ROOT_EXAMPLES: readonly string[] = [
   'minidapr init',
   'minidapr run --app-id nodeapp --app-port 3000 -- node app.js',
-  'minidapr invoke --app-id nodeapp --method neworder --data \'{"orderId":42}\'',
+  'minidapr invoke --app-id nodeapp --method neworder --data \'{"data":{"orderId":"42"}}\'',
   'minidapr list',
   'minidapr stop --app-id nodeapp',
 ];
