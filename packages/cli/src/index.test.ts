@@ -37,6 +37,14 @@ it('run --help lists Dapr flag names and short forms', async () => {
   expect(r.stdout).not.toContain('--placement-host-address'); // accepted, hidden
 });
 
+it("answers Dapr's -k (Kubernetes mode) with a clear message", async () => {
+  for (const argv of [['init', '-k'], ['run', '-k', '-f', '.'], ['stop', '--kubernetes', '-f', '.']]) {
+    const r = await cli(argv);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('-k, --kubernetes: minidapr has no Kubernetes mode');
+  }
+});
+
 it('--version and version print both versions', async () => {
   for (const argv of [['--version'], ['-v'], ['version']]) {
     const r = await cli(argv);

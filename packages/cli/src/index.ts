@@ -47,12 +47,16 @@ function addCommand(program: Command, spec: CommandSpec, ctx: CommandContext): v
   if (spec.args) cmd.argument(spec.args);
   if (spec.passThrough) cmd.passThroughOptions();
   for (const o of spec.options) cmd.addOption(toOption(o));
+  // Dapr's -k (Kubernetes mode) gets a clear answer instead of "unknown option".
+  cmd.addOption(toOption({ flags: '-k, --kubernetes', description: 'not supported', hidden: true }));
   cmd.addHelpText('after', examplesText(spec.examples));
   cmd.action(async (...params: unknown[]) => {
     // commander calls action(arg1, …, options, command)
     const command = params[params.length - 1] as Command;
     const args = spec.args ? ((params[0] as string[] | undefined) ?? []) : [];
-    await spec.action(command.opts(), args, ctx);
+    const { kubernetes, ...opts } = command.opts();
+    if (kubernetes) throw new ConfigError([G.noKubernetes], spec.name);
+    await spec.action(opts, args, ctx);
   });
 }
 

@@ -156,6 +156,8 @@ export const versionMessages = {
 export const generalMessages = {
   helpHint: (command?: string) => `Run 'minidapr ${command ? `${command} ` : ''}--help' for usage.`,
   invalidInput: 'Invalid input:',
+  noKubernetes:
+    '-k, --kubernetes: minidapr has no Kubernetes mode; it runs apps and their sidecars on this machine. Leave out -k (on Kubernetes, use Dapr itself)',
   unexpected: (message: string) => `Error: ${message}`,
 };
 
