@@ -46,10 +46,11 @@ it('does the same for an app of a run file, naming its appPort field', async () 
 it('gives no such hint when the app listens in time', async () => {
   s.dir.write({ 'ok.js': ECHO_APP });
   const appPort = await freePort();
-  const run = minidapr(s, ['run', '-a', 'found', '-p', String(appPort), '--', 'node', 'ok.js'], s.dir.path, { ...s.env, MINIDAPR_APP_READY_TIMEOUT_SECONDS: '4' });
+  const started = Date.now();
+  const run = minidapr(s, ['run', '-a', 'found', '-p', String(appPort), '--', 'node', 'ok.js'], s.dir.path, { ...s.env, MINIDAPR_APP_READY_TIMEOUT_SECONDS: '60' });
   await run.waitForOutput("You're up and running!", 15000);
-  // a negative check needs time to pass: wait beyond the point where the hint would show (half the 4 s timeout)
-  await new Promise((r) => setTimeout(r, 2500));
+  // a negative check needs time to pass: until beyond the point where the hint would show (5 s)
+  await new Promise((r) => setTimeout(r, Math.max(0, started + 6000 - Date.now())));
   expect(run.stdout()).not.toContain('Nothing listens');
   run.child.kill('SIGINT');
   expect((await run.exited).code).toBe(0);
