@@ -98,13 +98,18 @@ function supervisingClis(targets: RunningApp[], all: RunningApp[]): Set<number> 
 
 /**
  * Apps whose CLI also runs other apps (or whose CLI is gone) are stopped directly: the app's group
- * first, so a still-running CLI sees a stopped app and ends its sidecar itself; then the sidecar.
+ * first; then, once a still-running `run -f` CLI has recorded that the app ended (it clears appPID in
+ * the sidecar's metadata; at most 1 s), the sidecar.
  */
-async function stopDirectly(direct: RunningApp[], graceMs: number): Promise<void> {
+async function stopDirectly(direct: RunningApp[], all: () => RunningApp[], graceMs: number): Promise<void> {
   for (const t of direct) if (t.appPid) signalGroup(t.appPid, 'SIGTERM');
   await pollUntil(() => direct.every((t) => !t.appPid || groupMembers(t.appPid).length === 0), graceMs);
-  if (direct.some((t) => t.cliPid !== undefined && isAlive(t.cliPid))) {
-    await pollUntil(() => direct.every((t) => !isAlive(t.daprdPid)), 1000);
+  const watched = direct.filter((t) => t.appPid && t.cliPid !== undefined && isAlive(t.cliPid));
+  if (watched.length > 0) {
+    await pollUntil(() => {
+      const now = all();
+      return watched.every((t) => !now.find((a) => a.daprdPid === t.daprdPid)?.appPid);
+    }, 1000);
   }
   for (const t of direct) if (isAlive(t.daprdPid)) signalGroup(t.daprdPid, 'SIGTERM');
 }
@@ -124,10 +129,14 @@ async function leftovers(t: RunningApp): Promise<string[]> {
 }
 
 /** Stops `targets` (a subset of `all`); resolves the apps that did not stop, with what is left. */
-async function stopApps(targets: RunningApp[], all: RunningApp[], graceMs: number): Promise<Map<RunningApp, string[]>> {
+async function stopApps(targets: RunningApp[], all: RunningApp[], home: string, graceMs: number): Promise<Map<RunningApp, string[]>> {
   const clis = supervisingClis(targets, all);
   for (const cli of clis) signalPid(cli, 'SIGTERM');
-  await stopDirectly(targets.filter((t) => !t.cliPid || !clis.has(t.cliPid)), graceMs);
+  await stopDirectly(
+    targets.filter((t) => !t.cliPid || !clis.has(t.cliPid)),
+    () => runningApps(home),
+    graceMs,
+  );
   const allGone = (): boolean => [...clis].every((p) => !isAlive(p)) && targets.every((t) => survivors(t).length === 0);
   // A CLI needs its own grace period for its children, plus a little to exit.
   if (!(await pollUntil(allGone, graceMs + 3000))) {
@@ -164,7 +173,8 @@ export async function stop(options: StopOptions): Promise<void> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   if (!options.appId && !options.runFile) throw new ConfigError([M.missingTarget], 'stop');
-  const all = runningApps(resolveHome(env));
+  const home = resolveHome(env);
+  const all = runningApps(home);
   const graceMs = secondsFromEnv(env, STOP_GRACE_ENV, DEFAULT_STOP_GRACE_S) * 1000;
   let targets: RunningApp[];
   if (options.runFile) {
@@ -180,5 +190,5 @@ export async function stop(options: StopOptions): Promise<void> {
     out.err(options.runFile ? M.noRunFileApps(resolveRunFilePath(options.runFile, cwd)) : M.notFound(options.appId as string));
     return;
   }
-  report(targets, await stopApps(targets, all, graceMs), out, options.runFile !== undefined);
+  report(targets, await stopApps(targets, all, home, graceMs), out, options.runFile !== undefined);
 }
