@@ -20,6 +20,8 @@ export interface CommandContext {
   cwd: string;
   env: NodeJS.ProcessEnv;
   output: Output;
+  /** How hints write a minidapr command (`minidapr`, `npx minidapr`, `dapr`): lib/self. */
+  self?: string;
 }
 
 export interface CommandSpec {
@@ -52,6 +54,7 @@ const load = {
   stop: () => lazy<typeof import('./commands/stop')>(() => require('./commands/stop')),
   invoke: () => lazy<typeof import('./commands/invoke')>(() => require('./commands/invoke')),
   publish: () => lazy<typeof import('./commands/publish')>(() => require('./commands/publish')),
+  logs: () => lazy<typeof import('./commands/logs')>(() => require('./commands/logs')),
   version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -60,7 +63,7 @@ const RUN_OPTIONS: readonly OptionSpec[] = [
   { flags: '-a, --app-id <id>', description: 'the app id (default: the name of the current folder)' },
   { flags: '-p, --app-port <port>', description: 'the port your app listens on (given to it as APP_PORT)', parse: 'port' },
   { flags: '-H, --dapr-http-port <port>', description: 'the sidecar HTTP API port (default: a free port)', parse: 'port' },
-  { flags: '-G, --dapr-grpc-port <port>', description: 'the gRPC port reported as DAPR_GRPC_PORT (default: a free port)', parse: 'port' },
+  { flags: '-G, --dapr-grpc-port <port>', description: 'accepted for Dapr compatibility and ignored: minidaprd has no gRPC API yet (HTTP only)', parse: 'port' },
   { flags: '-I, --dapr-internal-grpc-port <port>', description: 'the sidecar-to-sidecar port (default: a free port)', parse: 'port' },
   { flags: '-M, --metrics-port <port>', description: 'the Prometheus metrics port (default: a free port)', parse: 'port' },
   { flags: '--resources-path <dir>', description: 'a folder of component YAML files (repeatable; default: MINIDAPR_HOME/components)', parse: 'list' },
@@ -134,6 +137,16 @@ export const COMMANDS: readonly CommandSpec[] = [
     action: async (opts, _args, ctx) => (await load.stop()).stop({ ...opts, ...ctx }),
   },
   {
+    name: 'logs',
+    summary: 'Print the sidecar and app log files of a running app started by run -f',
+    options: [
+      { flags: '-a, --app-id <id>', description: 'the app whose logs to print', required: true },
+      { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C (or until the app\'s sidecar stops)' },
+    ],
+    examples: ['minidapr logs --app-id order-processor', 'minidapr logs -a order-processor --follow'],
+    action: async (opts, _args, ctx) => (await load.logs()).logs({ ...(opts as { appId: string; follow?: boolean }), ...ctx }),
+  },
+  {
     name: 'invoke',
     summary: 'Call a method of a running app through its sidecar',
     options: [
@@ -147,7 +160,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     examples: [
       'minidapr invoke --app-id nodeapp --method neworder --data \'{"data":{"orderId":"42"}}\'',
       'minidapr invoke -a nodeapp -m order --verb GET',
-      'minidapr invoke -a nodeapp -m neworder --data-file order.json',
+      'minidapr invoke -a nodeapp -m neworder --data-file sample.json',
     ],
     action: async (opts, _args, ctx) => (await load.invoke()).invoke({ ...(opts as { appId: string; method: string }), ...ctx }),
   },
@@ -180,9 +193,9 @@ export const COMMANDS: readonly CommandSpec[] = [
 export const ROOT_EXAMPLES: readonly string[] = [
   'minidapr init',
   'minidapr run --app-id nodeapp --app-port 3000 -- node app.js',
-  'minidapr invoke --app-id nodeapp --method neworder --data \'{"orderId":42}\'',
+  'minidapr invoke --app-id nodeapp --method neworder --data \'{"data":{"orderId":"42"}}\'',
   'minidapr list',
   'minidapr stop --app-id nodeapp',
 ];
 
-export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, stop, invoke, publish) with nothing but Node.js';
+export const ROOT_SUMMARY = 'minidapr: the Dapr CLI workflow (init, run, list, logs, stop, invoke, publish) with nothing but Node.js';

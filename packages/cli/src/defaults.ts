@@ -19,6 +19,13 @@ export const SIDECAR_READY_TIMEOUT_ENV = 'MINIDAPR_SIDECAR_READY_TIMEOUT_SECONDS
 export const DEFAULT_SIDECAR_READY_TIMEOUT_S = 20;
 export const APP_READY_TIMEOUT_ENV = 'MINIDAPR_APP_READY_TIMEOUT_SECONDS';
 export const DEFAULT_APP_READY_TIMEOUT_S = 60;
+/** When nothing listens on the app port this long (or half the app timeout, if shorter), `run` says so and keeps waiting. */
+export const APP_PORT_HINT_AFTER_S = 5;
+
+/** Seconds after which `run` points out that nothing listens on the app port yet. */
+export function appPortHintAfterS(appTimeoutS: number): number {
+  return Math.min(APP_PORT_HINT_AFTER_S, appTimeoutS / 2);
+}
 /** How long a process gets between SIGTERM and SIGKILL (the sidecar drains for up to 5 s). */
 export const STOP_GRACE_ENV = 'MINIDAPR_STOP_GRACE_SECONDS';
 export const DEFAULT_STOP_GRACE_S = 7;

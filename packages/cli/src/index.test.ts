@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { COMMANDS } from './cli';
 import { runCli } from './index';
 import { captureOutput } from './lib/output';
@@ -36,6 +37,14 @@ it('run --help lists Dapr flag names and short forms', async () => {
   expect(r.stdout).not.toContain('--placement-host-address'); // accepted, hidden
 });
 
+it("answers Dapr's -k (Kubernetes mode) with a clear message", async () => {
+  for (const argv of [['init', '-k'], ['run', '-k', '-f', '.'], ['stop', '--kubernetes', '-f', '.']]) {
+    const r = await cli(argv);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('-k, --kubernetes: minidapr has no Kubernetes mode');
+  }
+});
+
 it('--version and version print both versions', async () => {
   for (const argv of [['--version'], ['-v'], ['version']]) {
     const r = await cli(argv);
@@ -67,8 +76,15 @@ it('input errors list every issue and the hint', async () => {
 });
 
 it('commands report what is not running', async () => {
+  // nothing to stop: Dapr's messages on stderr, exit 0 (as `dapr stop` does)
   const stop = await cli(['stop', '--app-id', 'ghost']);
-  expect(stop).toEqual({ code: 1, stdout: '', stderr: "failed to stop app id ghost: couldn't find app id ghost\n" });
+  expect(stop).toEqual({ code: 0, stdout: '', stderr: "failed to stop app id ghost: couldn't find app id ghost\n" });
+  const stopFile = await cli(['stop', '-f', '.']);
+  expect(stopFile).toEqual({
+    code: 0,
+    stdout: '',
+    stderr: `Failed to stop Dapr and app processes: couldn't find apps with run file "${join(process.cwd(), 'dapr.yaml')}"\n`,
+  });
   const invoke = await cli(['invoke', '--app-id', 'ghost', '--method', 'm']);
   expect(invoke.code).toBe(1);
   expect(invoke.stderr).toContain('app id ghost');

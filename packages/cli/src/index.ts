@@ -7,6 +7,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { COMMANDS, ROOT_EXAMPLES, ROOT_SUMMARY, type CommandContext, type CommandSpec, type OptionSpec } from './cli';
 import { ConfigError, ExitError } from './errors';
 import { processOutput, type Output } from './lib/output';
+import { selfCommand } from './lib/self';
 import { generalMessages as G } from './messages';
 
 export { ConfigError, ExitError } from './errors';
@@ -46,12 +47,16 @@ function addCommand(program: Command, spec: CommandSpec, ctx: CommandContext): v
   if (spec.args) cmd.argument(spec.args);
   if (spec.passThrough) cmd.passThroughOptions();
   for (const o of spec.options) cmd.addOption(toOption(o));
+  // Dapr's -k (Kubernetes mode) gets a clear answer instead of "unknown option".
+  cmd.addOption(toOption({ flags: '-k, --kubernetes', description: 'not supported', hidden: true }));
   cmd.addHelpText('after', examplesText(spec.examples));
   cmd.action(async (...params: unknown[]) => {
     // commander calls action(arg1, …, options, command)
     const command = params[params.length - 1] as Command;
     const args = spec.args ? ((params[0] as string[] | undefined) ?? []) : [];
-    await spec.action(command.opts(), args, ctx);
+    const { kubernetes, ...opts } = command.opts();
+    if (kubernetes) throw new ConfigError([G.noKubernetes], spec.name);
+    await spec.action(opts, args, ctx);
   });
 }
 
@@ -117,7 +122,8 @@ export function main(argv: string[]): void {
       if (err.code !== 'EPIPE') throw err;
     });
   }
-  const ctx: CommandContext = { cwd: process.cwd(), env: process.env, output: processOutput() };
+  const cwd = process.cwd();
+  const ctx: CommandContext = { cwd, env: process.env, output: processOutput(), self: selfCommand(process.argv[1], cwd, process.env) };
   void runCli(argv, ctx).then((code) => {
     process.exitCode = code;
     process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));

@@ -16,7 +16,10 @@ describe('Dapr-compatible lines', () => {
 
   it('multi-app run', () => {
     expect(multiRunMessages.validating('checkout')).toBe('Validating config and starting app "checkout"');
-    expect(multiRunMessages.started('checkout', 3500, 50001)).toMatch(/^Started Dapr with app id "checkout". HTTP Port: 3500\./);
+    expect(multiRunMessages.started('checkout', 3500)).toMatch(/^Started Dapr with app id "checkout". HTTP Port: 3500\./);
+    // upstream READMEs match the start of the line; no gRPC port is claimed (minidaprd has none)
+    expect(multiRunMessages.started('checkout', 3500)).toBe('Started Dapr with app id "checkout". HTTP Port: 3500. gRPC Port: none (HTTP only)');
+    expect(runMessages.starting('nodeapp', 3500)).toBe('Starting Dapr with id nodeapp. HTTP Port: 3500. gRPC Port: none (HTTP only)');
     expect(multiRunMessages.logDir('/x/.minidapr/logs')).toBe('Writing log files to directory : /x/.minidapr/logs');
     expect(multiRunMessages.appPrefix('checkout')).toBe('== APP - checkout == ');
     expect(multiRunMessages.daprPrefix('checkout')).toBe('== DAPR - checkout == ');
@@ -25,6 +28,8 @@ describe('Dapr-compatible lines', () => {
   it('stop, list, invoke, version', () => {
     expect(stopMessages.stopped('nodeapp')).toBe('app stopped successfully: nodeapp');
     expect(stopMessages.notFound('nodeapp')).toBe("failed to stop app id nodeapp: couldn't find app id nodeapp");
+    expect(stopMessages.noRunFileApps('/x/dapr.yaml')).toBe('Failed to stop Dapr and app processes: couldn\'t find apps with run file "/x/dapr.yaml"');
+    expect(stopMessages.runFileStopped).toBe('Dapr and app processes stopped successfully');
     expect(listMessages.none).toBe('No Dapr instances found.');
     expect(invokeMessages.success).toBe('App invoked successfully');
     expect(versionMessages.cli('1.0.0')).toBe('CLI version: 1.0.0');

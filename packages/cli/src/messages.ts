@@ -4,6 +4,9 @@
  * because README steps (ours and upstream's) match on them.
  */
 
+/** What `list` shows for the gRPC port (minidaprd serves none yet); the banners add why. */
+export const NO_GRPC = 'none';
+
 export const runMessages = {
   /** Dapr */ upWithApp: "You're up and running! Both Dapr and your app logs will appear here.",
   /** Dapr */ upSidecarOnly: "You're up and running! Dapr logs will appear here.",
@@ -12,7 +15,10 @@ export const runMessages = {
   /** Dapr */ exitedDapr: 'Exited Dapr successfully',
   /** Dapr */ exitedApp: 'Exited App successfully',
   /** Dapr */ appExitedWithError: (code: number) => `The App process exited with error code: ${code}`,
-  /** Dapr */ starting: (appId: string, http: number, grpc: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${grpc}`,
+  /** Dapr, but no gRPC port is claimed (minidaprd has no gRPC API yet) */
+  starting: (appId: string, http: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${NO_GRPC} (HTTP only)`,
+  grpcIgnored: (where: string, port: number) =>
+    `Warning: ${where}: ${port} is ignored: minidaprd has no gRPC API yet (HTTP only), so nothing would listen there; the app gets no DAPR_GRPC_PORT`,
   /** Dapr */ updatingAppPid: (pid: number) => `Updating metadata for appPID: ${pid}`,
   /** Dapr */ updatingAppCommand: (command: string) => `Updating metadata for app command: ${command}`,
   daprPrefix: '== DAPR == ',
@@ -23,12 +29,24 @@ export const runMessages = {
   sidecarExitedEarly: (code: number) => `The Dapr sidecar exited with code ${code} before it was ready; see its output above`,
   sidecarExited: (code: number) => `The Dapr sidecar exited with code ${code}`,
   sidecarDied: (code: number) => `The Dapr sidecar exited unexpectedly with code ${code}; stopping the app`,
+  nothingListens: (appId: string, port: number, after: number, total: number) =>
+    `Nothing listens on port ${port} yet (app "${appId}", --app-port ${port}), ${after}s after the app started; still waiting (up to ${total}s in all). ` +
+    `Check that the app listens on port ${port} (it gets it as APP_PORT), or pass the port it really uses with --app-port`,
   appNeverListened: (port: number, seconds: number) =>
     `The app did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or pass the port it uses with --app-port; stopping the app and Dapr`,
   appExitedBeforeReady: (port: number, code: number) => `The app exited with code ${code} before it listened on port ${port}`,
   appNotStarted: (command: string, why: string) => `Failed to start the app command "${command}": ${why}`,
   forcedExit: 'second signal received: killing everything now',
   stopFailed: (what: string, pid: number) => `${what} (pid ${pid}) did not stop; it is still running`,
+  /** `missing` are MINIDAPR_HOME paths (components dir and/or config.yaml); `self` how to call the CLI. */
+  homeMissing: (missing: { path: string; kind: 'components' | 'config' }[], self: string) => {
+    const paths = missing.map((m) => m.path).join(' and ');
+    const without = missing.map((m) => (m.kind === 'components' ? 'no default components (statestore, pubsub)' : 'the built-in default configuration'));
+    return (
+      `Warning: ${paths} ${missing.length > 1 ? 'are' : 'is'} missing (minidapr init was not run for this MINIDAPR_HOME), ` +
+      `so the sidecar starts with ${without.join(' and ')}. To create ${missing.length > 1 ? 'them' : 'it'}, run: ${self} init`
+    );
+  },
   metadataFailed: (key: string, why: string) => `Warning: could not store ${key} in the sidecar metadata: ${why}`,
   appPortBusy: (port: number, owner: string) =>
     `Warning: --app-port ${port} is already in use${owner}; your app may fail to listen, or Dapr may call another process`,
@@ -37,14 +55,17 @@ export const runMessages = {
 
 export const multiRunMessages = {
   /** Dapr */ validating: (appId: string) => `Validating config and starting app "${appId}"`,
-  /** Dapr */ started: (appId: string, http: number, grpc: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${grpc}`,
+  /** Dapr, but no gRPC port is claimed */ started: (appId: string, http: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${NO_GRPC} (HTTP only)`,
   /** Dapr */ logDir: (dir: string) => `Writing log files to directory : ${dir}`,
   appPrefix: (appId: string) => `== APP - ${appId} == `,
   daprPrefix: (appId: string) => `== DAPR - ${appId} == `,
   waitingForApp: (appId: string, port: number, seconds: number) => `Waiting for app "${appId}" to listen on port ${port} (up to ${seconds}s)`,
+  nothingListens: (appId: string, field: string, port: number, after: number, total: number) =>
+    `Nothing listens on port ${port} yet (app "${appId}", ${field}: ${port}), ${after}s after the app started; still waiting (up to ${total}s in all). ` +
+    `Check that the app listens on port ${port} (it gets it as APP_PORT), or set ${field} to the port it really uses`,
   appNeverListened: (appId: string, port: number, seconds: number) =>
     `App "${appId}" did not listen on port ${port} within ${seconds}s. Check that it listens on APP_PORT (${port}) or fix appPort in the run file; stopping everything`,
-  allUp: (count: number, file: string) => `All ${count} apps are running. Stop them with Ctrl-C or: minidapr stop -f ${file}`,
+  allUp: (count: number, file: string, self = 'minidapr') => `All ${count} apps are running. Stop them with Ctrl-C or: ${self} stop -f ${file}`,
   appExited: (appId: string) => `Exited App successfully (app id "${appId}")`,
   appFailed: (appId: string, code: number, logFile?: string) =>
     `The App process of "${appId}" exited with error code: ${code}${logFile ? ` (log: ${logFile})` : ''}`,
@@ -53,17 +74,33 @@ export const multiRunMessages = {
   sidecarDied: (appId: string, code: number, logFile?: string) =>
     `The Dapr sidecar of "${appId}" exited unexpectedly with code ${code}; stopping that app${logFile ? ` (log: ${logFile})` : ''}`,
   startFailed: (appId: string, why: string) => `Could not start app "${appId}": ${why}; stopping everything`,
+  sidecarsKeepRunning: (file: string, self = 'minidapr') =>
+    `All apps have exited; their sidecars keep running, as with dapr run -f. Stop them with Ctrl-C or: ${self} stop -f ${file}`,
   allExited: (failed: number) => (failed === 0 ? 'All apps exited successfully' : `${failed} app(s) exited with an error`),
 };
 
 export const stopMessages = {
   /** Dapr */ stopped: (appId: string) => `app stopped successfully: ${appId}`,
-  /** Dapr */ notFound: (appId: string) => `failed to stop app id ${appId}: couldn't find app id ${appId}`,
-  noRunFileApps: (file: string) => `failed to stop apps of run file ${file}: no running apps were started from it (see minidapr list)`,
+  /** Dapr (stderr, exit 0: nothing to stop is not an error) */ notFound: (appId: string) => `failed to stop app id ${appId}: couldn't find app id ${appId}`,
+  /** Dapr (stderr, exit 0) */ noRunFileApps: (file: string) => `Failed to stop Dapr and app processes: couldn't find apps with run file "${file}"`,
+  /** Dapr */ runFileStopped: 'Dapr and app processes stopped successfully',
   survivor: (appId: string, what: string) => `failed to stop app id ${appId}: ${what}`,
   pidAlive: (role: string, pid: number) => `${role} process ${pid} is still running`,
   portBusy: (port: number, owner: string) => `port ${port} is still in use${owner}`,
   missingTarget: 'stop needs --app-id <id> or --run-file <file|dir>',
+};
+
+export const logsMessages = {
+  notRunning: (appId: string) =>
+    `failed to get logs for app id ${appId}: couldn't find app id ${appId}; it is not running (see minidapr list). Log files are shown for running apps started with minidapr run -f`,
+  singleRun: (appId: string) =>
+    `app id ${appId} has no log files: it was started with a single minidapr run, which prints the app's and the sidecar's logs to the console it runs in. Apps started with minidapr run -f write log files`,
+  consoleOnly: (appId: string, runFile: string) =>
+    `app id ${appId} has no log files: its run file ${runFile} sends its logs to the console only (appLogDestination and daprdLogDestination: console)`,
+  noDaprdLog: (appId: string) => `note: the sidecar of ${appId} has no log file (daprdLogDestination: console); showing the app's log only`,
+  noAppLog: (appId: string) => `note: app ${appId} has no log file (no command, or appLogDestination: console); showing its sidecar's log only`,
+  fileGone: (path: string) => `note: log file ${path} no longer exists`,
+  stoppedRunning: (appId: string) => `app id ${appId} is no longer running; stopped following its logs`,
 };
 
 export const listMessages = {
@@ -119,6 +156,8 @@ export const versionMessages = {
 export const generalMessages = {
   helpHint: (command?: string) => `Run 'minidapr ${command ? `${command} ` : ''}--help' for usage.`,
   invalidInput: 'Invalid input:',
+  noKubernetes:
+    '-k, --kubernetes: minidapr has no Kubernetes mode; it runs apps and their sidecars on this machine. Leave out -k (on Kubernetes, use Dapr itself)',
   unexpected: (message: string) => `Error: ${message}`,
 };
 

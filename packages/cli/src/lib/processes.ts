@@ -95,15 +95,21 @@ export function signalPid(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** The command line of a process (Linux), shortened for messages. */
-export function processCommand(pid: number, max = 80): string | undefined {
+/** The argv of a process (Linux), or undefined when it cannot be read. */
+export function processArgv(pid: number): string[] | undefined {
   if (!hasProc()) return undefined;
   try {
-    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
-    return cmd.length > max ? `${cmd.slice(0, max - 3)}...` : cmd;
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   } catch {
     return undefined;
   }
+}
+
+/** The command line of a process (Linux), shortened for messages. */
+export function processCommand(pid: number, max = 80): string | undefined {
+  const cmd = processArgv(pid)?.join(' ');
+  if (cmd === undefined) return undefined;
+  return cmd.length > max ? `${cmd.slice(0, max - 3)}...` : cmd;
 }
 
 /** Polls until `done()` or the deadline; true when done. */

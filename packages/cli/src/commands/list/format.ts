@@ -7,7 +7,7 @@ import { stringify } from 'yaml';
 import { formatAge, formatCreated } from '../../lib/age';
 import type { RunningApp } from '../../lib/instances';
 import { formatTable } from '../../lib/table';
-import { listMessages as M } from '../../messages';
+import { listMessages as M, NO_GRPC } from '../../messages';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -60,7 +60,7 @@ export function toRow(a: RunningApp, now: Date = new Date()): ListRow {
 const TABLE_COLUMNS: ReadonlyArray<[string, (r: ListRow) => string]> = [
   ['APP ID', (r) => r.appId],
   ['HTTP PORT', (r) => String(r.httpPort)],
-  ['GRPC PORT', (r) => String(r.grpcPort)],
+  ['GRPC PORT', (r) => (r.grpcPort > 0 ? String(r.grpcPort) : NO_GRPC)],
   ['APP PORT', (r) => String(r.appPort)],
   ['COMMAND', (r) => truncate(r.command)],
   ['AGE', (r) => r.age],

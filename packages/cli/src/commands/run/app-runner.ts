@@ -6,13 +6,13 @@
  */
 import { PORT_RACE_ATTEMPTS } from '../../defaults';
 import { putMetadata, probeStatus } from '../../lib/http';
-import { pickFreePort } from '../../lib/ports';
+import { isListening, pickFreePort } from '../../lib/ports';
 import { exitCodeOf, signalGroup, spawnGroup, type Supervised } from '../../lib/processes';
 import { minidaprdPath } from '../../lib/runtime-bin';
 import { SIDECAR_NODE_ARGS } from '@minidapr/runtime';
 import { runMessages } from '../../messages';
 import { waitUntil } from '../../lib/wait';
-import { buildAppEnv, buildDaprdArgs, buildSidecarEnv, PORT_NAMES, type AppPlan, type PortAssignment, type PortName } from './plan';
+import { BOUND_PORTS, buildAppEnv, buildDaprdArgs, buildSidecarEnv, type AppPlan, type BoundPortName, type PortAssignment } from './plan';
 
 export type OutputSink = (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
 
@@ -52,8 +52,8 @@ export class AppRunner {
 
   /** The user's ports, and free ones for the rest (never 3500 by default, like dapr/cli). */
   private async assignPorts(): Promise<PortAssignment> {
-    const ports = {} as Record<PortName, number>;
-    for (const name of PORT_NAMES) {
+    const ports = {} as Record<BoundPortName, number>;
+    for (const name of BOUND_PORTS) {
       const chosen = this.plan.ports[name];
       if (chosen !== undefined) {
         ports[name] = chosen;
@@ -126,16 +126,35 @@ export class AppRunner {
     }
   }
 
-  /** Waits until the sidecar sees the app port open (/v1.0/healthz answers 204). */
-  async waitForApp(signal: AbortSignal, timeoutMs: number): Promise<AppWait> {
+  /**
+   * Waits until the sidecar sees the app port open (/v1.0/healthz answers 204). When nothing listens
+   * on the app port after `hintAfterMs`, `onNothingListens` is called once (a wrong --app-port
+   * should not cost the whole timeout to find out); the wait goes on until `timeoutMs`.
+   */
+  async waitForApp(signal: AbortSignal, timeoutMs: number, hintAfterMs?: number, onNothingListens?: () => void): Promise<AppWait> {
     const http = this.ports?.http;
     if (!http) return 'sidecar-exited';
-    const r = await waitUntil(async () => (await probeStatus(http, '/v1.0/healthz', this.o.baseEnv)) === 204, {
-      timeoutMs,
-      signal,
-      failFast: () => (this.app?.hasExited() ? 'app-exited' : this.sidecar?.hasExited() ? 'sidecar-exited' : undefined),
-    });
-    return r === 'ok' ? 'ready' : (r as AppWait);
+    let done = false;
+    const { appPort, appChannelAddress } = this.plan;
+    const hint =
+      hintAfterMs !== undefined && onNothingListens && appPort
+        ? setTimeout(() => {
+            void isListening(appPort, appChannelAddress).then((listening) => {
+              if (!listening && !done) onNothingListens();
+            });
+          }, hintAfterMs)
+        : undefined;
+    try {
+      const r = await waitUntil(async () => (await probeStatus(http, '/v1.0/healthz', this.o.baseEnv)) === 204, {
+        timeoutMs,
+        signal,
+        failFast: () => (this.app?.hasExited() ? 'app-exited' : this.sidecar?.hasExited() ? 'sidecar-exited' : undefined),
+      });
+      return r === 'ok' ? 'ready' : (r as AppWait);
+    } finally {
+      done = true;
+      clearTimeout(hint);
+    }
   }
 
   async stopApp(graceMs: number): Promise<boolean> {

@@ -31,6 +31,7 @@ it('defaults: app id from the folder, no resources or config without MINIDAPR_HO
   const p = planFromFlags({ command: ['node', 'app.js'] }, cwd, home);
   expect(p).toMatchObject({ appId: 'my-app', command: ['node', 'app.js'], ports: {}, resourcesPaths: [], appProtocol: 'http', appChannelAddress: '127.0.0.1' });
   expect(p.configPath).toBeUndefined();
+  expect(p.homeMissing).toEqual([join(home, 'components'), join(home, 'config.yaml')]); // for the "run minidapr init" warning
 });
 
 it('uses MINIDAPR_HOME/components and config.yaml when they exist', () => {
@@ -39,6 +40,7 @@ it('uses MINIDAPR_HOME/components and config.yaml when they exist', () => {
   const p = planFromFlags({}, cwd, home);
   expect(p.resourcesPaths).toEqual([join(home, 'components')]);
   expect(p.configPath).toBe(join(home, 'config.yaml'));
+  expect(p.homeMissing).toEqual([]);
 });
 
 it('resolves --resources-path (repeatable, comma lists, --components-path alias) and --config from the cwd', () => {
@@ -50,6 +52,7 @@ it('resolves --resources-path (repeatable, comma lists, --components-path alias)
   const p = planFromFlags({ resourcesPath: ['./a', 'b'], componentsPath: ['c'], config: 'cfg.yaml' }, cwd, home);
   expect(p.resourcesPaths).toEqual([join(cwd, 'a'), join(cwd, 'b'), join(cwd, 'c')]);
   expect(p.configPath).toBe(join(cwd, 'cfg.yaml'));
+  expect(p.homeMissing).toEqual([]); // MINIDAPR_HOME is not used, so nothing is missing
 });
 
 it('keeps the chosen ports and labels them with their flags', () => {

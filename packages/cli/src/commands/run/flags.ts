@@ -112,7 +112,11 @@ export function planFromFlags(f: RunFlags, cwd: string, home: string): AppPlan {
     const abs = resolve(cwd, raw);
     if (checkExists(abs, raw, '--resources-path', issues, 'any')) resourcesPaths.push(abs);
   }
-  if (given.length === 0 && isDir(homeComponentsDir(home))) resourcesPaths.push(homeComponentsDir(home));
+  const homeMissing: string[] = [];
+  if (given.length === 0) {
+    if (isDir(homeComponentsDir(home))) resourcesPaths.push(homeComponentsDir(home));
+    else homeMissing.push(homeComponentsDir(home));
+  }
 
   let configPath: string | undefined;
   if (f.config !== undefined) {
@@ -120,6 +124,8 @@ export function planFromFlags(f: RunFlags, cwd: string, home: string): AppPlan {
     if (checkExists(abs, f.config, '--config', issues, 'file')) configPath = abs;
   } else if (isFile(homeConfigFile(home))) {
     configPath = homeConfigFile(home);
+  } else {
+    homeMissing.push(homeConfigFile(home));
   }
 
   const plan: AppPlan = {
@@ -141,6 +147,7 @@ export function planFromFlags(f: RunFlags, cwd: string, home: string): AppPlan {
     appMaxConcurrency: f.appMaxConcurrency !== undefined ? checkInt(f.appMaxConcurrency, '--app-max-concurrency', issues, -1, 1_000_000) : undefined,
     env: {},
     extraDaprdArgs: passThroughArgs(f, issues),
+    homeMissing,
   };
   if (issues.length > 0) throw new ConfigError(issues, 'run');
   return plan;

@@ -3,11 +3,12 @@
  * `minidapr run -f <file|dir>`: every app of a run file with its sidecar, working dir = appDirPath.
  * Console lines are prefixed `== APP - <id> == ` / `== DAPR - <id> == ` per the log destinations,
  * and log files go to `<appDir>/.minidapr/logs/<appID>_{app|daprd}_<yyyymmddhhmmss>.log`.
- * Apps end on their own without stopping the others; the run ends when all have ended, or on a signal.
+ * As with `dapr run -f`, apps end on their own without stopping anything else, and their sidecars
+ * keep running: the run ends on Ctrl-C/SIGTERM (or `minidapr stop -f`), or once every sidecar is gone.
  */
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
-import { APP_META_DIR } from '../../defaults';
+import { APP_META_DIR, appPortHintAfterS } from '../../defaults';
 import { compactTimestamp } from '../../lib/age';
 import { lineSplitter, type Output } from '../../lib/output';
 import { exitCodeOf } from '../../lib/processes';
@@ -103,7 +104,7 @@ async function startMember(m: Member, file: RunFile, signal: AbortSignal, ctx: R
   }
   const ports = runner.ports;
   if (!ports) return 'its sidecar has no ports';
-  out.out(MM.started(app.appId, ports.http, ports.grpc));
+  out.out(MM.started(app.appId, ports.http));
   const meta: Array<[string, string]> = [
     ['runTemplatePath', file.path],
     ['runTemplateName', file.name],
@@ -122,47 +123,70 @@ async function startMember(m: Member, file: RunFile, signal: AbortSignal, ctx: R
   await runner.storeMetadata(meta, (key, why) => out.err(M.metadataFailed(key, why)));
   if (app.command.length > 0 && app.appPort) {
     out.out(MM.waitingForApp(app.appId, app.appPort, t.appS));
-    const w = await runner.waitForApp(signal, t.appS * 1000);
+    const port = app.appPort;
+    const hintS = appPortHintAfterS(t.appS);
+    const field = `apps[${app.index}].appPort`;
+    const w = await runner.waitForApp(signal, t.appS * 1000, hintS * 1000, () => out.out(MM.nothingListens(app.appId, field, port, hintS, t.appS)));
     if (w === 'timeout') return MM.appNeverListened(app.appId, app.appPort, t.appS);
   }
   return undefined;
 }
 
-/** Supervises one started member until its app ends, its sidecar dies, or a signal; true when all went well. */
-async function superviseMember(m: Member, signal: AbortSignal, ctx: RunContext): Promise<boolean> {
+/** Reports how an app of the run ended; true when that is not a failure. */
+async function reportAppExit(m: Member, ctx: RunContext): Promise<boolean> {
+  const { out } = ctx;
+  const id = m.app.appId;
+  const exit = await (m.runner.app as NonNullable<AppRunner['app']>).exited;
+  const code = exitCodeOf(exit);
+  // `minidapr stop --app-id` ends one app of a run with SIGTERM: that is a stop, not a failure.
+  const stopped = exit.signal === 'SIGTERM' || exit.signal === 'SIGINT';
+  if (code === 0) out.out(MM.appExited(id));
+  else if (stopped) out.out(MM.appStopped(id, exit.signal as string));
+  else out.err(MM.appFailed(id, code, m.appLog.toConsole ? undefined : m.appLog.path));
+  return code === 0 || stopped;
+}
+
+/**
+ * Supervises one started member until a signal, or until its sidecar is gone. As with `dapr run -f`,
+ * an app that exits leaves its sidecar running (other apps may still call it, and its state and
+ * subscriptions stay reachable); `onAppGone` is called then. True when all went well.
+ */
+async function superviseMember(m: Member, signal: AbortSignal, ctx: RunContext, onAppGone: () => void): Promise<boolean> {
   const { out } = ctx;
   const { graceMs } = timing(ctx.env);
   const { app: proc, sidecar } = m.runner;
   const id = m.app.appId;
   if (!sidecar) return false;
-  const events: Array<Promise<'signal' | 'app' | 'sidecar'>> = [
-    whenAborted(signal).then(() => 'signal' as const),
-    sidecar.exited.then(() => 'sidecar' as const),
-  ];
-  if (proc) events.push(proc.exited.then(() => 'app' as const));
-  const event = await Promise.race(events);
-  if (event === 'signal') return stopMember(m, ctx);
-  if (event === 'app' && proc) {
-    const exit = await proc.exited;
-    const code = exitCodeOf(exit);
-    // `minidapr stop --app-id` ends one app of a run with SIGTERM: that is a stop, not a failure.
-    const stopped = exit.signal === 'SIGTERM' || exit.signal === 'SIGINT';
-    if (code === 0) out.out(MM.appExited(id));
-    else if (stopped) out.out(MM.appStopped(id, exit.signal as string));
-    else out.err(MM.appFailed(id, code, m.appLog.toConsole ? undefined : m.appLog.path));
-    await m.runner.stopApp(graceMs);
-    const sidecarStopped = await m.runner.stopSidecar(graceMs);
-    if (sidecarStopped) out.out(MM.daprExited(id));
+  const aborted = whenAborted(signal).then(() => 'signal' as const);
+  const sidecarGone = sidecar.exited.then(() => 'sidecar' as const);
+  let appOk = true;
+  if (proc) {
+    const event = await Promise.race([aborted, sidecarGone, proc.exited.then(() => 'app' as const)]);
+    if (event === 'signal') return stopMember(m, ctx);
+    if (event === 'sidecar') {
+      out.err(MM.sidecarDied(id, exitCodeOf(await sidecar.exited), m.daprdLog.toConsole ? undefined : m.daprdLog.path));
+      if (await m.runner.stopApp(graceMs)) out.out(MM.appExited(id));
+      return false;
+    }
+    appOk = await reportAppExit(m, ctx);
+    await m.runner.stopApp(graceMs); // whatever the app left behind in its process group
+    // `list` and `stop` must not take a reused pid for the app: the sidecar now runs alone.
+    await m.runner.storeMetadata([['appPID', '0']], (key, why) => out.err(M.metadataFailed(key, why)));
+    onAppGone();
+  }
+  const event = await Promise.race([aborted, sidecarGone]);
+  if (event === 'signal') {
+    const stopped = await m.runner.stopSidecar(graceMs);
+    if (stopped) out.out(MM.daprExited(id));
     else out.err(M.stopFailed(`The Dapr sidecar of "${id}"`, sidecar.pid));
-    return (code === 0 || stopped) && sidecarStopped;
+    return appOk && stopped;
   }
   const code = exitCodeOf(await sidecar.exited);
-  if (code === 0 && !proc) {
-    out.out(MM.daprExited(id)); // a sidecar-only entry stopped from outside
-    return true;
+  if (code === 0) {
+    out.out(MM.daprExited(id)); // stopped from outside (`minidapr stop --app-id`)
+    return appOk;
   }
   out.err(MM.sidecarDied(id, code, m.daprdLog.toConsole ? undefined : m.daprdLog.path));
-  if (proc && (await m.runner.stopApp(graceMs))) out.out(MM.appExited(id));
   return false;
 }
 
@@ -210,6 +234,7 @@ export async function runMulti(file: RunFile, fileArg: string, ctx: RunContext):
   try {
     for (const app of file.apps) {
       out.out(MM.validating(app.appId));
+      if (app.ports.grpc !== undefined) out.out(M.grpcIgnored(`${file.label}: ${app.portLabels.grpc ?? 'daprGRPCPort'}`, app.ports.grpc));
       const m = createMember(app, stamp, ctx);
       out.out(MM.logDir(join(app.cwd, APP_META_DIR, 'logs')));
       members.push(m);
@@ -228,8 +253,13 @@ export async function runMulti(file: RunFile, fileArg: string, ctx: RunContext):
       const ok = (await Promise.all(members.map((m) => stopMember(m, ctx)))).every(Boolean);
       return failures.some((f) => f !== undefined) || !ok ? 1 : 0;
     }
-    out.out(MM.allUp(members.length, fileArg));
-    const results = await Promise.all(members.map((m) => superviseMember(m, stop.signal, ctx)));
+    out.out(MM.allUp(members.length, fileArg, ctx.self));
+    let appsLeft = members.filter((m) => m.runner.app).length;
+    const onAppGone = (): void => {
+      appsLeft -= 1;
+      if (appsLeft === 0 && !stop.signal.aborted) out.out(MM.sidecarsKeepRunning(fileArg, ctx.self));
+    };
+    const results = await Promise.all(members.map((m) => superviseMember(m, stop.signal, ctx, onAppGone)));
     const failed = results.filter((ok) => !ok).length;
     if (!stop.signal.aborted) out.out(MM.allExited(failed));
     return failed === 0 ? 0 : 1;

@@ -1,9 +1,12 @@
 /**
  * @module commands/run/run-file-fields
  * The fields of a run file's `common` and `apps[i]` mappings (Dapr's names), and the check of each
- * value: types, ranges, and paths that must exist (resolved relative to the run file).
+ * value: types, ranges, and paths that must exist. As in dapr/cli (`pkg/runfileconfig`), `appDirPath`
+ * and every path in `common` resolve against the run file's folder, and the other paths of an
+ * `apps[i]` entry (resourcesPath(s), configFilePath) against that app's `appDirPath`; `~` is the home folder.
  */
-import { resolve } from 'node:path';
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
 import {
   checkAppId,
   checkBool,
@@ -75,7 +78,33 @@ export function isMapping(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function checkValue(kind: Kind, value: unknown, where: string, baseDir: string, issues: string[]): unknown {
+/** Where relative paths of a mapping start from, and how messages say so. */
+export interface PathBase {
+  dir: string;
+  /** e.g. `resolved against appDirPath ./batch` */
+  how: string;
+}
+
+/** `~` and `~/x` → the home folder (dapr/cli's ResolveHomeDir). */
+function expandHome(raw: string): string {
+  return raw === '~' || raw.startsWith('~/') ? homedir() + raw.slice(1) : raw;
+}
+
+/** A path field: must be a string naming something that exists; returns it absolute. */
+export function checkPath(value: unknown, where: string, base: PathBase, issues: string[], kind: 'dir' | 'file' | 'any'): string | undefined {
+  const raw = checkString(value, where, issues);
+  if (raw === undefined) return undefined;
+  const expanded = expandHome(raw);
+  const abs = resolve(base.dir, expanded);
+  const how = isAbsolute(expanded) ? undefined : base.how;
+  return checkExists(abs, raw, where, issues, kind, how) ? abs : undefined;
+}
+
+/**
+ * Checks one value. `base` is undefined when relative paths cannot be resolved (the app's
+ * appDirPath is itself wrong, which is reported): path fields are then skipped.
+ */
+function checkValue(kind: Kind, value: unknown, where: string, base: PathBase | undefined, issues: string[]): unknown {
   const before = issues.length;
   switch (kind) {
     case 'appId':
@@ -119,25 +148,24 @@ function checkValue(kind: Kind, value: unknown, where: string, baseDir: string, 
     }
     case 'dir':
     case 'file':
-    case 'path': {
-      const raw = checkString(value, where, issues);
-      if (raw === undefined) return undefined;
-      const abs = resolve(baseDir, raw);
-      return checkExists(abs, raw, where, issues, kind === 'path' ? 'any' : kind) ? abs : undefined;
-    }
+    case 'path':
+      return base ? checkPath(value, where, base, issues, kind === 'path' ? 'any' : kind) : undefined;
     case 'paths': {
       if (!Array.isArray(value)) {
         issues.push(`${where}: must be a list of paths, got ${JSON.stringify(value)}`);
         return undefined;
       }
-      const out = value.map((v, i) => checkValue('path', v, `${where}[${i}]`, baseDir, issues));
+      const out = value.map((v, i) => checkValue('path', v, `${where}[${i}]`, base, issues));
       return issues.length === before ? (out as string[]) : undefined;
     }
   }
 }
 
-/** Checks one mapping (`apps[i]` or `common`) field by field. */
-export function checkFields(obj: Record<string, unknown>, where: string, isCommon: boolean, baseDir: string, issues: string[], notes: string[]): Values {
+/**
+ * Checks one mapping (`apps[i]` or `common`) field by field; relative paths start at `base`
+ * (an app's `appDirPath` is checked by the caller first, since the app's other paths depend on it).
+ */
+export function checkFields(obj: Record<string, unknown>, where: string, isCommon: boolean, base: PathBase | undefined, issues: string[], notes: string[]): Values {
   const values: Values = {};
   const resources: string[] = [];
   let hasResources = false;
@@ -154,7 +182,7 @@ export function checkFields(obj: Record<string, unknown>, where: string, isCommo
       continue;
     }
     if (value === null || value === undefined) continue; // `key:` with no value = not set
-    const v = checkValue(def.kind, value, at, baseDir, issues);
+    const v = checkValue(def.kind, value, at, base, issues);
     if (v === undefined) continue;
     if (key === 'resourcesPath' || key === 'componentsPath' || key === 'resourcesPaths') {
       hasResources = true;

@@ -1,5 +1,5 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors';
 import { loadRunFile, parseRunFile, resolveRunFilePath } from './run-file';
@@ -36,8 +36,8 @@ beforeEach(() => {
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
 describe('valid run files', () => {
-  it('reads apps with Dapr field names, resolving paths from the file', () => {
-    write({ 'config.yaml': 'kind: Configuration\n' });
+  it('reads apps with Dapr field names; an app\'s own paths resolve from its appDirPath', () => {
+    write({ 'order-processor/config.yaml': 'kind: Configuration\n' });
     const f = parseRunFile(
       [
         'version: 1',
@@ -74,7 +74,7 @@ describe('valid run files', () => {
       env: { DEBUG: 'true', LEVEL: '2' },
       ports: { http: 3501 },
       resourcesPaths: [join(root, 'components')],
-      configPath: join(root, 'config.yaml'),
+      configPath: join(root, 'order-processor', 'config.yaml'),
       logLevel: 'debug',
       appLogDestination: 'fileAndConsole',
       daprdLogDestination: 'file',
@@ -90,9 +90,46 @@ describe('valid run files', () => {
     });
   });
 
+  it('resolves apps[i] paths against appDirPath and common paths against the file, as dapr/cli does', () => {
+    // the shape of dapr/quickstarts bindings/javascript/http: appDirPath ./batch, resourcesPath ../../../components
+    write({ 'q/bindings/components/cron.yaml': 'x', 'q/bindings/javascript/http/batch/index.js': '', 'q/bindings/javascript/http/batch/cfg/c.yaml': 'x' });
+    mkdirSync(join(root, 'q', 'bindings', 'javascript', 'http', 'shared'));
+    const dir = join(root, 'q', 'bindings', 'javascript', 'http');
+    const f = parseRunFile(
+      [
+        'version: 1',
+        'common:',
+        '  resourcesPaths: [./shared]',
+        'apps:',
+        '  - appID: batch-http',
+        '    appDirPath: ./batch',
+        '    resourcesPath: ../../../components',
+        '    configFilePath: cfg/c.yaml',
+        '  - appID: other',
+        '    appDirPath: ./batch',
+        `    resourcesPaths: [${join(root, 'components')}]`,
+        '  - appID: third',
+        '    appDirPath: batch/cfg',
+      ].join('\n'),
+      join(dir, 'dapr.yaml'),
+      'dapr.yaml',
+      home,
+    );
+    expect(f.apps.map((a) => [a.cwd, a.resourcesPaths, a.configPath])).toEqual([
+      [join(dir, 'batch'), [join(root, 'q', 'bindings', 'components')], join(dir, 'batch', 'cfg', 'c.yaml')],
+      [join(dir, 'batch'), [join(root, 'components')], undefined],
+      [join(dir, 'batch', 'cfg'), [join(dir, 'shared')], undefined],
+    ]);
+  });
+
+  it('expands ~ in paths to the home folder', () => {
+    const f = parseRunFile('version: 1\napps:\n  - appDirPath: ./checkout\n    resourcesPath: ~/\n', join(root, 'dapr.yaml'), 'dapr.yaml', home);
+    expect(f.apps[0]?.resourcesPaths).toEqual([homedir()]);
+  });
+
   it('resource precedence: app > <appDir>/.minidapr/resources > common > MINIDAPR_HOME/components', () => {
     mkdirSync(join(root, 'checkout', '.minidapr', 'resources'), { recursive: true });
-    mkdirSync(join(root, 'app-res'));
+    mkdirSync(join(root, 'order-processor', 'app-res'));
     mkdirSync(join(home, 'components'), { recursive: true });
     mkdirSync(join(root, 'third'));
     const text = (common: string): string =>
@@ -107,12 +144,17 @@ describe('valid run files', () => {
       ].join('\n');
     const withCommon = parseRunFile(text('common: { resourcesPaths: [./components] }'), join(root, 'dapr.yaml'), 'dapr.yaml', home);
     expect(withCommon.apps.map((a) => a.resourcesPaths)).toEqual([
-      [join(root, 'app-res')],
+      [join(root, 'order-processor', 'app-res')],
       [join(root, 'checkout', '.minidapr', 'resources')],
       [join(root, 'components')],
     ]);
     const noCommon = parseRunFile(text(''), join(root, 'dapr.yaml'), 'dapr.yaml', home);
     expect(noCommon.apps[2]?.resourcesPaths).toEqual([join(home, 'components')]);
+    expect(noCommon.apps.map((a) => a.homeMissing)).toEqual([[join(home, 'config.yaml')], [join(home, 'config.yaml')], [join(home, 'config.yaml')]]);
+    rmSync(join(home, 'components'), { recursive: true });
+    const noHome = parseRunFile(text(''), join(root, 'dapr.yaml'), 'dapr.yaml', home);
+    expect(noHome.apps[2]?.resourcesPaths).toEqual([]);
+    expect(noHome.apps[2]?.homeMissing).toEqual([join(home, 'components'), join(home, 'config.yaml')]);
   });
 
   it('config precedence: app > <appDir>/.minidapr/config.yaml > common > MINIDAPR_HOME/config.yaml', () => {
@@ -161,7 +203,7 @@ describe('valid run files', () => {
 
 describe('every error names the file and the field', () => {
   const cases: Array<[string, string, string]> = [
-    ['missing directory', 'version: 1\napps:\n  - appDirPath: ./checkout\n  - appDirPath: ./nope\n', 'dapr.yaml: apps[1].appDirPath: ./nope does not exist'],
+    ['missing directory', 'version: 1\napps:\n  - appDirPath: ./checkout\n  - appDirPath: ./nope\n', 'dapr.yaml: apps[1].appDirPath: ./nope does not exist (resolved against the folder of dapr.yaml to '],
     ['missing appDirPath', 'version: 1\napps:\n  - appID: x\n', 'dapr.yaml: apps[0].appDirPath: is required'],
     ['unknown top-level field', 'version: 1\nfoo: 1\napps:\n  - appDirPath: ./checkout\n', 'dapr.yaml: foo: unknown top-level field (known: version, common, apps)'],
     ['missing version', 'apps:\n  - appDirPath: ./checkout\n', 'dapr.yaml: version: is required (version: 1)'],
@@ -202,8 +244,16 @@ describe('every error names the file and the field', () => {
     ['bad log destination', 'version: 1\napps:\n  - appDirPath: ./checkout\n    appLogDestination: stdout\n', 'dapr.yaml: apps[0].appLogDestination: must be one of file, console, fileAndConsole, got "stdout"'],
     ['bad size', 'version: 1\napps:\n  - appDirPath: ./checkout\n    maxBodySize: big\n', 'dapr.yaml: apps[0].maxBodySize: must be a size like 4Mi, 512Ki or 4096, got "big"'],
     ['bool as a string', 'version: 1\napps:\n  - appDirPath: ./checkout\n    enableApiLogging: "yes"\n', 'dapr.yaml: apps[0].enableApiLogging: must be true or false, got "yes"'],
-    ['missing resources path', 'version: 1\napps:\n  - appDirPath: ./checkout\n    resourcesPaths: [./components, ./gone]\n', 'dapr.yaml: apps[0].resourcesPaths[1]: ./gone does not exist'],
-    ['missing config file', 'version: 1\ncommon:\n  configFilePath: ./nope.yaml\napps:\n  - appDirPath: ./checkout\n', 'dapr.yaml: common.configFilePath: ./nope.yaml does not exist'],
+    [
+      'missing resources path (resolved against appDirPath)',
+      'version: 1\napps:\n  - appDirPath: ./checkout\n    resourcesPaths: [../components, ./components]\n',
+      `dapr.yaml: apps[0].resourcesPaths[1]: ./components does not exist (resolved against appDirPath ./checkout to <root>/checkout/components)`,
+    ],
+    [
+      'missing config file (resolved against the file)',
+      'version: 1\ncommon:\n  configFilePath: ./nope.yaml\napps:\n  - appDirPath: ./checkout\n',
+      `dapr.yaml: common.configFilePath: ./nope.yaml does not exist (resolved against the folder of dapr.yaml to <root>/nope.yaml)`,
+    ],
     ['appDirPath is a file', 'version: 1\napps:\n  - appDirPath: ./file.txt\n', 'dapr.yaml: apps[0].appDirPath: ./file.txt is not a directory'],
     ['invalid YAML', 'version: 1\napps: [\n', 'dapr.yaml: invalid YAML:'],
     ['not a mapping', '- a\n- b\n', 'dapr.yaml: must be a mapping with version, common and apps'],
@@ -212,7 +262,9 @@ describe('every error names the file and the field', () => {
     write({ 'file.txt': 'x' });
     const issues = issuesOf(text);
     expect(issues.length).toBeGreaterThan(0);
-    expect(issues.some((i) => i.startsWith(expected))).toBe(true);
+    // `<root>` stands for the temp folder (the table is built before it exists)
+    const want = expected.replace('<root>', root);
+    expect(issues.some((i) => i.startsWith(want))).toBe(true);
   });
 
   it('reports every problem at once', () => {
@@ -220,7 +272,7 @@ describe('every error names the file and the field', () => {
     expect(issues).toEqual([
       'dapr.yaml: extra: unknown top-level field (known: version, common, apps)',
       'dapr.yaml: version: must be 1, got 3',
-      'dapr.yaml: apps[0].appDirPath: ./nope does not exist',
+      `dapr.yaml: apps[0].appDirPath: ./nope does not exist (resolved against the folder of dapr.yaml to ${join(root, 'nope')})`,
       'dapr.yaml: apps[1].appPort: must be a port number from 0 to 65535, got "x"',
     ]);
   });

@@ -2,7 +2,8 @@
  * @module commands/run/run-file
  * Multi-app run files in Dapr's format (`dapr.yaml`: version, common, apps[]) → validated plans.
  * Every problem is reported before anything starts, naming the file and the field
- * (`dapr.yaml: apps[1].appDirPath: ./nope does not exist`). Paths resolve relative to the file.
+ * (`dapr.yaml: apps[1].appDirPath: ./nope does not exist`). `appDirPath` and `common` paths resolve
+ * relative to the file; an app's other paths relative to its `appDirPath` (as dapr/cli does).
  * Format: https://docs.dapr.io/developing-applications/local-development/multi-app-dapr-run/multi-app-template/
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -20,7 +21,7 @@ import {
 import { ConfigError } from '../../errors';
 import { homeComponentsDir, homeConfigFile } from '../../lib/home';
 import type { AppPlan, PortName } from './plan';
-import { checkFields, isMapping, type Values } from './run-file-fields';
+import { checkFields, checkPath, isMapping, type PathBase, type Values } from './run-file-fields';
 import { appIdFromDir, checkDistinctPorts, isDir, isFile, type LogDestination } from './validate';
 
 export interface RunFileApp extends AppPlan {
@@ -86,16 +87,22 @@ function buildApp(index: number, app: Values, common: Values, home: string): Run
   const pick = <T>(key: string): T | undefined => (app[key] ?? common[key]) as T | undefined;
   const local = join(appDir, APP_META_DIR);
   // Resource precedence (Dapr's, with .minidapr for .dapr): app > <appDir>/.minidapr/resources > common > MINIDAPR_HOME/components
+  const homeMissing: string[] = [];
+  const fromHome = <T>(path: string, exists: boolean, value: T, none: T): T => {
+    if (exists) return value;
+    homeMissing.push(path);
+    return none;
+  };
   const resourcesPaths =
     app.resources ??
     (isDir(join(local, 'resources')) ? [join(local, 'resources')] : undefined) ??
     common.resources ??
-    (isDir(homeComponentsDir(home)) ? [homeComponentsDir(home)] : []);
+    fromHome(homeComponentsDir(home), isDir(homeComponentsDir(home)), [homeComponentsDir(home)], []);
   const configPath =
     app.configFilePath ??
     (isFile(join(local, 'config.yaml')) ? join(local, 'config.yaml') : undefined) ??
     common.configFilePath ??
-    (isFile(homeConfigFile(home)) ? homeConfigFile(home) : undefined);
+    fromHome<string | undefined>(homeConfigFile(home), isFile(homeConfigFile(home)), homeConfigFile(home), undefined);
   const ports: AppPlan['ports'] = {};
   const portLabels: AppPlan['portLabels'] = {};
   for (const [name, field] of Object.entries(PORT_FIELDS) as Array<[PortName, string]>) {
@@ -126,6 +133,7 @@ function buildApp(index: number, app: Values, common: Values, home: string): Run
     extraDaprdArgs: extraArgs(merged),
     appLogDestination: pick<LogDestination>('appLogDestination') ?? DEFAULT_APP_LOG_DESTINATION,
     daprdLogDestination: pick<LogDestination>('daprdLogDestination') ?? DEFAULT_DAPRD_LOG_DESTINATION,
+    homeMissing,
   };
 }
 
@@ -170,11 +178,11 @@ export function parseRunFile(text: string, file: string, label: string, home: st
   for (const key of Object.keys(top)) if (!TOP_LEVEL.includes(key)) issues.push(`${key}: unknown top-level field (known: ${TOP_LEVEL.join(', ')})`);
   if (top.version === undefined) issues.push(`version: is required (version: ${RUN_FILE_VERSION})`);
   else if (top.version !== RUN_FILE_VERSION) issues.push(`version: must be ${RUN_FILE_VERSION}, got ${JSON.stringify(top.version)}`);
-  const baseDir = dirname(file);
+  const fileBase: PathBase = { dir: dirname(file), how: `resolved against the folder of ${basename(file)}` };
   let common: Values = {};
   if (top.common !== undefined && top.common !== null) {
     if (!isMapping(top.common)) issues.push(`common: must be a mapping, got ${JSON.stringify(top.common)}`);
-    else common = checkFields(top.common, 'common', true, baseDir, issues, notes);
+    else common = checkFields(top.common, 'common', true, fileBase, issues, notes);
   }
   if (!Array.isArray(top.apps) || top.apps.length === 0) {
     issues.push('apps: must be a non-empty list of apps (each with at least appDirPath)');
@@ -187,8 +195,12 @@ export function parseRunFile(text: string, file: string, label: string, home: st
       return;
     }
     const before = issues.length;
-    const values = checkFields(raw, `apps[${i}]`, false, baseDir, issues, notes);
-    if (raw.appDirPath === undefined || raw.appDirPath === null) issues.push(`apps[${i}].appDirPath: is required`);
+    const { appDirPath: rawDir, ...rest } = raw;
+    let appDir: string | undefined;
+    if (rawDir === undefined || rawDir === null) issues.push(`apps[${i}].appDirPath: is required`);
+    else appDir = checkPath(rawDir, `apps[${i}].appDirPath`, fileBase, issues, 'dir');
+    const appBase = appDir ? { dir: appDir, how: `resolved against appDirPath ${String(rawDir)}` } : undefined;
+    const values = { ...checkFields(rest, `apps[${i}]`, false, appBase, issues, notes), appDirPath: appDir };
     if (values.appDirPath && values.appID === undefined && raw.appID === undefined) {
       const derived = appIdFromDir(values.appDirPath);
       if (derived !== basename(values.appDirPath)) {

@@ -5,6 +5,7 @@
  * them (`dapr/cli:cmd/run.go`); sidecar lines prefixed `== DAPR == `, app output as it is.
  */
 import {
+  appPortHintAfterS,
   APP_READY_TIMEOUT_ENV,
   DEFAULT_APP_READY_TIMEOUT_S,
   DEFAULT_SIDECAR_READY_TIMEOUT_S,
@@ -24,6 +25,8 @@ import { commandLine, type AppPlan } from './plan';
 export interface RunContext {
   out: Output;
   env: NodeJS.ProcessEnv;
+  /** How hints write a minidapr command (lib/self). */
+  self: string;
 }
 
 interface Timing {
@@ -73,8 +76,9 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
 async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext, t: Timing): Promise<number> {
   const { out } = ctx;
   const plan = runner.plan;
+  if (plan.ports.grpc !== undefined) out.out(M.grpcIgnored(plan.portLabels.grpc ?? '--dapr-grpc-port', plan.ports.grpc));
   const started = await runner.startSidecar(signal, t.sidecarS * 1000, (p) => {
-    out.out(M.starting(plan.appId, p.http, p.grpc));
+    out.out(M.starting(plan.appId, p.http));
     out.out(M.waitingForSidecar(p.http, t.sidecarS));
   });
   if (started.status === 'aborted') return stopOnSignal(runner, ctx, t);
@@ -119,7 +123,9 @@ async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext
   );
   if (plan.appPort) {
     out.out(M.waitingForApp(plan.appPort, t.appS));
-    const w = await runner.waitForApp(signal, t.appS * 1000);
+    const port = plan.appPort;
+    const hintS = appPortHintAfterS(t.appS);
+    const w = await runner.waitForApp(signal, t.appS * 1000, hintS * 1000, () => out.out(M.nothingListens(plan.appId, port, hintS, t.appS)));
     if (w === 'timeout') {
       out.err(M.appNeverListened(plan.appPort, t.appS));
       await runner.stopBoth(t.graceMs);

@@ -108,21 +108,26 @@ export function checkQuantity(value: unknown, where: string, issues: string[]): 
   return text.trim();
 }
 
-/** `abs` must exist (as a directory, a file, or either); `raw` is how the user wrote it. */
-export function checkExists(abs: string, raw: string, where: string, issues: string[], kind: 'dir' | 'file' | 'any'): boolean {
+/**
+ * `abs` must exist (as a directory, a file, or either); `raw` is how the user wrote it. `how`, when
+ * given, says how `raw` became `abs` (e.g. `resolved against appDirPath ./batch`) and is shown with `abs`:
+ * `apps[0].resourcesPath: ../components does not exist (resolved against appDirPath ./batch to /x/components)`.
+ */
+export function checkExists(abs: string, raw: string, where: string, issues: string[], kind: 'dir' | 'file' | 'any', how?: string): boolean {
+  const suffix = how ? ` (${how} to ${abs})` : '';
   let st;
   try {
     st = statSync(abs);
   } catch {
-    issues.push(`${where}: ${raw} does not exist`);
+    issues.push(`${where}: ${raw} does not exist${suffix}`);
     return false;
   }
   if (kind === 'dir' && !st.isDirectory()) {
-    issues.push(`${where}: ${raw} is not a directory`);
+    issues.push(`${where}: ${raw} is not a directory${suffix}`);
     return false;
   }
   if (kind === 'file' && !st.isFile()) {
-    issues.push(`${where}: ${raw} is not a file`);
+    issues.push(`${where}: ${raw} is not a file${suffix}`);
     return false;
   }
   return true;

@@ -3,15 +3,17 @@
  * `minidapr stop --app-id X` / `minidapr stop -f <file|dir>`: stop apps and sidecars found in the
  * instance registry, reliably: SIGTERM the supervising CLI (or the process groups), escalate to
  * SIGKILL, then verify that no pid survives and every port is free again (dapr/cli#1184, #1292).
+ * As with `dapr stop`, finding nothing to stop is reported on stderr with exit code 0.
  */
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { DEFAULT_STOP_GRACE_S, POLL_INTERVAL_MS, PORT_RELEASE_TIMEOUT_MS, STOP_GRACE_ENV, secondsFromEnv } from '../../defaults';
 import { ConfigError, ExitError } from '../../errors';
 import { resolveHome } from '../../lib/home';
 import { runningApps, type RunningApp } from '../../lib/instances';
 import { processOutput, type Output } from '../../lib/output';
 import { canBind, findPortOwner } from '../../lib/ports';
-import { groupMembers, isAlive, pollUntil, processCommand, signalGroup, signalPid, sleep } from '../../lib/processes';
+import { groupMembers, isAlive, pollUntil, processArgv, signalGroup, signalPid, sleep } from '../../lib/processes';
 import { ownerSuffix, stopMessages as M } from '../../messages';
 import { resolveRunFilePath } from '../run/run-file';
 
@@ -34,11 +36,28 @@ function samePath(a: string, b: string): boolean {
   return a === b || real(a) === real(b);
 }
 
-/** A registry cliPID is only signalled while it still is a minidapr CLI (pids get reused). */
+/**
+ * A registry cliPID is only signalled while it still is a minidapr CLI (pids get reused). One of
+ * its arguments names the CLI, directly or through a symlink with another name (`~/bin/dapr`).
+ */
 function isMinidaprCli(pid: number): boolean {
   if (!isAlive(pid)) return false;
-  const cmd = processCommand(pid, 10_000);
-  return cmd === undefined || cmd.includes('minidapr');
+  const argv = processArgv(pid);
+  if (argv === undefined) return true;
+  let cwd = '/';
+  try {
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    /* relative arguments then resolve from / and simply do not match */
+  }
+  return argv.some((arg) => {
+    if (arg.includes('minidapr')) return true;
+    try {
+      return realpathSync(resolve(cwd, arg)).includes('minidapr');
+    } catch {
+      return false;
+    }
+  });
 }
 
 /** Processes (and process groups) that must be gone for an app to count as stopped. */
@@ -79,13 +98,18 @@ function supervisingClis(targets: RunningApp[], all: RunningApp[]): Set<number> 
 
 /**
  * Apps whose CLI also runs other apps (or whose CLI is gone) are stopped directly: the app's group
- * first, so a still-running CLI sees a stopped app and ends its sidecar itself; then the sidecar.
+ * first; then, once a still-running `run -f` CLI has recorded that the app ended (it clears appPID in
+ * the sidecar's metadata; at most 1 s), the sidecar.
  */
-async function stopDirectly(direct: RunningApp[], graceMs: number): Promise<void> {
+async function stopDirectly(direct: RunningApp[], all: () => RunningApp[], graceMs: number): Promise<void> {
   for (const t of direct) if (t.appPid) signalGroup(t.appPid, 'SIGTERM');
   await pollUntil(() => direct.every((t) => !t.appPid || groupMembers(t.appPid).length === 0), graceMs);
-  if (direct.some((t) => t.cliPid !== undefined && isAlive(t.cliPid))) {
-    await pollUntil(() => direct.every((t) => !isAlive(t.daprdPid)), 1000);
+  const watched = direct.filter((t) => t.appPid && t.cliPid !== undefined && isAlive(t.cliPid));
+  if (watched.length > 0) {
+    await pollUntil(() => {
+      const now = all();
+      return watched.every((t) => !now.find((a) => a.daprdPid === t.daprdPid)?.appPid);
+    }, 1000);
   }
   for (const t of direct) if (isAlive(t.daprdPid)) signalGroup(t.daprdPid, 'SIGTERM');
 }
@@ -105,10 +129,14 @@ async function leftovers(t: RunningApp): Promise<string[]> {
 }
 
 /** Stops `targets` (a subset of `all`); resolves the apps that did not stop, with what is left. */
-async function stopApps(targets: RunningApp[], all: RunningApp[], graceMs: number): Promise<Map<RunningApp, string[]>> {
+async function stopApps(targets: RunningApp[], all: RunningApp[], home: string, graceMs: number): Promise<Map<RunningApp, string[]>> {
   const clis = supervisingClis(targets, all);
   for (const cli of clis) signalPid(cli, 'SIGTERM');
-  await stopDirectly(targets.filter((t) => !t.cliPid || !clis.has(t.cliPid)), graceMs);
+  await stopDirectly(
+    targets.filter((t) => !t.cliPid || !clis.has(t.cliPid)),
+    () => runningApps(home),
+    graceMs,
+  );
   const allGone = (): boolean => [...clis].every((p) => !isAlive(p)) && targets.every((t) => survivors(t).length === 0);
   // A CLI needs its own grace period for its children, plus a little to exit.
   if (!(await pollUntil(allGone, graceMs + 3000))) {
@@ -129,7 +157,7 @@ async function stopApps(targets: RunningApp[], all: RunningApp[], graceMs: numbe
   return failed;
 }
 
-function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: Output): void {
+function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: Output, runFile: boolean): void {
   const problems: string[] = [];
   for (const t of targets) {
     const left = failed.get(t);
@@ -137,6 +165,7 @@ function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: O
     else out.out(M.stopped(t.appId));
   }
   if (problems.length > 0) throw new ExitError(1, problems.join('\n'));
+  if (runFile) out.out(M.runFileStopped);
 }
 
 export async function stop(options: StopOptions): Promise<void> {
@@ -144,18 +173,22 @@ export async function stop(options: StopOptions): Promise<void> {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   if (!options.appId && !options.runFile) throw new ConfigError([M.missingTarget], 'stop');
-  const all = runningApps(resolveHome(env));
+  const home = resolveHome(env);
+  const all = runningApps(home);
   const graceMs = secondsFromEnv(env, STOP_GRACE_ENV, DEFAULT_STOP_GRACE_S) * 1000;
   let targets: RunningApp[];
   if (options.runFile) {
     const file = resolveRunFilePath(options.runFile, cwd);
     targets = all.filter((a) => a.runTemplatePath !== undefined && samePath(a.runTemplatePath, file));
     if (options.appId) targets = targets.filter((a) => a.appId === options.appId);
-    if (targets.length === 0) throw new ExitError(1, M.noRunFileApps(file));
   } else {
-    const id = options.appId as string;
-    targets = all.filter((a) => a.appId === id);
-    if (targets.length === 0) throw new ExitError(1, M.notFound(id));
+    targets = all.filter((a) => a.appId === options.appId);
   }
-  report(targets, await stopApps(targets, all, graceMs), out);
+  // Nothing to stop is what the user wanted: Dapr says so on stderr and exits 0 (scripts and README
+  // clean-up steps run `stop` whether or not the app is still up).
+  if (targets.length === 0) {
+    out.err(options.runFile ? M.noRunFileApps(resolveRunFilePath(options.runFile, cwd)) : M.notFound(options.appId as string));
+    return;
+  }
+  report(targets, await stopApps(targets, all, home, graceMs), out, options.runFile !== undefined);
 }

@@ -26,7 +26,7 @@ it('runs two apps from dapr.yaml; one calls the other through its sidecar; outpu
   });
   const run = minidapr(s, ['run', '-f', '.']);
   await run.waitForOutput('== APP - checkout == Order passed:', 15000);
-  await run.waitForOutput('Exited Dapr successfully (app id "checkout")', 10000);
+  await run.waitForOutput('Exited App successfully (app id "checkout")', 10000);
   const out = run.stdout();
   expect(out).toContain('Validating config and starting app "order-processor"');
   expect(out).toContain('Validating config and starting app "checkout"');
@@ -41,11 +41,14 @@ it('runs two apps from dapr.yaml; one calls the other through its sidecar; outpu
   expect(out).toContain('Exited App successfully (app id "checkout")'); // checkout ends on its own…
   expect(out).not.toContain('terminated signal received');
 
-  // …while order-processor keeps running, with its metadata
+  // …while order-processor keeps running, with its metadata; checkout's sidecar keeps running too
+  // (as with dapr run -f), no longer claiming the app's pid
+  await waitFor('checkout appPID cleared', async () => (await listJson(s)).find((a) => a.appId === 'checkout')?.appPid === 0);
   const apps = await listJson(s);
-  expect(apps.map((a) => a.appId)).toEqual(['order-processor']);
-  const [proc] = apps;
-  if (!proc) throw new Error('order-processor not listed');
+  expect(apps.map((a) => a.appId).sort()).toEqual(['checkout', 'order-processor']);
+  const proc = apps.find((a) => a.appId === 'order-processor');
+  const checkout = apps.find((a) => a.appId === 'checkout');
+  if (!proc || !checkout) throw new Error('an app is not listed');
   expect(proc.runTemplatePath).toBe(join(s.dir.path, 'dapr.yaml'));
   expect(proc.cliPid).toBe(run.pid);
   expect(proc.command).toBe('node app.js');
@@ -63,5 +66,6 @@ it('runs two apps from dapr.yaml; one calls the other through its sidecar; outpu
   expect((await run.exited).code).toBe(0);
   expect(run.stdout()).toContain('terminated signal received: shutting down');
   expect(run.stdout()).toContain('Exited App successfully (app id "order-processor")');
-  await waitAllGone([proc.daprdPid, proc.appPid], [proc.httpPort, appPort], 3000);
+  expect(run.stdout()).toContain('Exited Dapr successfully (app id "checkout")');
+  await waitAllGone([proc.daprdPid, proc.appPid, checkout.daprdPid], [proc.httpPort, appPort, checkout.httpPort], 3000);
 });

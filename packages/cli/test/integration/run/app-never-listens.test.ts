@@ -14,6 +14,7 @@ it('gives up after the deadline, naming the port, and stops everything', async (
   expect(Date.now() - started).toBeLessThan(10000);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain(`Waiting for the app to listen on port ${appPort} (up to 1s)`);
+  expect(r.stdout).toContain(`Nothing listens on port ${appPort} yet (app "deaf", --app-port ${appPort}), 0.5s after the app started`); // the early hint
   expect(r.stderr).toContain(`The app did not listen on port ${appPort} within 1s`);
   expect(r.stdout).not.toContain("You're up and running!");
   const appPid = Number(/Updating metadata for appPID: (\d+)/.exec(r.stdout)?.[1]);
