@@ -246,7 +246,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         host: options.listenAddresses.includes('0.0.0.0') || options.listenAddresses.length === 0 ? '127.0.0.1' : (options.listenAddresses[0] as string),
         httpPort,
         internalPort,
-        grpcPort: options.daprGrpcPort,
+        // No gRPC API is served yet: --dapr-grpc-port is accepted (daprd's flag) but nothing listens on it.
+        grpcPort: 0,
         metricsPort,
         appPort: options.appPort,
         appProtocol: options.appProtocol,
