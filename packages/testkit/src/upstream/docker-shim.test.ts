@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { join } from 'node:path';
 import { requireServiceSync } from '../services-sync';
 import { tempDir, type TempDir } from '../tmp';
@@ -103,8 +104,8 @@ describe('runDockerShim (psql recorded)', () => {
 
     expect(runDockerShim(['compose', 'up', '-d'], shim)).toBe(0);
     expect(shim.calls).toEqual([
-      ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'DROP DATABASE IF EXISTS "orders" WITH (FORCE)', '-c', 'CREATE DATABASE "orders"'],
-      ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'orders', '-v', 'ON_ERROR_STOP=1', '-q', '-f', join(dir.path, 'db', 'orders.sql')],
+      ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'SET client_min_messages = warning', '-c', 'DROP DATABASE IF EXISTS "orders" WITH (FORCE)', '-c', 'CREATE DATABASE "orders"'],
+      ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'orders', '-v', 'ON_ERROR_STOP=1', '-q', '-o', devNull, '-f', join(dir.path, 'db', 'orders.sql')],
     ]);
     expect(shim.out).toContain('Container postgres  Started');
     expect(existsSync(join(dir.path, 'state', 'postgres.json'))).toBe(true);

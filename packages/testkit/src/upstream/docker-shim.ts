@@ -16,6 +16,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { devNull } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 
@@ -188,11 +189,12 @@ export function runDockerShim(argv: readonly string[], io: ShimIo): number {
         for (const svc of readComposePostgres(io.cwd)) {
           const quoted = `"${svc.database.replace(/"/g, '""')}"`;
           if (svc.database !== 'postgres') {
-            const code = psql([...conn, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', `DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`, '-c', `CREATE DATABASE ${quoted}`]);
+            const code = psql([...conn, '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'SET client_min_messages = warning', '-c', `DROP DATABASE IF EXISTS ${quoted} WITH (FORCE)`, '-c', `CREATE DATABASE ${quoted}`]);
             if (code !== 0) throw new Error(`could not (re)create database ${svc.database} (psql exit ${code})`);
           }
           for (const script of svc.initScripts) {
-            const code = psql([...conn, '-U', 'postgres', '-d', svc.database, '-v', 'ON_ERROR_STOP=1', '-q', '-f', script]);
+            // Query results of init scripts go to the container log, not to `docker compose`'s output.
+            const code = psql([...conn, '-U', 'postgres', '-d', svc.database, '-v', 'ON_ERROR_STOP=1', '-q', '-o', devNull, '-f', script]);
             if (code !== 0) throw new Error(`init script ${script} failed (psql exit ${code})`);
           }
           writeFileSync(join(state, `${svc.container}.json`), JSON.stringify({ service: svc.service, database: svc.database }));

@@ -76,6 +76,9 @@ function runReadmeIn(sandbox: Sandbox, opts: HarnessOptions, out: Writer): Promi
       cwd: dirname(sandbox.readme),
       env: { ...sandbox.env, MINIDAPR_TEST_TOTALS: join(sandbox.root, '.totals') },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a Ctrl-C in the terminal reaches it once, through `signal`, not twice
+      // (run-readme treats a second SIGINT as "kill everything now").
+      detached: true,
     });
     child.stdout.on('data', (d: Buffer) => out.write(d.toString()));
     child.stderr.on('data', (d: Buffer) => out.write(d.toString()));
