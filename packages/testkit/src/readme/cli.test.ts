@@ -1,6 +1,6 @@
 // Drives the compiled CLI (bin/run-readme.js -> dist/readme/cli.js) in child processes.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { makeFixture, pidGone, readPid, step, waitUntil, type Fixture } from '../../test/readme-fixtures';
 
@@ -104,11 +104,31 @@ describe('run-readme CLI', () => {
 
   it('exits 2 on an annotation error, naming file and line, without running anything', async () => {
     const marker = fx.path('ran');
-    const file = fx.readme(step('name: first', `touch ${marker}`) + step('name: typo\nexpected_stdout_line:\n  - x', 'echo x'));
+    const file = fx.readme(step('name: first', `touch ${marker}`) + step('name: typo\noutput_match_mode: fuzzy', 'echo x'));
     const r = await runCli([file]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`${file}:12: unknown key 'expected_stdout_line'`);
+    expect(r.stderr).toContain(`${file}:12: 'output_match_mode' must be one of: exact, substring`);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('an unknown key is a warning in the report by default (as mechanical-markdown ignores it) and exit 2 with --strict', async () => {
+    const marker = fx.path('ran');
+    const file = fx.readme(step('name: first', `touch ${marker}`) + step('name: typo\nexpected_stdout_line:\n  - x', 'echo x'));
+    const lenient = await runCli([file]);
+    expect(lenient.code).toBe(0);
+    expect(lenient.stdout).toContain(`${file}:12: warning: unknown key 'expected_stdout_line' in STEP (did you mean 'expected_stdout_lines'?)`);
+    expect(existsSync(marker)).toBe(true);
+    rmSync(marker);
+    const strict = await runCli(['--strict', file]);
+    expect(strict.code).toBe(2);
+    expect(strict.stderr).toContain(`${file}:12: unknown key 'expected_stdout_line'`);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('--version prints the package version', async () => {
+    const r = await runCli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^run-readme \d+\.\d+\.\d+\n$/);
   });
 
   it('exits 2 for a README that does not exist', async () => {

@@ -1,6 +1,6 @@
 // `run-readme [options] <README.md...>`: exit 0 when every step passed, 1 when a step failed,
 // 2 for usage or README annotation errors (and internal errors), 128+n when interrupted by a signal.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,8 +14,9 @@ import { ReadmeParseError } from './step';
 export const HELP = `Usage: run-readme [options] <README.md...>
 
 Runs the shell blocks of README files annotated with mechanical-markdown STEP comments
-(<!-- STEP ... --> ... <!-- END_STEP -->) and checks their output. Several READMEs run one
-after another. Exit code: 0 all steps passed, 1 a step failed, 2 usage or annotation error.
+(<!-- STEP ... --> ... <!-- END_STEP -->) and checks their output. Accepts everything
+mechanical-markdown (mm.py) accepts. Several READMEs run one after another.
+Exit code: 0 all steps passed, 1 a step failed, 2 usage or annotation error.
 
 Options:
   -t, --tag TAG              run untagged steps plus steps tagged TAG (repeatable)
@@ -28,7 +29,12 @@ Options:
       --temp-dir-env NAME    point env NAME at a fresh temporary directory for the whole run
                              and delete it afterwards, e.g. MINIDAPR_HOME (repeatable)
   -m, --manual               pause at steps that have a manual_pause_message
+      --strict               reject what mechanical-markdown accepts but is almost always a
+                             mistake (unknown or repeated STEP keys, steps that only expect
+                             empty lines) instead of warning about it
   -l, --validate-links       accepted for compatibility; link checking is not supported (ignored)
+  -r, --link-retries N       accepted for compatibility (ignored)
+      --version              print the version
   -h, --help                 show this help
 
 Example:
@@ -46,7 +52,9 @@ export interface CliOptions {
   killGraceSeconds: number;
   validateLinks: boolean;
   tempDirEnv: string[];
+  strict: boolean;
   help: boolean;
+  version: boolean;
 }
 
 export class UsageError extends Error {}
@@ -70,6 +78,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
         'link-retries': { type: 'string', short: 'r' },
         'kill-grace-seconds': { type: 'string' },
         'temp-dir-env': { type: 'string', multiple: true },
+        strict: { type: 'boolean' },
+        version: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -91,7 +101,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     throw new UsageError((err as Error).message);
   }
   const help = values.help === true;
-  if (!help && positionals.length === 0) throw new UsageError('no README given');
+  const version = values.version === true;
+  if (!help && !version && positionals.length === 0) throw new UsageError('no README given');
   return {
     files: positionals,
     tags: [...(values.tag ?? []), ...(values.tags ?? [])],
@@ -102,8 +113,19 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     killGraceSeconds,
     validateLinks: values['validate-links'] === true,
     tempDirEnv: values['temp-dir-env'] ?? [],
+    strict: values.strict === true,
     help,
+    version,
   };
+}
+
+function packageVersion(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', '..', 'package.json'), 'utf8')) as { version?: unknown };
+    return typeof pkg.version === 'string' ? pkg.version : 'unknown';
+  } catch {
+    return 'unknown';
+  }
 }
 
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGINT: 130, SIGTERM: 143, SIGHUP: 129 };
@@ -127,12 +149,16 @@ export async function runCli(argv: readonly string[], io: CliIo = { stdout: proc
     io.stdout.write(HELP);
     return 0;
   }
+  if (opts.version) {
+    io.stdout.write(`run-readme ${packageVersion()}\n`);
+    return 0;
+  }
   if (opts.validateLinks) io.stderr.write('run-readme: note: -l/--validate-links is ignored (link checking is not supported offline)\n');
 
   const parsed: ParsedReadme[] = [];
   for (const file of opts.files) {
     try {
-      parsed.push(parseReadmeFile(file));
+      parsed.push(parseReadmeFile(file, { strict: opts.strict }));
     } catch (err) {
       if (err instanceof ReadmeParseError) io.stderr.write(`run-readme: ${err.message}\n`);
       else io.stderr.write(`run-readme: cannot read ${file}: ${(err as Error).message}\n`);

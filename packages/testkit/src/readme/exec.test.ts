@@ -56,6 +56,29 @@ describe('startCommand', () => {
     expect(await waitUntil(() => pidGone(grandchild), 3000)).toBe(true);
   });
 
+  it('on timeout SIGTERMs the leader first, so it can stop its children itself, then the rest of the group', async () => {
+    // The leader reports whether its child was still alive when the leader got SIGTERM, then exits 0.
+    const script = "sleep 1000 & child=$!; echo $child; trap 'kill -0 $child && echo child-alive-at-term; exit 0' TERM; while :; do sleep 0.05; done";
+    const cmd = track(startCommand(opts(script, { timeoutMs: 300 })));
+    await waitUntil(() => /\d+\n/.test(cmd.stdout), 3000);
+    const child = Number(cmd.stdout.split('\n')[0]);
+    const r = await cmd.done;
+    expect(r).toMatchObject({ timedOut: true, exitCode: 0, signal: null });
+    expect(cmd.stdout).toContain('child-alive-at-term');
+    // the leader left its child behind: the group SIGTERM after the leader exited stops it
+    expect(await waitUntil(() => pidGone(child), 3000)).toBe(true);
+  });
+
+  it('a leader that ignores SIGTERM: the rest of the group gets SIGTERM after half the grace period', async () => {
+    const cmd = track(startCommand(opts("sleep 1000 & c=$!; echo $c; trap '' TERM; wait $c", { timeoutMs: 200, killGraceMs: 1000 })));
+    await waitUntil(() => /\d+\n/.test(cmd.stdout), 3000);
+    const r = await cmd.done;
+    // the child died of SIGTERM half-way through the grace period, so `wait` returned 143 and bash exited
+    expect(r).toMatchObject({ timedOut: true, exitCode: 143, signal: null });
+    expect(r.durationMs).toBeGreaterThanOrEqual(650);
+    expect(r.durationMs).toBeLessThan(1150);
+  });
+
   it('SIGKILLs a group that ignores SIGTERM once the grace period is over', async () => {
     const cmd = track(startCommand(opts("trap '' TERM; sleep 1000 & echo $!; wait", { timeoutMs: 200, killGraceMs: 400 })));
     await waitUntil(() => /\d+\n/.test(cmd.stdout), 3000);

@@ -103,15 +103,43 @@ function signalGroup(pgid: number, signal: NodeJS.Signals): void {
   }
 }
 
-/** SIGTERM the group, wait up to graceMs for it to disappear, then SIGKILL. Resolves once it is gone (or ~2 s after SIGKILL). */
+function signalPid(pid: number, signal: NodeJS.Signals): void {
+  try {
+    process.kill(pid, signal);
+  } catch {
+    // already gone
+  }
+}
+
+/**
+ * Stops a process group, the way mechanical-markdown stops a command (SIGTERM to the shell it
+ * started) but without leaving anything behind: SIGTERM goes to the group leader first, so a
+ * supervisor such as `dapr run` can shut its children down in order and exit with its own code;
+ * once the leader has exited, or half the grace period has passed, the rest of the group gets
+ * SIGTERM too, and whatever is left at the end of the grace period gets SIGKILL.
+ * Resolves once the group is gone (or ~2 s after SIGKILL).
+ */
 export async function killProcessGroup(pgid: number, graceMs: number): Promise<'gone' | 'terminated' | 'killed'> {
   if (!isProcessGroupAlive(pgid)) return 'gone';
-  signalGroup(pgid, 'SIGTERM');
-  signalGroup(pgid, 'SIGCONT'); // a stopped process only acts on SIGTERM once continued
-  const deadline = Date.now() + graceMs;
+  const start = Date.now();
+  const deadline = start + graceMs;
+  const groupAt = start + graceMs / 2;
+  let groupSignalled = false;
+  const signalRest = (): void => {
+    groupSignalled = true;
+    signalGroup(pgid, 'SIGTERM');
+    signalGroup(pgid, 'SIGCONT'); // a stopped process only acts on SIGTERM once continued
+  };
+  if (isProcessRunning(pgid)) {
+    signalPid(pgid, 'SIGTERM');
+    signalPid(pgid, 'SIGCONT');
+  } else {
+    signalRest();
+  }
   while (Date.now() < deadline) {
     await sleepMs(Math.min(50, Math.max(1, deadline - Date.now())));
     if (!isProcessGroupAlive(pgid)) return 'terminated';
+    if (!groupSignalled && (Date.now() >= groupAt || !isProcessRunning(pgid))) signalRest();
   }
   signalGroup(pgid, 'SIGKILL');
   const killDeadline = Date.now() + 2000;

@@ -11,7 +11,7 @@ export {
   type CommandReport,
   type Writer,
 } from './runner';
-export { ReadmeParseError, KNOWN_KEYS, RUNNABLE_LANGUAGES, stepLabel, type Step, type StepSettings, type CodeBlock } from './step';
+export { ReadmeParseError, KNOWN_KEYS, RUNNABLE_LANGUAGES, stepLabel, formatWarning, type Step, type StepSettings, type CodeBlock, type ReadmeWarning } from './step';
 export { matchExpectedLines, findForbiddenLines, missingLines, lineMatches, type MatchMode, type MatchOrder } from './match';
 export { formatPlan, formatReport, formatTotals } from './report';
 export { runCli, main, parseCliArgs, HELP } from './cli';

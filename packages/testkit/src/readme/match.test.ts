@@ -1,4 +1,4 @@
-import { findForbiddenLines, joinOutputs, lineMatches, matchExpectedLines, missingLines, splitLines } from './match';
+import { findForbiddenLines, isEmptyExpectation, joinOutputs, lineMatches, matchExpectedLines, MATCHED_EMPTY, missingLines, splitLines } from './match';
 
 describe('lineMatches', () => {
   it('exact compares whole lines, ignoring trailing whitespace and CR', () => {
@@ -19,6 +19,29 @@ describe('splitLines / joinOutputs', () => {
     expect(splitLines('a\r\nb\n')).toEqual(['a', 'b', '']);
     // "foo" without a newline from one command does not merge with the next command's output
     expect(joinOutputs(['foo', 'bar\n'])).toEqual(['foo', 'bar', '']);
+  });
+
+  it('a lone CR ends a line too (Python universal newlines, as in mechanical-markdown)', () => {
+    expect(splitLines('progress 50%\rdone\r\nnext\n')).toEqual(['progress 50%', 'done', 'next', '']);
+  });
+});
+
+describe("matchExpectedLines: empty expected lines (`- ''`)", () => {
+  it('are satisfied by any output, take no output line and are not ordered', () => {
+    expect(matchExpectedLines(['', 'b', 'a'], ['b', 'a'], 'exact', 'sequential')).toMatchObject({ ok: true, indexes: [MATCHED_EMPTY, 0, 1] });
+    expect(matchExpectedLines(['a', ''], ['a'], 'substring', 'sequential')).toMatchObject({ ok: true, indexes: [0, MATCHED_EMPTY] });
+    // whitespace-only counts as empty in exact mode (trailing whitespace is ignored there)
+    expect(matchExpectedLines(['  '], ['x'], 'exact', 'sequential').ok).toBe(true);
+  });
+
+  it('need some output: a step that ran no command has none, so they fail, as in mechanical-markdown', () => {
+    expect(matchExpectedLines([''], [], 'exact', 'none')).toMatchObject({ ok: false, missing: [''] });
+  });
+
+  it('in substring mode only the empty string is empty; spaces must appear', () => {
+    expect(isEmptyExpectation('', 'substring')).toBe(true);
+    expect(isEmptyExpectation(' ', 'substring')).toBe(false);
+    expect(isEmptyExpectation(' \t', 'exact')).toBe(true);
   });
 });
 

@@ -1,13 +1,18 @@
 // Expected / forbidden / wait-for line matching, with mechanical-markdown semantics:
 // every expected line consumes the first not-yet-consumed output line it matches, and in
 // `sequential` order the consumed indexes must be ascending in the order the lines are listed.
+// An empty expected line (`- ''`) is satisfied by any output and takes no line (see matchExpectedLines).
 
 export type MatchMode = 'exact' | 'substring';
 export type MatchOrder = 'sequential' | 'none';
 
-/** Splits captured output into lines (LF or CRLF). A trailing newline yields a trailing empty line, as upstream. */
+/**
+ * Splits captured output into lines. LF, CRLF and a lone CR all end a line, as in mechanical-markdown
+ * (Python's universal newlines), so `progress\rdone` gives two lines. A trailing newline yields a
+ * trailing empty line, as upstream.
+ */
 export function splitLines(text: string): string[] {
-  return text.split(/\r?\n/);
+  return text.split(/\r\n|\r|\n/);
 }
 
 /** Concatenates the line lists of several captured outputs (one per command), as upstream does. */
@@ -27,9 +32,24 @@ export function lineMatches(expected: string, actual: string, mode: MatchMode): 
   return trimEnd(actual) === trimEnd(expected);
 }
 
+/**
+ * An expected line that is empty (`exact`: nothing but whitespace; `substring`: ''). mechanical-markdown
+ * finds it in any output (split output always has an empty line, or the empty slot of a consumed one),
+ * so it checks only that the step produced output at all.
+ */
+export function isEmptyExpectation(expected: string, mode: MatchMode): boolean {
+  return mode === 'substring' ? expected === '' : trimEnd(expected) === '';
+}
+
+/** Index recorded for an empty expected line that was satisfied without taking an output line. */
+export const MATCHED_EMPTY = -2;
+
 export interface ExpectedMatch {
   ok: boolean;
-  /** For each expected line, the index of the output line it consumed, or -1. */
+  /**
+   * For each expected line, the index of the output line it consumed, -1 when it was not found, or
+   * MATCHED_EMPTY for an empty expected line (satisfied by any output, takes no line, not ordered).
+   */
   indexes: number[];
   /** Expected lines for which no unconsumed output line matched. */
   missing: string[];
@@ -47,6 +67,14 @@ export function matchExpectedLines(
   const indexes: number[] = [];
   const missing: string[] = [];
   for (const want of expected) {
+    if (isEmptyExpectation(want, mode)) {
+      if (output.length > 0) indexes.push(MATCHED_EMPTY);
+      else {
+        indexes.push(-1);
+        missing.push(want);
+      }
+      continue;
+    }
     let found = -1;
     for (let i = 0; i < output.length; i++) {
       if (!consumed[i] && lineMatches(want, output[i] ?? '', mode)) {

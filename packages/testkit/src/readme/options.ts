@@ -12,6 +12,8 @@ export interface RunReadmeOptions {
   file: string;
   /** Already-parsed README (otherwise `file` is read and parsed; parse errors throw ReadmeParseError). */
   parsed?: ParsedReadme;
+  /** When `file` is parsed here: turn mechanical-markdown-compatible warnings into errors (see ParseOptions). */
+  strict?: boolean;
   /** Only run untagged steps and steps carrying one of these tags (empty: run everything). */
   tags?: readonly string[];
   /** Shell prefix, default `bash -c`; the block is passed as the last argument. */

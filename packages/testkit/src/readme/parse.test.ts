@@ -3,9 +3,9 @@ import { formatPlan } from './report';
 import { ReadmeParseError } from './step';
 import { makeFixture, type Fixture } from '../../test/readme-fixtures';
 
-function parseError(markdown: string): ReadmeParseError {
+function parseError(markdown: string, strict = false): ReadmeParseError {
   try {
-    parseReadme(markdown, { file: 'docs/README.md' });
+    parseReadme(markdown, { file: 'docs/README.md', strict });
   } catch (err) {
     if (err instanceof ReadmeParseError) return err;
     throw err;
@@ -197,21 +197,21 @@ describe('parseReadme: errors name the README line', () => {
     expect(err.message).toContain('code fence opened at line 4 is never closed');
   });
 
-  it('unknown key, with a suggestion and the key\'s own line', () => {
-    const err = parseError('text\n\n<!-- STEP\nname: typo\nexpected_stdout_line:\n  - hi\n-->\n```bash\necho hi\n```\n<!-- END_STEP -->\n');
+  it('strict: unknown key, with a suggestion and the key\'s own line', () => {
+    const err = parseError('text\n\n<!-- STEP\nname: typo\nexpected_stdout_line:\n  - hi\n-->\n```bash\necho hi\n```\n<!-- END_STEP -->\n', true);
     expect(err.line).toBe(5);
     expect(err.reason).toContain("unknown key 'expected_stdout_line'");
     expect(err.reason).toContain("did you mean 'expected_stdout_lines'");
   });
 
   it('YAML on the STEP line itself counts from that line', () => {
-    const err = parseError('a\n<!-- STEP name: x\nbogus: 1 -->\n<!-- END_STEP -->\n');
+    const err = parseError('a\n<!-- STEP name: x\nbogus: 1 -->\n<!-- END_STEP -->\n', true);
     expect(err.line).toBe(3);
     expect(err.reason).toContain("'bogus'");
   });
 
-  it('rejects a trivial check: a runnable command whose expectations are all empty strings', () => {
-    const err = parseError('<!-- STEP\nname: trivial\nexpected_stdout_lines:\n  - ""\nexpected_stderr_lines: [" "]\n-->\n```bash\necho hi\n```\n<!-- END_STEP -->\n');
+  it('strict: rejects a trivial check: a runnable command whose expectations are all empty strings', () => {
+    const err = parseError('<!-- STEP\nname: trivial\nexpected_stdout_lines:\n  - ""\nexpected_stderr_lines: [" "]\n-->\n```bash\necho hi\n```\n<!-- END_STEP -->\n', true);
     expect(err.line).toBe(1);
     expect(err.reason).toContain('trivial check');
   });
@@ -242,7 +242,7 @@ describe('parseReadme: errors name the README line', () => {
     ['expected_stdout_lines: just one string', /must be a list of lines/],
     ['expected_stdout_lines:\n  -\n  - x', /item 1 of 'expected_stdout_lines' is empty/],
     ['env: [A, B]', /'env' must be a mapping/],
-    ['name: a\nname: b', /invalid YAML in STEP: Map keys must be unique/],
+    ['background: true\ntimeout_seconds: -1', /'timeout_seconds' must be greater than 0/],
   ])('invalid value: %s', (yaml, pattern) => {
     const err = parseError(`x\n<!-- STEP\n${yaml}\n-->\n\`\`\`bash\ntrue\n\`\`\`\n<!-- END_STEP -->\n`);
     expect(err.reason).toMatch(pattern);

@@ -1,8 +1,10 @@
 // Markdown -> steps. A small line scanner that understands just what the STEP syntax needs:
 // fenced code blocks (``` or ~~~, any indentation, CommonMark closing rules) and HTML comments
 // that start a line. Comments inside fences are text, never annotations.
+// As in mechanical-markdown, a comment that holds the word END_STEP ends a step, and one that holds
+// the word STEP starts one, its YAML being whatever follows that word (usually `<!-- STEP` + YAML).
 import { readFileSync } from 'node:fs';
-import { ReadmeParseError, RUNNABLE_LANGUAGES, type CodeBlock, type Step } from './step';
+import { ReadmeParseError, RUNNABLE_LANGUAGES, type CodeBlock, type ReadmeWarning, type Step, type WarningSink } from './step';
 import { resolveWaitForStep, validateCompleteStep } from './step-check';
 import { parseStepHeader } from './step-yaml';
 
@@ -10,12 +12,23 @@ export interface ParsedReadme {
   /** The path used in messages (as given). */
   file: string;
   steps: Step[];
+  /** What mechanical-markdown accepts but is probably a mistake (empty unless `strict` is off). */
+  warnings: ReadmeWarning[];
 }
 
 export interface ParseOptions {
   /** Name used in error messages; default `README.md`. */
   file?: string;
+  /**
+   * Reject what mechanical-markdown silently accepts but is almost always a mistake: unknown or
+   * repeated STEP keys, and steps whose only expectations are empty lines. Default false (warnings).
+   */
+  strict?: boolean;
 }
+
+/** The annotation words, as whole words (so `STEPS` or `ENDSTEP` are not annotations). */
+const END_TOKEN = /(?<![A-Za-z0-9_])END_STEP(?![A-Za-z0-9_])/;
+const START_TOKEN = /(?<![A-Za-z0-9_])STEP(?![A-Za-z0-9_])/;
 
 const FENCE_OPEN = /^([ \t]*)(`{3,}|~{3,})(.*)$/;
 
@@ -42,6 +55,7 @@ function dedent(line: string, indent: number): string {
 /** Parses the annotated markdown into steps. Throws ReadmeParseError (with the line) on bad annotations. */
 export function parseReadme(markdown: string, options: ParseOptions = {}): ParsedReadme {
   const file = options.file ?? 'README.md';
+  const sink: WarningSink = { strict: options.strict === true, warnings: [] };
   const lines = markdown.split(/\r?\n/);
   const steps: Step[] = [];
   let current: Step | null = null;
@@ -98,18 +112,20 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
       }
       body += rest + '\n';
     }
-    const trimmed = body.trimStart();
-    const isEnd = /^END_STEP\b/.test(trimmed);
-    const isStart = /^STEP(\s|$)/.test(trimmed);
+    const isEnd = END_TOKEN.test(body);
+    const start = isEnd ? null : START_TOKEN.exec(body);
+    const isStart = start !== null;
     if (endIndex < 0) {
-      if (isStart || isEnd) throw new ReadmeParseError(file, lineNo, `unterminated HTML comment: no '-->' after <!-- ${isStart ? 'STEP' : 'END_STEP'}`);
+      if (isStart || isEnd) {
+        throw new ReadmeParseError(file, lineNo, `unterminated HTML comment: no '-->' after this '<!--', so the STEP annotations in it would be lost`);
+      }
       break; // an unterminated ordinary comment swallows the rest of the document
     }
 
     if (isEnd) {
       if (!current) throw new ReadmeParseError(file, lineNo, '<!-- END_STEP --> without a matching <!-- STEP -->');
       current.endLine = lineNo;
-      validateCompleteStep(current, file);
+      validateCompleteStep(current, file, sink);
       steps.push(current);
       current = null;
     } else if (isStart) {
@@ -121,10 +137,10 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
         );
       }
       // YAML starts right after the STEP token, on the comment's first line or below.
-      const leading = body.length - trimmed.length;
-      const yamlText = body.slice(leading + 'STEP'.length).replace(/^[ \t]+/, '');
-      const yamlFirstLine = lineNo + (body.slice(0, leading).match(/\n/g)?.length ?? 0);
-      const { settings, keyLines } = parseStepHeader(yamlText, file, yamlFirstLine);
+      const tokenAt = start.index;
+      const yamlText = body.slice(tokenAt + 'STEP'.length).replace(/^[ \t]+/, '');
+      const yamlFirstLine = lineNo + (body.slice(0, tokenAt).match(/\n/g)?.length ?? 0);
+      const { settings, keyLines } = parseStepHeader(yamlText, file, yamlFirstLine, sink);
       current = { ...settings, index: steps.length + 1, line: yamlFirstLine, endLine: -1, commands: [], ignoredBlocks: [], waitForStepIndex: null };
       if (settings.waitForStep !== null) waitKeyLines.set(current, keyLines.get('wait_for_step') ?? yamlFirstLine);
     }
@@ -136,10 +152,10 @@ export function parseReadme(markdown: string, options: ParseOptions = {}): Parse
     throw new ReadmeParseError(file, current.line, `reached the end of the file looking for <!-- END_STEP --> for the step that starts here${fenceNote}`);
   }
   for (const [step, keyLine] of waitKeyLines) step.waitForStepIndex = resolveWaitForStep(step, steps, file, keyLine);
-  return { file, steps };
+  return { file, steps, warnings: sink.warnings };
 }
 
 /** Reads and parses a README file. */
-export function parseReadmeFile(path: string): ParsedReadme {
-  return parseReadme(readFileSync(path, 'utf8'), { file: path });
+export function parseReadmeFile(path: string, options: Omit<ParseOptions, 'file'> = {}): ParsedReadme {
+  return parseReadme(readFileSync(path, 'utf8'), { ...options, file: path });
 }

@@ -1,7 +1,7 @@
 // Text output: the dry-run plan and the end-of-run report (failure details + per-step timing + totals).
 import type { ParsedReadme } from './parse';
 import type { RunReadmeResult, StepResult } from './verdict';
-import { stepLabel } from './step';
+import { formatWarning, stepLabel } from './step';
 
 /** Indents captured output for display; `(empty)` when there is nothing. */
 export function formatLines(text: string, indent: string): string[] {
@@ -41,6 +41,7 @@ export function formatReport(result: RunReadmeResult): string {
     out.push('', 'Skipped:');
     for (const r of skipped) out.push(`  ${stepLabel(r.step)} (${result.file}:${r.step.line}): ${r.skipReason ?? 'not run'}`);
   }
+  if (result.warnings.length > 0) out.push('', 'Warnings:', ...result.warnings.map((w) => `  ${formatWarning(result.file, w)}`));
   if (result.interrupted) out.push('', 'The run was interrupted; all started processes were stopped.');
   out.push('', ...result.steps.map(formatTimingLine));
   out.push(formatTotals(result.passed, result.failed, result.skipped));
@@ -55,6 +56,7 @@ export interface PlanOptions {
 
 export function formatPlan(parsed: ParsedReadme, options: PlanOptions): string {
   const out: string[] = [`Plan for ${parsed.file}: ${parsed.steps.length} step(s), shell '${options.shell.join(' ')}'`];
+  for (const w of parsed.warnings) out.push(formatWarning(parsed.file, w));
   if (options.tags.length > 0) out.push(`Tags: ${options.tags.join(', ')}`);
   for (const step of parsed.steps) {
     const selected = options.isSelected(step);

@@ -134,7 +134,9 @@ describe('runReadme: return codes and stopping', () => {
     const pidFile = fx.path('gc.pid');
     const r = await run(step('name: hangs\ntimeout_seconds: 0.5\nexpected_stdout_lines:\n  - started', `sleep 1000 & echo $! > ${pidFile}; echo started; wait`));
     expect(r.success).toBe(false);
-    expect(r.steps[0]?.failures[0]).toMatch(/timed out after 0\.5s and its process group was killed/);
+    expect(r.steps[0]?.failures[0]).toBe(
+      'command 1 (line 8) timed out after 0.5s and was stopped (SIGTERM); it was killed by SIGTERM (return code -15), expected return code 0',
+    );
     // what was captured before the kill is shown
     expect(r.out).toMatch(/stdout:\n\s+\| started/);
     const grandchild = await readPid(pidFile);
@@ -230,12 +232,12 @@ describe('runReadme: background steps', () => {
     expect(await waitUntil(() => pidGone(daemon), 3000)).toBe(true);
   });
 
-  it('a background timeout fails the step unless expected_return_code is null', async () => {
+  it('a background timeout fails the step when the stopped command\'s code is wrong, unless expected_return_code is null', async () => {
     const r = await run(step('name: slow\nbackground: true\ntimeout_seconds: 0.3', 'sleep 1000'));
-    expect(r.steps[0]?.failures[0]).toMatch(/timed out after 0\.3s/);
+    expect(r.steps[0]?.failures[0]).toMatch(/timed out after 0\.3s and was stopped \(SIGTERM\); it was killed by SIGTERM \(return code -15\), expected return code 0$/);
     const accepted = await run(step('name: server\nbackground: true\ntimeout_seconds: 0.3\nexpected_return_code:\nexpected_stdout_lines:\n  - up', 'echo up; sleep 1000'));
     expect(accepted.success).toBe(true);
-    expect(accepted.steps[0]?.notes[0]).toContain('accepted: expected_return_code is null');
+    expect(accepted.steps[0]?.notes[0]).toContain('not checked: expected_return_code is empty');
   });
 });
 

@@ -8,7 +8,7 @@ import { envVerbose, isStepSelected, splitShell, type RunReadmeOptions, type Wri
 import { parseReadmeFile } from './parse';
 import { formatReport } from './report';
 import { stepLabel, type CodeBlock } from './step';
-import { describeExit, LinePrefixer, newStepRun, type StepRun } from './step-run';
+import { checkReturnCode, describeExit, LinePrefixer, newStepRun, type StepRun } from './step-run';
 import { validateRun, type RunReadmeResult } from './verdict';
 import { waitForOwnLines, waitForStepLines, type WaitControl } from './wait';
 
@@ -29,7 +29,7 @@ async function promptManual(message: string, out: Writer): Promise<void> {
 
 /** Runs one README. Never throws for failing steps (see `success`); throws ReadmeParseError for a bad README. */
 export async function runReadme(options: RunReadmeOptions): Promise<RunReadmeResult> {
-  const parsed = options.parsed ?? parseReadmeFile(options.file);
+  const parsed = options.parsed ?? parseReadmeFile(options.file, { strict: options.strict === true });
   const out = options.stdout ?? process.stdout;
   const errOut = options.stderr ?? process.stderr;
   const shell = splitShell(options.shell);
@@ -134,20 +134,9 @@ export async function runReadme(options: RunReadmeOptions): Promise<RunReadmeRes
             run.failures.push(`${where} was interrupted before it finished`);
             return false;
           }
-          const r = await cmd.done;
-          if (r.error !== undefined) {
-            run.failures.push(`${where} ${describeExit(r)}`);
-            return false;
-          }
-          if (r.timedOut) {
-            const msg = `${where} timed out after ${step.timeoutSeconds + step.sleepSeconds}s and its process group was killed`;
-            if (step.expectedReturnCode !== null) {
-              run.failures.push(msg);
-              return false;
-            }
-            run.notes.push(`${msg} (accepted: expected_return_code is null)`);
-          } else if (step.expectedReturnCode !== null && r.exitCode !== step.expectedReturnCode) {
-            run.failures.push(`${where} ${describeExit(r)}, expected return code ${step.expectedReturnCode}`);
+          const failure = checkReturnCode(run, where, await cmd.done);
+          if (failure !== null) {
+            run.failures.push(failure);
             return false;
           }
         }
@@ -205,6 +194,7 @@ export async function runReadme(options: RunReadmeOptions): Promise<RunReadmeRes
     skipped,
     report: '',
     verbose,
+    warnings: parsed.warnings,
   };
   result.report = formatReport(result);
   out.write(result.report);

@@ -2,7 +2,16 @@
 // Every error names the README file and line so a typo is easy to find.
 import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
 import type { MatchMode, MatchOrder } from './match';
-import { DEFAULT_TIMEOUT_SECONDS, DEFAULT_WAIT_TIMEOUT_SECONDS, defaultSettings, KNOWN_KEYS, ReadmeParseError, type StepSettings } from './step';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  DEFAULT_WAIT_TIMEOUT_SECONDS,
+  defaultSettings,
+  KNOWN_KEYS,
+  ReadmeParseError,
+  warnOrFail,
+  type StepSettings,
+  type WarningSink,
+} from './step';
 
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -45,13 +54,18 @@ export interface StepHeader {
  * @param yamlText text right after the `STEP` token
  * @param file README path used in error messages
  * @param firstLine README line on which `yamlText` starts
+ * @param sink where unknown or repeated keys are reported (default: strict, they throw)
  */
-export function parseStepYaml(yamlText: string, file: string, firstLine: number): StepSettings {
-  return parseStepHeader(yamlText, file, firstLine).settings;
+export function parseStepYaml(yamlText: string, file: string, firstLine: number, sink?: WarningSink): StepSettings {
+  return parseStepHeader(yamlText, file, firstLine, sink).settings;
 }
 
-/** As parseStepYaml, and also tells on which line each key stands (for checks that need other steps). */
-export function parseStepHeader(yamlText: string, file: string, firstLine: number): StepHeader {
+/**
+ * As parseStepYaml, and also tells on which line each key stands (for checks that need other steps).
+ * Like mechanical-markdown, an unknown key is ignored and a repeated key takes its last value; both
+ * are reported to `sink` (thrown when it is strict).
+ */
+export function parseStepHeader(yamlText: string, file: string, firstLine: number, sink: WarningSink = { strict: true, warnings: [] }): StepHeader {
   const lineAt = (offset: number | undefined): number => {
     if (offset === undefined) return firstLine;
     let line = firstLine;
@@ -62,7 +76,8 @@ export function parseStepHeader(yamlText: string, file: string, firstLine: numbe
     throw new ReadmeParseError(file, line, reason);
   };
 
-  const doc = parseDocument(yamlText, { uniqueKeys: true, prettyErrors: true });
+  // Repeated keys are reported below (with both lines) rather than by the YAML parser.
+  const doc = parseDocument(yamlText, { uniqueKeys: false, prettyErrors: true });
   const yamlError = doc.errors[0];
   if (yamlError) {
     const pos = yamlError.linePos?.[0];
@@ -86,6 +101,20 @@ export function parseStepHeader(yamlText: string, file: string, firstLine: numbe
     const key = keyNode.value;
     const value: unknown = pair.value;
     const valueLine = lineAt((value as { range?: [number, number, number] } | null)?.range?.[0] ?? keyNode.range?.[0]);
+    if (!KNOWN_KEYS.includes(key)) {
+      const hint = suggestKey(key);
+      warnOrFail(
+        sink,
+        file,
+        keyLine,
+        `unknown key '${key}' in STEP${hint ? ` (did you mean '${hint}'?)` : ''}; it is ignored, as mechanical-markdown does. Known keys: ${KNOWN_KEYS.join(', ')}`,
+      );
+      continue;
+    }
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      warnOrFail(sink, file, keyLine, `key '${key}' is repeated (first at line ${earlier}); the last value is used, as mechanical-markdown does`);
+    }
     seen.set(key, keyLine);
 
     const text = (): string | null => {
@@ -189,6 +218,7 @@ export function parseStepHeader(yamlText: string, file: string, firstLine: numbe
         break;
       }
       case 'env': {
+        settings.env = {};
         if (value === null || value === undefined || (isScalar(value) && value.value === null)) break;
         if (!isMap(value)) return fail(valueLine, `'env' must be a mapping of NAME: value`);
         for (const envPair of value.items) {
@@ -214,10 +244,9 @@ export function parseStepHeader(yamlText: string, file: string, firstLine: numbe
       case 'manual_pause_message':
         settings.manualPauseMessage = text();
         break;
-      default: {
-        const hint = suggestKey(key);
-        fail(keyLine, `unknown key '${key}' in STEP${hint ? ` (did you mean '${hint}'?)` : ''}; known keys: ${KNOWN_KEYS.join(', ')}`);
-      }
+      default:
+        // not reached: unknown keys were reported above
+        break;
     }
   }
 

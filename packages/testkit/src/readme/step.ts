@@ -72,6 +72,32 @@ export class ReadmeParseError extends Error {
   }
 }
 
+/**
+ * Something mechanical-markdown accepts but that is probably a mistake (an unknown or repeated key,
+ * a check that cannot fail). A warning in the default mode, a ReadmeParseError with `strict`.
+ */
+export interface ReadmeWarning {
+  line: number;
+  message: string;
+}
+
+/** `file:line: warning: message`, the form printed by the CLI. */
+export function formatWarning(file: string, warning: ReadmeWarning): string {
+  return `${file}:${warning.line}: warning: ${warning.message}`;
+}
+
+/** Where parse-time warnings go: collected as warnings, or thrown as errors in strict mode. */
+export interface WarningSink {
+  strict: boolean;
+  warnings: ReadmeWarning[];
+}
+
+/** Records a warning, or throws it as a ReadmeParseError when the sink is strict. */
+export function warnOrFail(sink: WarningSink, file: string, line: number, message: string): void {
+  if (sink.strict) throw new ReadmeParseError(file, line, message);
+  sink.warnings.push({ line, message });
+}
+
 /** Name used in reports and output prefixes. */
 export function stepLabel(step: Pick<Step, 'name' | 'line'>): string {
   return step.name !== '' ? step.name : `step at line ${step.line}`;

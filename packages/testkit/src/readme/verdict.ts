@@ -1,8 +1,8 @@
 // The verdict on each step (PASS / FAIL / SKIP) and the result of a whole run.
 import type { CommandResult } from './exec';
 import { findForbiddenLines, joinOutputs, matchExpectedLines } from './match';
-import type { CodeBlock, Step } from './step';
-import { describeExit, type StepRun } from './step-run';
+import type { CodeBlock, ReadmeWarning, Step } from './step';
+import { checkReturnCode, type StepRun } from './step-run';
 
 export type StepStatus = 'PASS' | 'FAIL' | 'SKIP';
 
@@ -40,6 +40,8 @@ export interface RunReadmeResult {
   /** The text printed at the end (failure details, per-step timing, `N passed, N failed`). */
   report: string;
   verbose: boolean;
+  /** Parse warnings of the README (things mechanical-markdown accepts that are probably mistakes). */
+  warnings: ReadmeWarning[];
 }
 
 /** Judges a step once everything has stopped: return codes of background commands, expected and forbidden lines. */
@@ -65,13 +67,8 @@ export function validateRun(run: StepRun): StepResult {
         run.notes.push(`${where} was still running and was terminated because the run stopped early; its return code is not checked`);
         continue;
       }
-      if (r.timedOut) {
-        const msg = `${where} timed out after ${step.timeoutSeconds + step.sleepSeconds}s and its process group was killed`;
-        if (step.expectedReturnCode === null) run.notes.push(`${msg} (accepted: expected_return_code is null)`);
-        else failures.push(msg);
-      } else if (r.error !== undefined || (step.expectedReturnCode !== null && r.exitCode !== step.expectedReturnCode)) {
-        failures.push(`${where} ${describeExit(r)}, expected return code ${step.expectedReturnCode ?? 'any'}`);
-      }
+      const failure = checkReturnCode(run, where, r);
+      if (failure !== null) failures.push(failure);
     }
   }
 

@@ -1,0 +1,58 @@
+/**
+ * @module upstream/quickstarts
+ * Which original dapr/quickstarts READMEs the upstream harness runs, and what of a checkout each
+ * one needs: the README's building-block folder (its `../../components`, `../../resources` and
+ * `../../db` siblings included), copied whole so relative paths resolve as in the checkout.
+ */
+import { cpSync } from 'node:fs';
+import { basename, join } from 'node:path';
+
+export interface UpstreamReadme {
+  /** Short name used in the table and by `--only`. */
+  id: string;
+  /** Path of the README inside a dapr/quickstarts checkout. */
+  readme: string;
+  /** Folder (inside the checkout) that is copied for it. */
+  copyRoot: string;
+}
+
+function buildingBlock(block: string, variant: 'http' | 'sdk'): UpstreamReadme {
+  return { id: `${block}/javascript/${variant}`, readme: `${block}/javascript/${variant}/README.md`, copyRoot: block };
+}
+
+/** The JavaScript building-block quickstarts (dapr/quickstarts has no JS sdk variant of service invocation) and hello-world. */
+export const UPSTREAM_READMES: readonly UpstreamReadme[] = [
+  buildingBlock('service_invocation', 'http'),
+  buildingBlock('pub_sub', 'http'),
+  buildingBlock('pub_sub', 'sdk'),
+  buildingBlock('state_management', 'http'),
+  buildingBlock('state_management', 'sdk'),
+  buildingBlock('bindings', 'http'),
+  buildingBlock('bindings', 'sdk'),
+  buildingBlock('secrets_management', 'http'),
+  buildingBlock('secrets_management', 'sdk'),
+  { id: 'tutorials/hello-world', readme: 'tutorials/hello-world/README.md', copyRoot: 'tutorials/hello-world' },
+];
+
+/** Picks entries by id (exact, or a prefix such as `pub_sub`); every name must match something. */
+export function selectReadmes(only: readonly string[], all: readonly UpstreamReadme[] = UPSTREAM_READMES): UpstreamReadme[] {
+  if (only.length === 0) return [...all];
+  const picked = new Set<UpstreamReadme>();
+  for (const name of only) {
+    const hits = all.filter((r) => r.id === name || r.id.startsWith(`${name.replace(/\/$/, '')}/`));
+    if (hits.length === 0) throw new Error(`--only ${name}: no such README; known: ${all.map((r) => r.id).join(', ')}`);
+    for (const h of hits) picked.add(h);
+  }
+  return all.filter((r) => picked.has(r));
+}
+
+/** Folders never copied: installed dependencies, VCS data and runtime leftovers of earlier runs. */
+const SKIPPED_NAMES = new Set(['node_modules', '.git', '.dapr']);
+
+/** Copies `copyRoot` of the checkout to the same relative place under `dest`. */
+export function copyQuickstart(checkout: string, entry: UpstreamReadme, dest: string): void {
+  cpSync(join(checkout, entry.copyRoot), join(dest, entry.copyRoot), {
+    recursive: true,
+    filter: (src) => !SKIPPED_NAMES.has(basename(src)),
+  });
+}
