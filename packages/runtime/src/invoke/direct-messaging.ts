@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
+import { claimedIdentity, type PeerIdentity } from '../security/peer-identity';
 import type { AppChannel } from './app-channel';
 import { forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
@@ -22,6 +23,8 @@ export interface DirectMessagingDeps {
   appChannel?: AppChannel;
   maxBodySize: number;
   respondError(res: ServerResponse, err: DaprError): void;
+  /** The caller's identity on the internal port (default: what its headers claim). */
+  peerIdentity?(req: IncomingMessage): PeerIdentity;
 }
 
 /** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
@@ -127,8 +130,11 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         req.resume();
         return;
       }
+      const caller = d.peerIdentity ? d.peerIdentity(req) : claimedIdentity(req.headers);
       const trace = ensureTraceparent(req.headers.traceparent);
       const headers = filterPeerHeaders(req.headers);
+      // The app sees the identity the decision rested on, never a forged one beside it.
+      headers[CALLER_APP_ID] = caller.appId;
       const remote = req.socket.remoteAddress ?? '';
       headers['x-forwarded-for'] = appendHeader(headers['x-forwarded-for'], remote);
       headers['x-forwarded-host'] = appendHeader(headers['x-forwarded-host'], host);
