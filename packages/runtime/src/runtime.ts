@@ -5,6 +5,7 @@
  * Nothing starts on import.
  */
 import type { RequestListener, Server } from 'node:http';
+import { compileAccessControl, SPOOFABLE_IDENTITY_WARNING, type AccessControlList } from './acl/policy';
 import { registerBuiltins } from './components/builtin';
 import { initComponents } from './components/init';
 import { loadResources } from './components/loader';
@@ -72,6 +73,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     : undefined;
 
   let resolver: NameResolver = createNameResolver(undefined, options.home);
+  let accessControl: AccessControlList | undefined;
   let directMessaging: DirectMessaging = makeDirectMessaging(resolver);
   let instance: InstanceInfo | undefined;
   let servers: Server[] = [];
@@ -98,6 +100,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       appChannel,
       maxBodySize: options.maxBodySize,
       respondError: (res, err) => respondError(res, err, logger),
+      accessControl,
     });
   }
 
@@ -201,8 +204,11 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       logger.info(`Starting minidaprd -- version ${RUNTIME_VERSION}`);
       logger.info(`app id: ${options.appId}`);
       const config = loadConfiguration(options.configPaths, env);
-      if (config.nameResolution) {
-        resolver = createNameResolver(config.nameResolution, options.home, config.source);
+      for (const w of config.warnings) logger.warn(w);
+      accessControl = compileAccessControl(config.accessControl, !options.appProtocol.startsWith('grpc'));
+      if (accessControl) logger.warn(SPOOFABLE_IDENTITY_WARNING);
+      if (config.nameResolution) resolver = createNameResolver(config.nameResolution, options.home, config.source);
+      if (config.nameResolution || accessControl) {
         directMessaging.close();
         directMessaging = makeDirectMessaging(resolver);
       }

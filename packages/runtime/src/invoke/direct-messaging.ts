@@ -2,10 +2,15 @@
  * @module invoke/direct-messaging
  * Service invocation: caller sidecar → (name resolution) → target sidecar's internal port → target
  * app. A call to the sidecar's own app id goes straight to the app. Identity headers are set here and
- * only here.
+ * only here. On the callee the method is normalised once (acl/normalize.ts); the access-control
+ * policy judges that form and exactly that form, escaped, is what the app receives.
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { authorize, spiffeId } from '../acl/authorize';
+import { forwardableQuery, InvalidMethodError, methodToPath, normaliseMethod } from '../acl/normalize';
+import type { AccessControlList } from '../acl/policy';
+import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
@@ -13,7 +18,7 @@ import { claimedIdentity, type PeerIdentity } from '../security/peer-identity';
 import type { AppChannel } from './app-channel';
 import { forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
-import type { InvokeTarget } from './method';
+import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
 
 export interface DirectMessagingDeps {
@@ -25,6 +30,8 @@ export interface DirectMessagingDeps {
   respondError(res: ServerResponse, err: DaprError): void;
   /** The caller's identity on the internal port (default: what its headers claim). */
   peerIdentity?(req: IncomingMessage): PeerIdentity;
+  /** The Configuration's access-control list, applied to calls from peers (none: all allowed). */
+  accessControl?: AccessControlList;
 }
 
 /** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
@@ -78,9 +85,15 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       headers[CALLEE_APP_ID] = target.appId;
       if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
       headers.traceparent = trace;
-      const path = `/${target.method}${query}`;
+      const path = methodToPath(target.method) + forwardableQuery(query);
       const namespace = target.namespace ?? d.namespace;
       if (target.appId === d.appId && (namespace ?? '') === (d.namespace ?? '')) {
+        // Self-invocation never crosses the internal port, so no access policy applies (as in daprd).
+        if (target.method.includes('%')) {
+          d.respondError(res, undeliverable(target.appId, target.method));
+          req.resume();
+          return;
+        }
         await toApp(req, res, path, headers, target.appId, trace);
         return;
       }
@@ -131,6 +144,23 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         return;
       }
       const caller = d.peerIdentity ? d.peerIdentity(req) : claimedIdentity(req.headers);
+      const verb = req.method ?? 'GET';
+      const target = peerTarget(req.url ?? '/', d.appId);
+      if (target instanceof Error) {
+        d.respondError(res, target);
+        req.resume();
+        return;
+      }
+      if (!authorize(d.accessControl, caller, target.method, verb).allowed) {
+        d.respondError(res, invokeErrors.permissionDenied(d.appId, spiffeId(caller), target.method, verb));
+        req.resume();
+        return;
+      }
+      if (target.method.includes('%')) {
+        d.respondError(res, undeliverable(d.appId, target.method));
+        req.resume();
+        return;
+      }
       const trace = ensureTraceparent(req.headers.traceparent);
       const headers = filterPeerHeaders(req.headers);
       // The app sees the identity the decision rested on, never a forged one beside it.
@@ -139,13 +169,32 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       headers['x-forwarded-for'] = appendHeader(headers['x-forwarded-for'], remote);
       headers['x-forwarded-host'] = appendHeader(headers['x-forwarded-host'], host);
       headers.forwarded = appendHeader(headers.forwarded, `for=${remote};by=${req.socket.localAddress ?? ''};host=${host}`);
-      await toApp(req, res, req.url ?? '/', headers, d.appId, trace);
+      await toApp(req, res, methodToPath(target.method) + target.query, headers, d.appId, trace);
     },
 
     close() {
       peerAgent.destroy();
     },
   };
+}
+
+/** The normalised method and forwardable query of a peer's request line, or the error to answer. */
+function peerTarget(url: string, appId: string): { method: string; query: string } | DaprError {
+  const q = url.indexOf('?');
+  const rawPath = q >= 0 ? url.slice(0, q) : url;
+  const decoded = decodePath(rawPath.replace(/^\/+/, ''));
+  if (decoded === undefined) return commonErrors.malformedRequest(`invalid escape sequence in method "${rawPath}"`);
+  try {
+    return { method: normaliseMethod(decoded), query: forwardableQuery(q >= 0 ? url.slice(q) : '') };
+  } catch (err) {
+    if (err instanceof InvalidMethodError) return invokeErrors.failed(appId, err.message, err);
+    throw err;
+  }
+}
+
+/** A decoded `%` cannot go into the app's URL unambiguously (daprd fails building that URL too). */
+function undeliverable(appId: string, method: string): DaprError {
+  return invokeErrors.failed(appId, `invalid method name ${JSON.stringify(method)}: a literal "%" cannot be sent to the app`);
 }
 
 function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {
