@@ -8,6 +8,7 @@ import { parseAllDocuments } from 'yaml';
 import { ConfigError } from '../errors/startup';
 import type { NameResolutionSpec } from '../nameresolution';
 import { parseSecretScopes, type SecretScope } from '../components/secretstores/scopes';
+import { parseMtlsSpec, type MtlsConfig } from './mtls';
 
 export interface RuntimeConfiguration {
   name?: string;
@@ -16,6 +17,8 @@ export interface RuntimeConfiguration {
   features: string[];
   /** `spec.secrets.scopes` by store name (absent: every secret of every store is allowed). */
   secretScopes?: Map<string, SecretScope>;
+  /** `spec.mtls` (+ accessControl.trustDomain), see config/mtls.ts. */
+  mtls?: MtlsConfig;
   /** Where nameResolution came from, for error messages. */
   source?: string;
 }
@@ -61,6 +64,7 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
         parseSecretScopes(secrets.scopes, file, (cfg.secretScopes ??= new Map()), issues);
         if (issues.length > 0) throw new ConfigError(issues);
       }
+      cfg.mtls = parseMtlsSpec(spec, file, cfg.mtls);
       for (const f of (spec.features ?? []) as Array<Record<string, unknown>>) {
         if (f && f.enabled !== false && typeof f.name === 'string') cfg.features.push(f.name);
       }

@@ -9,7 +9,7 @@ import { hostname } from 'node:os';
 import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
-import { claimedIdentity, type PeerIdentity } from '../security/peer-identity';
+import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import type { AppChannel } from './app-channel';
 import { forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
@@ -25,6 +25,10 @@ export interface DirectMessagingDeps {
   respondError(res: ServerResponse, err: DaprError): void;
   /** The caller's identity on the internal port (default: what its headers claim). */
   peerIdentity?(req: IncomingMessage): PeerIdentity;
+  /** How to reach a peer sidecar (mTLS); default plain HTTP on a keep-alive agent. */
+  peerTransport?(appId: string, namespace: string): Omit<ForwardTarget, 'host' | 'port'>;
+  /** Sent as dapr-api-token to peer sidecars (mTLS off and DAPR_API_TOKEN set). */
+  peerToken?: string;
 }
 
 /** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
@@ -84,9 +88,12 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         await toApp(req, res, path, headers, target.appId, trace);
         return;
       }
+      if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const transport = d.peerTransport?.(target.appId, namespace ?? DEFAULT_NAMESPACE);
       const resolveTarget = async (): Promise<ForwardTarget | undefined> => {
         const addr = await d.resolver.resolve(target.appId, namespace);
-        return addr ? { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent } : undefined;
+        if (!addr) return undefined;
+        return transport ? { ...transport, host: addr.host, port: addr.port } : { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent };
       };
       let first: ForwardTarget | undefined;
       try {
