@@ -111,3 +111,25 @@ it('the server refuses clients without a certificate and clients of another CA',
   const p = stranger.peer('callee', 'default');
   await expect(call(port, { agent: p.agent, rejectUnauthorized: false })).rejects.toThrow();
 });
+
+it('renews the certificate before it expires and hands the new one to tracked servers', async () => {
+  const issuer = await root('renew');
+  const m = await startMtls({ identity: { trustDomain: 'public', namespace: 'default', appId: 'short' }, workloadCertTtlMs: 2000, allowedClockSkewMs: 0, source: localIssuerSource(issuer), logger: quiet });
+  started.push(m);
+  const first = m.current();
+  const srv = https.createServer(m.serverOptions(), (req, res) => res.end(JSON.stringify(certificateIdentity(req) ?? null)));
+  servers.push(srv);
+  m.track([srv]);
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  const deadline = Date.now() + 10000;
+  while (m.current() === first && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  expect(m.current()).not.toBe(first);
+  expect(m.current().notAfter.getTime()).toBeGreaterThan(first.notAfter.getTime());
+  // after the first certificate has expired, a peer still completes the handshake (the server was given the new one)
+  while (Date.now() < first.notAfter.getTime() + 100) await new Promise((r) => setTimeout(r, 50));
+  const caller = await startMtls({ identity: { trustDomain: 'public', namespace: 'default', appId: 'caller' }, workloadCertTtlMs: 60e3, allowedClockSkewMs: 0, source: localIssuerSource(issuer), logger: quiet });
+  started.push(caller);
+  const p = caller.peer('short', 'default');
+  expect(JSON.parse(await call(port, { agent: p.agent, rejectUnauthorized: true, checkServerIdentity: p.checkServerIdentity }))).toMatchObject({ appId: 'caller' });
+});
