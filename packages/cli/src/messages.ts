@@ -137,6 +137,9 @@ export const initMessages = {
   created: (file: string, what: string) => `Created ${file}${what ? ` (${what})` : ''}`,
   unchanged: (file: string) => `Up to date ${file}`,
   kept: (file: string) => `Kept ${file} (you changed it; init never overwrites your edits)`,
+  updated: (file: string, what: string) => `Updated ${file} to the current default${what ? ` (${what})` : ''}`,
+  trustRootCreated: (dir: string) => `Created the mTLS trust root in ${dir} (ca.crt, issuer.crt, issuer.key; valid for one year)`,
+  trustRootKept: (dir: string) => `Kept the mTLS trust root in ${dir}`,
   /** Dapr */ success: 'Success! minidapr is up and running. To get started, run: minidapr run --app-id myapp -- node app.js',
 };
 

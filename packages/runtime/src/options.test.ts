@@ -106,3 +106,19 @@ describe('parseOptions', () => {
     expect(parse(['--help']).action).toBe('help');
   });
 });
+
+describe('mTLS flags', () => {
+  it('parses --enable-mtls, --trust-anchors-file, --issuer-credentials, --sentry-address and the internal listen address', () => {
+    const r = parseOptions(['--app-id', 'a', '--enable-mtls', '--trust-anchors-file', 'ca.pem', '--issuer-credentials', 'certs', '--sentry-address', 's:1', '--dapr-internal-grpc-listen-address', '0.0.0.0'], {}, '/');
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(r.options?.mtls).toEqual({ enabled: true, trustAnchorsFile: 'ca.pem', issuerCredentials: 'certs', sentryAddress: 's:1' });
+    expect(r.options?.internalListenAddresses).toEqual(['0.0.0.0']);
+  });
+
+  it('leaves mTLS to the Configuration unless the flag is given; --enable-mtls=false turns it off', () => {
+    expect(parseOptions(['--app-id', 'a'], {}, '/').options?.mtls.enabled).toBeUndefined();
+    expect(parseOptions(['--app-id', 'a', '--enable-mtls=false'], {}, '/').options?.mtls.enabled).toBe(false);
+    expect(parseOptions(['--app-id', 'a'], {}, '/').options?.internalListenAddresses).toBeUndefined();
+  });
+});

@@ -10,6 +10,7 @@ import type { NameResolutionSpec } from '../nameresolution';
 import { parseSecretScopes, type SecretScope } from '../components/secretstores/scopes';
 import { readAccessControl, type AccessControlSpec } from './access-control';
 import { unknownFieldWarnings } from './known-fields';
+import { parseMtlsSpec, type MtlsConfig } from './mtls';
 
 export interface RuntimeConfiguration {
   name?: string;
@@ -22,6 +23,8 @@ export interface RuntimeConfiguration {
   accessControl?: AccessControlSpec;
   /** Unknown fields and values daprd would silently treat as deny, one line each. */
   warnings: string[];
+  /** `spec.mtls` (+ accessControl.trustDomain), see config/mtls.ts. */
+  mtls?: MtlsConfig;
   /** Where nameResolution came from, for error messages. */
   source?: string;
 }
@@ -69,6 +72,7 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
         parseSecretScopes(secrets.scopes, file, (cfg.secretScopes ??= new Map()), issues);
         if (issues.length > 0) throw new ConfigError(issues);
       }
+      cfg.mtls = parseMtlsSpec(spec, file, cfg.mtls);
       for (const f of (spec.features ?? []) as Array<Record<string, unknown>>) {
         if (f && f.enabled !== false && typeof f.name === 'string') cfg.features.push(f.name);
       }

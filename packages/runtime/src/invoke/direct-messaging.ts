@@ -14,7 +14,7 @@ import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
-import { claimedIdentity, type PeerIdentity } from '../security/peer-identity';
+import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import type { AppChannel } from './app-channel';
 import { forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
@@ -32,6 +32,10 @@ export interface DirectMessagingDeps {
   peerIdentity?(req: IncomingMessage): PeerIdentity;
   /** The Configuration's access-control list, applied to calls from peers (none: all allowed). */
   accessControl?: AccessControlList;
+  /** How to reach a peer sidecar (mTLS); default plain HTTP on a keep-alive agent. */
+  peerTransport?(appId: string, namespace: string): Omit<ForwardTarget, 'host' | 'port'>;
+  /** Sent as dapr-api-token to peer sidecars (mTLS off and DAPR_API_TOKEN set). */
+  peerToken?: string;
 }
 
 /** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
@@ -97,9 +101,12 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         await toApp(req, res, path, headers, target.appId, trace);
         return;
       }
+      if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const transport = d.peerTransport?.(target.appId, namespace ?? DEFAULT_NAMESPACE);
       const resolveTarget = async (): Promise<ForwardTarget | undefined> => {
         const addr = await d.resolver.resolve(target.appId, namespace);
-        return addr ? { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent } : undefined;
+        if (!addr) return undefined;
+        return transport ? { ...transport, host: addr.host, port: addr.port } : { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent };
       };
       let first: ForwardTarget | undefined;
       try {

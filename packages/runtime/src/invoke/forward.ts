@@ -15,6 +15,8 @@ export interface ForwardTarget {
   host: string;
   port: number;
   agent: Agent;
+  /** TLS settings of this request (mTLS to a peer: verify the chain and the callee's identity). */
+  tls?: Pick<https.RequestOptions, 'rejectUnauthorized' | 'checkServerIdentity'>;
 }
 
 export interface RetryPolicy {
@@ -141,6 +143,7 @@ function openRequest(f: ForwardRequest, target: ForwardTarget): http.ClientReque
     headers: flatHeaders(f.headers, target),
     agent: target.agent,
     rejectUnauthorized: false,
+    ...target.tls,
   } as https.RequestOptions);
 }
 

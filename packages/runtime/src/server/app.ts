@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import { handleInvoke } from '../api/http/invoke';
 import { healthzEndpoints } from '../api/http/healthz';
 import { invokeEndpoints } from '../api/http/invoke';
@@ -17,6 +16,7 @@ import { secretsEndpoints } from '../api/http/secrets';
 import { shutdownEndpoints } from '../api/http/shutdown';
 import { stateEndpoints } from '../api/http/state';
 import { unimplementedEndpoints } from '../api/http/unimplemented';
+import { tokenMatches } from '../security/token';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
 import { respondError, respondUnauthorized } from './respond';
@@ -35,12 +35,6 @@ export function cleanPath(rawPath: string): string {
   if (!p.startsWith('/')) p = '/' + p;
   if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
   return p;
-}
-
-function tokenMatches(expected: Buffer, got: string | string[] | undefined): boolean {
-  if (typeof got !== 'string') return false;
-  const b = Buffer.from(got);
-  return b.length === expected.length && timingSafeEqual(b, expected);
 }
 
 export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints()): RequestListener {

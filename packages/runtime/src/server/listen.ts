@@ -1,8 +1,9 @@
 /**
  * @module server/listen
- * Starts node:http servers on given addresses with errors that name the flag and the port.
+ * Starts node:http (or node:https) servers on given addresses with errors that name the flag and the port.
  */
 import http, { type RequestListener, type Server } from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors/startup';
 
@@ -12,6 +13,8 @@ export interface ListenOptions {
   flag: string;
   maxHeaderSize?: number;
   keepAliveTimeoutMs?: number;
+  /** Serve TLS (the sidecar-to-sidecar port with mTLS) instead of plain HTTP. */
+  tls?: https.ServerOptions;
 }
 
 export async function listen(handler: RequestListener, o: ListenOptions): Promise<{ servers: Server[]; port: number }> {
@@ -19,7 +22,8 @@ export async function listen(handler: RequestListener, o: ListenOptions): Promis
   let port = o.port;
   try {
     for (const address of o.addresses) {
-      const server = http.createServer({ maxHeaderSize: o.maxHeaderSize, keepAliveTimeout: o.keepAliveTimeoutMs ?? 65000 }, handler);
+      const common = { maxHeaderSize: o.maxHeaderSize, keepAliveTimeout: o.keepAliveTimeoutMs ?? 65000 };
+      const server: Server = o.tls ? https.createServer({ ...o.tls, ...common }, handler) : http.createServer(common, handler);
       server.headersTimeout = 66000;
       server.requestTimeout = 0; // streamed invocations may be long; daprd has no timeout either
       await new Promise<void>((resolve, reject) => {

@@ -101,6 +101,8 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
       problems.push(...p);
       if (!options) continue;
       if (!options.listenAddresses.includes('0.0.0.0')) problems.push(`${sc.service.name}: other containers reach the sidecar only with --dapr-listen-addresses 0.0.0.0`);
+      // Without mTLS the sidecar-to-sidecar port stays on loopback unless told otherwise.
+      if (!options.internalListenAddresses?.includes('0.0.0.0')) problems.push(`${sc.service.name}: other containers reach the sidecar-to-sidecar port only with --dapr-internal-grpc-listen-address 0.0.0.0`);
       const appPort = sc.app?.environment.APP_PORT;
       if (String(options.appPort ?? '') !== (appPort ?? '')) problems.push(`${sc.service.name}: --app-port ${options.appPort} but ${sc.app?.name} has APP_PORT=${appPort}`);
       const daprPort = sc.app?.environment.DAPR_HTTP_PORT;

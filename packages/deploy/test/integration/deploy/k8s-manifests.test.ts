@@ -119,6 +119,8 @@ run.each(dirs)('%s', (dir) => {
       problems.push(...parse);
       if (!options) continue;
       if (!options.listenAddresses.includes('0.0.0.0')) problems.push(`${where}: other pods reach the sidecar only with --dapr-listen-addresses 0.0.0.0`);
+      // Without mTLS the sidecar-to-sidecar port stays on loopback unless told otherwise.
+      if (!options.internalListenAddresses?.includes('0.0.0.0')) problems.push(`${where}: other pods reach the sidecar-to-sidecar port only with --dapr-internal-grpc-listen-address 0.0.0.0`);
       const appEnv = Object.fromEntries(p.apps.flatMap((c) => c.env ?? []).map((e) => [e.name, e.value]));
       if (String(options.appPort ?? '') !== (appEnv.APP_PORT ?? '')) problems.push(`${where}: --app-port ${options.appPort} but the app has APP_PORT=${appEnv.APP_PORT}`);
       if (appEnv.DAPR_HTTP_PORT !== String(options.daprHttpPort)) problems.push(`${where}: --dapr-http-port ${options.daprHttpPort} but the app has DAPR_HTTP_PORT=${appEnv.DAPR_HTTP_PORT}`);
