@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { MetadataError } from '../../errors';
+import { checkSqliteFile } from '../../sqlite-path';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';
 
@@ -93,8 +94,10 @@ export function parseSqlitePubSubMetadata(raw: MetadataMap, cwd: string, appId: 
   const m = decodeMetadata(COMPONENT, SQLITE_PUBSUB_METADATA, raw);
   const consumerID = ((m.consumerID as string | undefined) ?? appId).trim();
   if (consumerID === '') throw new MetadataError(COMPONENT, 'consumerID', 'is empty and no app id is set to default to');
+  const file = resolveFile(m.connectionString as string, cwd);
+  checkSqliteFile(COMPONENT, 'connectionString', file);
   return {
-    file: resolveFile(m.connectionString as string, cwd),
+    file,
     consumerID,
     processingTimeoutMs: positive('processingTimeout', m.processingTimeout as number),
     redeliverIntervalMs: m.redeliverInterval as number,

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { MetadataError } from '../../errors';
+import { checkSqliteFile } from '../../sqlite-path';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';
 
@@ -83,8 +84,10 @@ export function parseSqliteMetadata(raw: MetadataMap, cwd: string): SqliteConfig
   if (tableName.toLowerCase() === metadataTableName.toLowerCase()) {
     throw new MetadataError(COMPONENT, 'metadataTableName', `must differ from tableName ("${tableName}")`);
   }
+  const file = resolveDatabaseFile(m.connectionString as string, cwd);
+  checkSqliteFile(COMPONENT, 'connectionString', file);
   return {
-    file: resolveDatabaseFile(m.connectionString as string, cwd),
+    file,
     tableName,
     metadataTableName,
     cleanupIntervalMs: m.cleanupInterval as number,
