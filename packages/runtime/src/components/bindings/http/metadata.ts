@@ -69,14 +69,14 @@ export function parseHttpMetadata(raw: MetadataMap, cwd: string): HttpBindingCon
   try {
     url = new URL(m.url as string);
   } catch {
-    throw new MetadataError(COMPONENT, 'url', `must be an absolute http or https URL, got "${m.url as string}"`);
+    throw new MetadataError(COMPONENT, 'url', 'must be an absolute http or https URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new MetadataError(COMPONENT, 'url', `must use http or https, got "${url.protocol.slice(0, -1)}"`);
+    throw new MetadataError(COMPONENT, 'url', 'must use http or https');
   }
   const maxResponseBodySize = parseQuantity(m.maxResponseBodySize as string);
   if (maxResponseBodySize === undefined) {
-    throw new MetadataError(COMPONENT, 'maxResponseBodySize', `must be a size like 100Mi or 1048576, got "${m.maxResponseBodySize as string}"`);
+    throw new MetadataError(COMPONENT, 'maxResponseBodySize', 'must be a size like 100Mi or 1048576');
   }
   const cert = pem('MTLSClientCert', m.MTLSClientCert as string | undefined, cwd);
   const key = pem('MTLSClientKey', m.MTLSClientKey as string | undefined, cwd);

@@ -84,7 +84,7 @@ function positive(field: string, value: number): number {
 function wholeNumber(field: string, value: number | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new MetadataError(COMPONENT, field, `must be a whole number of at least ${min}, got "${value}"`);
+    throw new MetadataError(COMPONENT, field, `must be a whole number of at least ${min}`);
   }
   return value;
 }
@@ -114,7 +114,7 @@ function resolveFile(connectionString: string, cwd: string): string {
   if (path.toLowerCase().startsWith('file:')) path = path.slice(5).replace(/^\/\/(localhost)?(?=\/)/, '');
   if (path === '' || path === ':memory:' || path.includes('?')) {
     // An in-memory database cannot be shared between processes, which is the point of this broker.
-    throw new MetadataError(COMPONENT, 'connectionString', `must be a file path, got "${connectionString}"`);
+    throw new MetadataError(COMPONENT, 'connectionString', 'must be a file path');
   }
   return isAbsolute(path) ? path : resolve(cwd, path);
 }

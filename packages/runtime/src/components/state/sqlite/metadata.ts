@@ -78,7 +78,7 @@ export function parseSqliteMetadata(raw: MetadataMap, cwd: string): SqliteConfig
   const metadataTableName = m.metadataTableName as string;
   for (const [field, value] of [['tableName', tableName], ['metadataTableName', metadataTableName]] as const) {
     if (!IDENTIFIER.test(value)) {
-      throw new MetadataError(COMPONENT, field, `must be a plain SQL identifier (letters, digits, _), got "${value}"`);
+      throw new MetadataError(COMPONENT, field, 'must be a plain SQL identifier (letters, digits, _)');
     }
   }
   if (tableName.toLowerCase() === metadataTableName.toLowerCase()) {
