@@ -4,7 +4,7 @@
  * Only the fields the runtime acts on are kept; fields daprd does not know are reported as warnings.
  */
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from './yaml';
 import { ConfigError } from '../errors/startup';
 import type { NameResolutionSpec } from '../nameresolution';
 import { parseSecretScopes, type SecretScope } from '../components/secretstores/scopes';
@@ -42,7 +42,7 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
     } catch {
       throw new ConfigError([`--config: configuration file ${file} does not exist or cannot be read`]);
     }
-    for (const d of parseAllDocuments(expandEnv(text, env))) {
+    for (const d of parseYamlDocuments(expandEnv(text, env), file)) {
       if (d.errors.length > 0) throw new ConfigError([`${file}: invalid YAML: ${d.errors[0]?.message.split('\n')[0]}`]);
       const doc = d.toJS() as Record<string, unknown> | null;
       if (!doc) continue;
