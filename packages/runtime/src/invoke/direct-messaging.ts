@@ -10,8 +10,8 @@ import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
 import { claimedIdentity, type PeerIdentity } from '../security/peer-identity';
-import type { AppChannel } from './app-channel';
-import { forward, type ForwardTarget } from './forward';
+import { ChannelWaitAborted, type AppChannel } from './app-channel';
+import { callerGone, forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import type { InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
@@ -50,7 +50,11 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       d.respondError(res, invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port'));
       return;
     }
-    const release = channel.tryAcquire() ?? (await channel.acquire());
+    const release = channel.tryAcquire() ?? (await waitForSlot(channel, res));
+    if (!release) {
+      req.resume(); // the caller hung up while queued: nothing to send, no slot taken
+      return;
+    }
     try {
       await forward({
         req,
@@ -146,6 +150,22 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       peerAgent.destroy();
     },
   };
+}
+
+/** Waits for an app slot; gives up (undefined) as soon as the caller's connection closes. */
+async function waitForSlot(channel: AppChannel, res: ServerResponse): Promise<(() => void) | undefined> {
+  if (callerGone(res)) return undefined;
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  res.once('close', onClose);
+  try {
+    return await channel.acquire(gone.signal);
+  } catch (err) {
+    if (err instanceof ChannelWaitAborted) return undefined;
+    throw err;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {

@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { handleInvoke } from '../api/http/invoke';
 import { healthzEndpoints } from '../api/http/healthz';
 import { invokeEndpoints } from '../api/http/invoke';
@@ -37,16 +37,22 @@ export function cleanPath(rawPath: string): string {
   return p;
 }
 
-function tokenMatches(expected: Buffer, got: string | string[] | undefined): boolean {
+/**
+ * Compares the header's bytes with the token's UTF-8 bytes in constant time. Node decodes header
+ * bytes as latin1, so `Buffer.from(got, 'latin1')` gives back exactly what the client sent; both
+ * sides are hashed first so the comparison takes the same time whatever the lengths.
+ */
+function tokenMatches(expectedDigest: Buffer, got: string | string[] | undefined): boolean {
   if (typeof got !== 'string') return false;
-  const b = Buffer.from(got);
-  return b.length === expected.length && timingSafeEqual(b, expected);
+  return timingSafeEqual(sha256(Buffer.from(got, 'latin1')), expectedDigest);
 }
+
+const sha256 = (b: Buffer): Buffer => createHash('sha256').update(b).digest();
 
 export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints()): RequestListener {
   const router = new Router<Endpoint>();
   for (const e of endpoints) router.add(e.methods, e.route, e);
-  const token = deps.options.apiToken ? Buffer.from(deps.options.apiToken) : undefined;
+  const token = deps.options.apiToken ? sha256(Buffer.from(deps.options.apiToken, 'utf8')) : undefined;
   const log = deps.logger;
   const fallback: Endpoint = { name: 'InvokeServiceFallback', group: 'invoke', methods: [], route: '', handler: handleInvoke };
 
