@@ -47,6 +47,8 @@ export const ERROR_CODES = {
   ERR_PUBSUB_FORBIDDEN: { code: 'ERR_PUBSUB_FORBIDDEN', status: 403, reason: 'DAPR_PUBSUB_FORBIDDEN', category: 'pubsub' },
   ERR_PUBSUB_REQUEST_METADATA: { code: 'ERR_PUBSUB_REQUEST_METADATA', status: 400, reason: 'DAPR_PUBSUB_METADATA_DESERIALIZATION', category: 'pubsub' },
   ERR_PUBSUB_CLOUD_EVENTS_SER: { code: 'ERR_PUBSUB_CLOUD_EVENTS_SER', status: 500, reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION', category: 'pubsub' },
+  /** The event's JSON is nested deeper than MAX_JSON_DEPTH: the caller's fault, so 400. */
+  ERR_PUBSUB_CLOUD_EVENT_TOO_DEEP: { code: 'ERR_PUBSUB_CLOUD_EVENTS_SER', status: 400, reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION', category: 'pubsub' },
   ERR_PUBSUB_EVENTS_SER: { code: 'ERR_PUBSUB_EVENTS_SER', status: 400, reason: 'DAPR_PUBSUB_MARSHAL_EVENTS', category: 'pubsub' },
   // --- bindings ---------------------------------------------------------------------------
   ERR_INVOKE_OUTPUT_BINDING: { code: 'ERR_INVOKE_OUTPUT_BINDING', status: 500, category: 'bindings' },
