@@ -7,4 +7,5 @@ export { stateErrors } from './state';
 export { pubsubErrors, type PubsubErrors } from './pubsub';
 export { bindingErrors } from './bindings';
 export { secretErrors, type SecretErrors } from './secrets';
+export { metadataErrors } from './metadata';
 export { ConfigError } from './startup';
