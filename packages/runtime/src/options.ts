@@ -4,10 +4,11 @@
  * a frozen RuntimeOptions. Unknown flags are warnings, never fatal; every problem with a known flag
  * is collected as `flag: message` so the user sees them all at once.
  */
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseDurationMs } from './components/metadata';
 import * as D from './defaults';
+import { GUARD_FLAGS, GUARD_USAGE, parseGuardOptions, type GuardOptions } from './options-guards';
 import { parseQuantity } from './quantity';
 
 /** daprd's --app-binding-options-timeout default: how long the OPTIONS probe of an input binding may take. */
@@ -16,7 +17,7 @@ export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = 3000;
 export type AppProtocol = 'http' | 'https' | 'h2c' | 'grpc' | 'grpcs';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
-export interface RuntimeOptions {
+export interface RuntimeOptions extends GuardOptions {
   appId: string;
   /** undefined or 0 = no app channel */
   appPort?: number;
@@ -102,6 +103,7 @@ const FLAGS: Record<string, FlagDef> = {
   version: { kind: 'bool' },
   'build-info': { kind: 'bool' },
   help: { kind: 'bool' },
+  ...GUARD_FLAGS,
 };
 
 const ALIASES: Record<string, string> = {
@@ -115,7 +117,7 @@ const ACCEPTED_NO_OP = new Set([
   'mode', 'placement-host-address', 'scheduler-host-address', 'profile-port', 'enable-profiling', 'enable-mtls',
   'sentry-address', 'control-plane-address', 'control-plane-trust-domain', 'control-plane-namespace',
   'metrics-listen-address', 'dapr-internal-grpc-listen-address', 'dapr-public-port', 'dapr-public-listen-address',
-  'allowed-origins', 'unix-domain-socket', 'dapr-block-shutdown-duration',
+  'unix-domain-socket', 'dapr-block-shutdown-duration',
   'scheduler-job-streams', 'disable-builtin-k8s-secret-store', 'disable-init-endpoints', 'log-file',
   'hot-reload-reconcile-interval', 'actors-disseminate-timeout', 'kubeconfig', 'wait',
 ]);
@@ -284,6 +286,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     namespace: env.NAMESPACE || undefined,
     home: env.MINIDAPR_HOME || join(homedir(), D.HOME_DIR_NAME),
     cwd,
+    ...parseGuardOptions({ list, duration }, env, hostname()),
   };
   if (options.appHealthProbeTimeoutMs > options.appHealthProbeIntervalS * 1000) {
     errors.push('--app-health-probe-timeout: must not be longer than --app-health-probe-interval');
@@ -314,9 +317,10 @@ single-dash forms all work.
   --dapr-listen-addresses <a,b> addresses to listen on (default 127.0.0.1)
   --app-binding-options-timeout <duration>
                                 how long an input binding's OPTIONS probe may take (default 3s)
-  --version                     print the version and exit
+${GUARD_USAGE}  --version                     print the version and exit
 
-Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr).
+Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr),
+MINIDAPR_ALLOWED_HOSTS, MINIDAPR_ALLOWED_ORIGINS.
 
 Example:
   minidaprd --app-id nodeapp --app-port 3000 --dapr-http-port 3500

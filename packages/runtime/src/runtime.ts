@@ -27,6 +27,7 @@ import type { Subscription } from './pubsub/subscriptions';
 import { createApp } from './server/app';
 import type { AppDeps, HealthState, MetadataState } from './server/deps';
 import { listen } from './server/listen';
+import { guardFor } from './server/request-guard';
 import { respondError } from './server/respond';
 import { RUNTIME_VERSION } from './version';
 
@@ -101,8 +102,10 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     });
   }
 
+  const guard = guardFor(options);
   const deps: AppDeps = {
     options,
+    guard,
     logger,
     store,
     health,
@@ -127,6 +130,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
 
   async function listenInternal(): Promise<Server[]> {
     const peerHandler: RequestListener = (req, res) => {
+      if (guard.handle(req, res)) return;
       directMessaging.deliverFromPeer(req, res).catch((err) => respondError(res, err, logger));
     };
     try {
@@ -205,6 +209,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         resolver = createNameResolver(config.nameResolution, options.home, config.source);
         directMessaging.close();
         directMessaging = makeDirectMessaging(resolver);
+        // Peers reach this sidecar by the name its own template gives it (compose/k8s service name).
+        if (resolver.name === 'dns-template') guard.allowName((await resolver.resolve(options.appId, options.namespace))?.host ?? '');
       }
       if (options.enableApiLogging === undefined && config.apiLogging !== undefined) deps.apiLogging = config.apiLogging;
       metadata.enabledFeatures = config.features;

@@ -8,4 +8,5 @@ export { pubsubErrors, type PubsubErrors } from './pubsub';
 export { bindingErrors } from './bindings';
 export { secretErrors, type SecretErrors } from './secrets';
 export { metadataErrors } from './metadata';
+export { securityErrors } from './security';
 export { ConfigError } from './startup';

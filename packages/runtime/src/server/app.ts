@@ -19,6 +19,7 @@ import { stateEndpoints } from '../api/http/state';
 import { unimplementedEndpoints } from '../api/http/unimplemented';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
+import { guardFor } from './request-guard';
 import { respondError, respondUnauthorized } from './respond';
 import { Router } from './router';
 
@@ -54,6 +55,7 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
   for (const e of endpoints) router.add(e.methods, e.route, e);
   const token = deps.options.apiToken ? sha256(Buffer.from(deps.options.apiToken, 'utf8')) : undefined;
   const log = deps.logger;
+  const guard = deps.guard ?? guardFor(deps.options);
   const fallback: Endpoint = { name: 'InvokeServiceFallback', group: 'invoke', methods: [], route: '', handler: handleInvoke };
 
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -77,6 +79,8 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
         }
       });
     }
+
+    if (guard.handle(req, res)) return;
 
     if (token) {
       const exempt = method === 'GET' && TOKEN_EXEMPT.has(path.replace(/^\/+|\/+$/g, ''));
