@@ -103,6 +103,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   }
 
   const guard = guardFor(options);
+  const timeouts = { headersTimeoutMs: options.readHeaderTimeoutMs, bodyIdleTimeoutMs: options.readBodyIdleTimeoutMs };
   const deps: AppDeps = {
     options,
     guard,
@@ -134,13 +135,13 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       directMessaging.deliverFromPeer(req, res).catch((err) => respondError(res, err, logger));
     };
     try {
-      const r = await listen(peerHandler, { port: options.daprInternalPort, addresses: options.listenAddresses, flag: '--dapr-internal-port (--dapr-internal-grpc-port)' });
+      const r = await listen(peerHandler, { port: options.daprInternalPort, addresses: options.listenAddresses, flag: '--dapr-internal-port (--dapr-internal-grpc-port)', ...timeouts });
       internalPort = r.port;
       return r.servers;
     } catch (err) {
       if (options.daprInternalPortExplicit || !(err instanceof ConfigError)) throw err;
       // The default port is a preference: with several sidecars on one machine, take a free one.
-      const r = await listen(peerHandler, { port: 0, addresses: options.listenAddresses, flag: '--dapr-internal-port' });
+      const r = await listen(peerHandler, { port: 0, addresses: options.listenAddresses, flag: '--dapr-internal-port', ...timeouts });
       internalPort = r.port;
       logger.debug(`internal port ${DEFAULT_DAPR_INTERNAL_PORT} is busy; using ${internalPort}`);
       return r.servers;
@@ -234,6 +235,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
           addresses: options.listenAddresses,
           flag: '--dapr-http-port',
           maxHeaderSize: options.readBufferSize,
+          ...timeouts,
         });
         httpPort = pub.port;
         servers.push(...pub.servers);

@@ -5,6 +5,8 @@
 import http, { type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError } from '../errors/startup';
+import { DEFAULT_READ_BODY_IDLE_TIMEOUT_MS, DEFAULT_READ_HEADER_TIMEOUT_MS } from '../options-guards';
+import { withBodyIdleTimeout } from './body-idle';
 
 export interface ListenOptions {
   port: number;
@@ -12,6 +14,10 @@ export interface ListenOptions {
   flag: string;
   maxHeaderSize?: number;
   keepAliveTimeoutMs?: number;
+  /** Time allowed for a request's line and headers (Go's ReadHeaderTimeout); default 10 s. */
+  headersTimeoutMs?: number;
+  /** A request body that stalls this long is answered 408 (0: never); default 60 s. */
+  bodyIdleTimeoutMs?: number;
 }
 
 export async function listen(handler: RequestListener, o: ListenOptions): Promise<{ servers: Server[]; port: number }> {
@@ -19,8 +25,17 @@ export async function listen(handler: RequestListener, o: ListenOptions): Promis
   let port = o.port;
   try {
     for (const address of o.addresses) {
-      const server = http.createServer({ maxHeaderSize: o.maxHeaderSize, keepAliveTimeout: o.keepAliveTimeoutMs ?? 65000 }, handler);
-      server.headersTimeout = 66000;
+      const headersTimeout = o.headersTimeoutMs ?? DEFAULT_READ_HEADER_TIMEOUT_MS;
+      const server = http.createServer(
+        {
+          maxHeaderSize: o.maxHeaderSize,
+          keepAliveTimeout: o.keepAliveTimeoutMs ?? 65000,
+          // Node checks headersTimeout on this interval (30 s by default): check often enough to honour it.
+          connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(headersTimeout / 4))),
+        },
+        withBodyIdleTimeout(handler, o.bodyIdleTimeoutMs ?? DEFAULT_READ_BODY_IDLE_TIMEOUT_MS),
+      );
+      server.headersTimeout = headersTimeout;
       server.requestTimeout = 0; // streamed invocations may be long; daprd has no timeout either
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);
