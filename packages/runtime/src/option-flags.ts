@@ -4,6 +4,8 @@
  * daprd flags accepted without effect. options.ts turns them into RuntimeOptions.
  */
 
+import { GUARD_FLAGS } from './options-guards';
+
 export type Kind = 'string' | 'int' | 'bool' | 'list' | 'quantity' | 'duration';
 export interface FlagDef {
   kind: Kind;
@@ -48,6 +50,7 @@ export const FLAGS: Record<string, FlagDef> = {
   version: { kind: 'bool' },
   'build-info': { kind: 'bool' },
   help: { kind: 'bool' },
+  ...GUARD_FLAGS,
 };
 
 export const ALIASES: Record<string, string> = {
@@ -61,7 +64,7 @@ export const ACCEPTED_NO_OP = new Set([
   'mode', 'placement-host-address', 'scheduler-host-address', 'profile-port', 'enable-profiling',
   'control-plane-address', 'control-plane-trust-domain', 'control-plane-namespace',
   'metrics-listen-address', 'dapr-public-port', 'dapr-public-listen-address',
-  'allowed-origins', 'unix-domain-socket', 'dapr-block-shutdown-duration',
+  'unix-domain-socket', 'dapr-block-shutdown-duration',
   'scheduler-job-streams', 'disable-builtin-k8s-secret-store', 'disable-init-endpoints', 'log-file',
   'hot-reload-reconcile-interval', 'actors-disseminate-timeout', 'kubeconfig', 'wait',
 ]);

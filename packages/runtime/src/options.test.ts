@@ -105,6 +105,15 @@ describe('parseOptions', () => {
     expect(parse(['-version']).action).toBe('version');
     expect(parse(['--help']).action).toBe('help');
   });
+
+  it('parses the guard flag group (hosts, origins, header and body timeouts) with env fallbacks', () => {
+    const d = parse(['--app-id', 'a']).options;
+    expect(d).toMatchObject({ allowedHosts: [], allowedOrigins: [], readHeaderTimeoutMs: 10_000, readBodyIdleTimeoutMs: 60_000 });
+    const o = parse(['--app-id', 'a', '--allowed-hosts', 'Web,*.svc.cluster.local', '--allowed-origins=http://localhost:8080', '--read-header-timeout', '5s', '--read-body-idle-timeout', '2m']).options;
+    expect(o).toMatchObject({ allowedHosts: ['web', '*.svc.cluster.local'], allowedOrigins: ['http://localhost:8080'], readHeaderTimeoutMs: 5000, readBodyIdleTimeoutMs: 120_000 });
+    expect(parseOptions(['--app-id', 'a'], { MINIDAPR_ALLOWED_HOSTS: 'x, y', HOSTNAME: 'Pod-1' }, '.').options).toMatchObject({ allowedHosts: ['x', 'y'], ownHostnames: expect.arrayContaining(['pod-1']) });
+    expect(parse(['--app-id', 'a', '--read-header-timeout', 'never']).errors).toEqual(['--read-header-timeout: must be a duration greater than zero like 3s or 500ms, got "never"']);
+  });
 });
 
 describe('mTLS flags', () => {

@@ -4,11 +4,12 @@
  * a frozen RuntimeOptions. Unknown flags are warnings, never fatal; every problem with a known flag
  * is collected as `flag: message` so the user sees them all at once.
  */
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseDurationMs } from './components/metadata';
 import * as D from './defaults';
 import { ACCEPTED_NO_OP, ALIASES, FLAGS, NO_OP_BOOLEANS } from './option-flags';
+import { GUARD_USAGE, parseGuardOptions, type GuardOptions } from './options-guards';
 import { parseQuantity } from './quantity';
 
 /** daprd's --app-binding-options-timeout default: how long the OPTIONS probe of an input binding may take. */
@@ -17,7 +18,7 @@ export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = 3000;
 export type AppProtocol = 'http' | 'https' | 'h2c' | 'grpc' | 'grpcs';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
-export interface RuntimeOptions {
+export interface RuntimeOptions extends GuardOptions {
   appId: string;
   /** undefined or 0 = no app channel */
   appPort?: number;
@@ -249,6 +250,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     namespace: env.NAMESPACE || undefined,
     home: env.MINIDAPR_HOME || join(homedir(), D.HOME_DIR_NAME),
     cwd,
+    ...parseGuardOptions({ list, duration }, env, hostname()),
   };
   if (options.appHealthProbeTimeoutMs > options.appHealthProbeIntervalS * 1000) {
     errors.push('--app-health-probe-timeout: must not be longer than --app-health-probe-interval');
@@ -286,9 +288,10 @@ single-dash forms all work.
   --sentry-address <host:port>  get the workload certificate from minidapr sentry instead
   --app-binding-options-timeout <duration>
                                 how long an input binding's OPTIONS probe may take (default 3s)
-  --version                     print the version and exit
+${GUARD_USAGE}  --version                     print the version and exit
 
-Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr).
+Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr),
+MINIDAPR_ALLOWED_HOSTS, MINIDAPR_ALLOWED_ORIGINS.
 
 Example:
   minidaprd --app-id nodeapp --app-port 3000 --dapr-http-port 3500

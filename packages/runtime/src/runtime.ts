@@ -29,6 +29,7 @@ import type { Subscription } from './pubsub/subscriptions';
 import { createApp } from './server/app';
 import type { AppDeps, HealthState, MetadataState } from './server/deps';
 import { listen } from './server/listen';
+import { guardFor } from './server/request-guard';
 import { respondError } from './server/respond';
 import { certificateIdentity } from './security/cert-identity';
 import type { Mtls } from './security/mtls';
@@ -121,8 +122,11 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     return { agent: p.agent, tls: { rejectUnauthorized: true, checkServerIdentity: p.checkServerIdentity } };
   }
 
+  const guard = guardFor(options);
+  const timeouts = { headersTimeoutMs: options.readHeaderTimeoutMs, bodyIdleTimeoutMs: options.readBodyIdleTimeoutMs };
   const deps: AppDeps = {
     options,
+    guard,
     logger,
     store,
     health,
@@ -151,6 +155,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   async function listenInternal(): Promise<Server[]> {
     const gate = createPeerGate({ mtls: mtls !== undefined, apiToken: options.apiToken });
     const peerHandler: RequestListener = (req, res) => {
+      if (guard.handle(req, res)) return;
       if (!gate(req, res)) return;
       directMessaging.deliverFromPeer(req, res).catch((err) => respondError(res, err, logger));
     };
@@ -158,11 +163,11 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     const tls = mtls?.serverOptions();
     let r: { servers: Server[]; port: number };
     try {
-      r = await listen(peerHandler, { port: options.daprInternalPort, addresses, tls, flag: '--dapr-internal-port (--dapr-internal-grpc-port)' });
+      r = await listen(peerHandler, { port: options.daprInternalPort, addresses, tls, flag: '--dapr-internal-port (--dapr-internal-grpc-port)', ...timeouts });
     } catch (err) {
       if (options.daprInternalPortExplicit || !(err instanceof ConfigError)) throw err;
       // The default port is a preference: with several sidecars on one machine, take a free one.
-      r = await listen(peerHandler, { port: 0, addresses, tls, flag: '--dapr-internal-port' });
+      r = await listen(peerHandler, { port: 0, addresses, tls, flag: '--dapr-internal-port', ...timeouts });
       logger.debug(`internal port ${DEFAULT_DAPR_INTERNAL_PORT} is busy; using ${r.port}`);
     }
     internalPort = r.port;
@@ -237,6 +242,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       if (config.nameResolution || accessControl || mtls) {
         directMessaging.close();
         directMessaging = makeDirectMessaging(resolver);
+        // Peers reach this sidecar by the name its own template gives it (compose/k8s service name).
+        if (resolver.name === 'dns-template') guard.allowName((await resolver.resolve(options.appId, options.namespace))?.host ?? '');
       }
       if (options.enableApiLogging === undefined && config.apiLogging !== undefined) deps.apiLogging = config.apiLogging;
       metadata.enabledFeatures = config.features;
@@ -260,6 +267,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
           addresses: options.listenAddresses,
           flag: '--dapr-http-port',
           maxHeaderSize: options.readBufferSize,
+          ...timeouts,
         });
         httpPort = pub.port;
         servers.push(...pub.servers);

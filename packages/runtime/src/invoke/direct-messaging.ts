@@ -15,8 +15,8 @@ import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
-import type { AppChannel } from './app-channel';
-import { forward, type ForwardTarget } from './forward';
+import { ChannelWaitAborted, type AppChannel } from './app-channel';
+import { callerGone, forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
@@ -61,7 +61,11 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       d.respondError(res, invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port'));
       return;
     }
-    const release = channel.tryAcquire() ?? (await channel.acquire());
+    const release = channel.tryAcquire() ?? (await waitForSlot(channel, res));
+    if (!release) {
+      req.resume(); // the caller hung up while queued: nothing to send, no slot taken
+      return;
+    }
     try {
       await forward({
         req,
@@ -202,6 +206,22 @@ function peerTarget(url: string, appId: string): { method: string; query: string
 /** A decoded `%` cannot go into the app's URL unambiguously (daprd fails building that URL too). */
 function undeliverable(appId: string, method: string): DaprError {
   return invokeErrors.failed(appId, `invalid method name ${JSON.stringify(method)}: a literal "%" cannot be sent to the app`);
+}
+
+/** Waits for an app slot; gives up (undefined) as soon as the caller's connection closes. */
+async function waitForSlot(channel: AppChannel, res: ServerResponse): Promise<(() => void) | undefined> {
+  if (callerGone(res)) return undefined;
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  res.once('close', onClose);
+  try {
+    return await channel.acquire(gone.signal);
+  } catch (err) {
+    if (err instanceof ChannelWaitAborted) return undefined;
+    throw err;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {

@@ -8,7 +8,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { securityErrors } from '../errors/security';
 import { respondError, respondUnauthorized } from '../server/respond';
 import { certificateIdentity } from './cert-identity';
-import { tokenMatches } from './token';
+import { tokenDigest, tokenMatches } from './token';
 
 export interface PeerGateOptions {
   mtls: boolean;
@@ -17,7 +17,7 @@ export interface PeerGateOptions {
 
 /** Returns a check that answers the request itself (and returns false) when the caller is refused. */
 export function createPeerGate(o: PeerGateOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
-  const token = !o.mtls && o.apiToken ? Buffer.from(o.apiToken) : undefined;
+  const token = !o.mtls && o.apiToken ? tokenDigest(o.apiToken) : undefined;
   return (req, res) => {
     if (o.mtls) {
       if (certificateIdentity(req)) return true;

@@ -16,9 +16,10 @@ import { secretsEndpoints } from '../api/http/secrets';
 import { shutdownEndpoints } from '../api/http/shutdown';
 import { stateEndpoints } from '../api/http/state';
 import { unimplementedEndpoints } from '../api/http/unimplemented';
-import { tokenMatches } from '../security/token';
+import { tokenDigest, tokenMatches } from '../security/token';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
+import { guardFor } from './request-guard';
 import { respondError, respondUnauthorized } from './respond';
 import { Router } from './router';
 
@@ -40,8 +41,9 @@ export function cleanPath(rawPath: string): string {
 export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints()): RequestListener {
   const router = new Router<Endpoint>();
   for (const e of endpoints) router.add(e.methods, e.route, e);
-  const token = deps.options.apiToken ? Buffer.from(deps.options.apiToken) : undefined;
+  const token = deps.options.apiToken ? tokenDigest(deps.options.apiToken) : undefined;
   const log = deps.logger;
+  const guard = deps.guard ?? guardFor(deps.options);
   const fallback: Endpoint = { name: 'InvokeServiceFallback', group: 'invoke', methods: [], route: '', handler: handleInvoke };
 
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -65,6 +67,8 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
         }
       });
     }
+
+    if (guard.handle(req, res)) return;
 
     if (token) {
       const exempt = method === 'GET' && TOKEN_EXEMPT.has(path.replace(/^\/+|\/+$/g, ''));
