@@ -143,6 +143,14 @@ export const initMessages = {
   /** Dapr */ success: 'Success! minidapr is up and running. To get started, run: minidapr run --app-id myapp -- node app.js',
 };
 
+export const mtlsMessages = {
+  created: (dir: string) => `Created the mTLS trust root in ${dir} (ca.crt, issuer.crt, issuer.key; valid for one year)`,
+  kept: (dir: string) => `Kept the mTLS trust root in ${dir} (an existing root is never replaced)`,
+  secretHint: (dir: string) => `For Kubernetes: kubectl create secret generic minidapr-trust-root -n <namespace> --from-file=${dir}`,
+  badTrustDomain: (value: string) => `--trust-domain: "${value}" is not a trust domain (letters, digits, dots, dashes and underscores)`,
+  cannotWrite: (dir: string, why: string) => `--out: cannot write the trust root to ${dir}: ${why}`,
+};
+
 export const uninstallMessages = {
   removed: (path: string) => `Removed ${path}`,
   kept: (path: string) => `Kept ${path} (changed or added by you; use --all to remove everything)`,
