@@ -154,6 +154,7 @@ export const mtlsMessages = {
 export const uninstallMessages = {
   removed: (path: string) => `Removed ${path}`,
   kept: (path: string) => `Kept ${path} (changed or added by you; use --all to remove everything)`,
+  keptTrustRoot: (dir: string) => `Kept the mTLS trust root in ${dir} (certificates you may have handed out chain to it; use --all to remove it)`,
   nothing: (home: string) => `Nothing to remove in ${home}`,
   running: (ids: string[]) => `${ids.length} sidecar(s) still running (${ids.join(', ')}); stop them first with minidapr stop --app-id <id>`,
   success: 'minidapr uninstalled',
