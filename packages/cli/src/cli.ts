@@ -56,6 +56,7 @@ const load = {
   publish: () => lazy<typeof import('./commands/publish')>(() => require('./commands/publish')),
   logs: () => lazy<typeof import('./commands/logs')>(() => require('./commands/logs')),
   version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
+  mtls: () => lazy<typeof import('./commands/mtls')>(() => require('./commands/mtls')),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -182,6 +183,19 @@ export const COMMANDS: readonly CommandSpec[] = [
     action: async (opts, _args, ctx) => (await load.publish()).publish({ ...(opts as { publishAppId: string; pubsub: string; topic: string }), ...ctx }),
   },
   {
+    name: 'mtls create-root',
+    summary: 'Create the mTLS trust root (ca.crt, issuer.crt, issuer.key) in a folder, keeping one already there',
+    options: [
+      { flags: '-o, --out <dir>', description: 'where to write it (default: MINIDAPR_HOME/certs, as minidapr init does)' },
+      { flags: '--trust-domain <domain>', description: 'the trust domain of the root (default: public, as minidapr init)' },
+    ],
+    examples: [
+      'minidapr mtls create-root -o ./certs',
+      'kubectl create secret generic minidapr-trust-root -n <namespace> --from-file=./certs',
+    ],
+    action: async (opts, _args, ctx) => (await load.mtls()).createRoot({ ...(opts as { out?: string; trustDomain?: string }), ...ctx }),
+  },
+  {
     name: 'version',
     summary: 'Print the CLI and runtime versions',
     options: [],
@@ -189,6 +203,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     action: async (_opts, _args, ctx) => (await load.version()).version(ctx),
   },
 ];
+
+/** Summaries of command groups (the first word of a two-word command name). */
+export const GROUPS: Readonly<Record<string, string>> = {
+  mtls: 'mTLS between sidecars: the trust root',
+};
 
 export const ROOT_EXAMPLES: readonly string[] = [
   'minidapr init',

@@ -4,7 +4,7 @@
  * the single place where errors become messages and exit codes.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { COMMANDS, ROOT_EXAMPLES, ROOT_SUMMARY, type CommandContext, type CommandSpec, type OptionSpec } from './cli';
+import { COMMANDS, GROUPS, ROOT_EXAMPLES, ROOT_SUMMARY, type CommandContext, type CommandSpec, type OptionSpec } from './cli';
 import { ConfigError, ExitError } from './errors';
 import { processOutput, type Output } from './lib/output';
 import { selfCommand } from './lib/self';
@@ -42,8 +42,23 @@ function examplesText(examples: readonly string[]): string {
   return `\nExamples:\n${examples.map((e) => `  ${e}`).join('\n')}\n`;
 }
 
+/** `mtls create-root` → the `create-root` subcommand of a `mtls` group (created once, with its summary). */
+function parentOf(program: Command, spec: CommandSpec): { parent: Command; name: string } {
+  const words = spec.name.split(' ');
+  if (words.length === 1) return { parent: program, name: spec.name };
+  const group = words[0] as string;
+  const parent =
+    program.commands.find((c) => c.name() === group) ??
+    program
+      .command(group)
+      .description(GROUPS[group] ?? group)
+      .showHelpAfterError(G.helpHint(group));
+  return { parent, name: words.slice(1).join(' ') };
+}
+
 function addCommand(program: Command, spec: CommandSpec, ctx: CommandContext): void {
-  const cmd = program.command(spec.name).description(spec.summary).showHelpAfterError(G.helpHint(spec.name));
+  const { parent, name } = parentOf(program, spec);
+  const cmd = parent.command(name).description(spec.summary).showHelpAfterError(G.helpHint(spec.name));
   if (spec.args) cmd.argument(spec.args);
   if (spec.passThrough) cmd.passThroughOptions();
   for (const o of spec.options) cmd.addOption(toOption(o));

@@ -137,12 +137,24 @@ export const initMessages = {
   created: (file: string, what: string) => `Created ${file}${what ? ` (${what})` : ''}`,
   unchanged: (file: string) => `Up to date ${file}`,
   kept: (file: string) => `Kept ${file} (you changed it; init never overwrites your edits)`,
+  updated: (file: string, what: string) => `Updated ${file} to the current default${what ? ` (${what})` : ''}`,
+  trustRootCreated: (dir: string) => `Created the mTLS trust root in ${dir} (ca.crt, issuer.crt, issuer.key; valid for one year)`,
+  trustRootKept: (dir: string) => `Kept the mTLS trust root in ${dir}`,
   /** Dapr */ success: 'Success! minidapr is up and running. To get started, run: minidapr run --app-id myapp -- node app.js',
+};
+
+export const mtlsMessages = {
+  created: (dir: string) => `Created the mTLS trust root in ${dir} (ca.crt, issuer.crt, issuer.key; valid for one year)`,
+  kept: (dir: string) => `Kept the mTLS trust root in ${dir} (an existing root is never replaced)`,
+  secretHint: (dir: string) => `For Kubernetes: kubectl create secret generic minidapr-trust-root -n <namespace> --from-file=${dir}`,
+  badTrustDomain: (value: string) => `--trust-domain: "${value}" is not a trust domain (letters, digits, dots, dashes and underscores)`,
+  cannotWrite: (dir: string, why: string) => `--out: cannot write the trust root to ${dir}: ${why}`,
 };
 
 export const uninstallMessages = {
   removed: (path: string) => `Removed ${path}`,
   kept: (path: string) => `Kept ${path} (changed or added by you; use --all to remove everything)`,
+  keptTrustRoot: (dir: string) => `Kept the mTLS trust root in ${dir} (certificates you may have handed out chain to it; use --all to remove it)`,
   nothing: (home: string) => `Nothing to remove in ${home}`,
   running: (ids: string[]) => `${ids.length} sidecar(s) still running (${ids.join(', ')}); stop them first with minidapr stop --app-id <id>`,
   success: 'minidapr uninstalled',

@@ -105,4 +105,29 @@ describe('parseOptions', () => {
     expect(parse(['-version']).action).toBe('version');
     expect(parse(['--help']).action).toBe('help');
   });
+
+  it('parses the guard flag group (hosts, origins, header and body timeouts) with env fallbacks', () => {
+    const d = parse(['--app-id', 'a']).options;
+    expect(d).toMatchObject({ allowedHosts: [], allowedOrigins: [], readHeaderTimeoutMs: 10_000, readBodyIdleTimeoutMs: 60_000 });
+    const o = parse(['--app-id', 'a', '--allowed-hosts', 'Web,*.svc.cluster.local', '--allowed-origins=http://localhost:8080', '--read-header-timeout', '5s', '--read-body-idle-timeout', '2m']).options;
+    expect(o).toMatchObject({ allowedHosts: ['web', '*.svc.cluster.local'], allowedOrigins: ['http://localhost:8080'], readHeaderTimeoutMs: 5000, readBodyIdleTimeoutMs: 120_000 });
+    expect(parseOptions(['--app-id', 'a'], { MINIDAPR_ALLOWED_HOSTS: 'x, y', HOSTNAME: 'Pod-1' }, '.').options).toMatchObject({ allowedHosts: ['x', 'y'], ownHostnames: expect.arrayContaining(['pod-1']) });
+    expect(parse(['--app-id', 'a', '--read-header-timeout', 'never']).errors).toEqual(['--read-header-timeout: must be a duration greater than zero like 3s or 500ms, got "never"']);
+  });
+});
+
+describe('mTLS flags', () => {
+  it('parses --enable-mtls, --trust-anchors-file, --issuer-credentials, --sentry-address and the internal listen address', () => {
+    const r = parseOptions(['--app-id', 'a', '--enable-mtls', '--trust-anchors-file', 'ca.pem', '--issuer-credentials', 'certs', '--sentry-address', 's:1', '--dapr-internal-grpc-listen-address', '0.0.0.0'], {}, '/');
+    expect(r.errors).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    expect(r.options?.mtls).toEqual({ enabled: true, trustAnchorsFile: 'ca.pem', issuerCredentials: 'certs', sentryAddress: 's:1' });
+    expect(r.options?.internalListenAddresses).toEqual(['0.0.0.0']);
+  });
+
+  it('leaves mTLS to the Configuration unless the flag is given; --enable-mtls=false turns it off', () => {
+    expect(parseOptions(['--app-id', 'a'], {}, '/').options?.mtls.enabled).toBeUndefined();
+    expect(parseOptions(['--app-id', 'a', '--enable-mtls=false'], {}, '/').options?.mtls.enabled).toBe(false);
+    expect(parseOptions(['--app-id', 'a'], {}, '/').options?.internalListenAddresses).toBeUndefined();
+  });
 });

@@ -4,10 +4,12 @@
  * a frozen RuntimeOptions. Unknown flags are warnings, never fatal; every problem with a known flag
  * is collected as `flag: message` so the user sees them all at once.
  */
-import { homedir } from 'node:os';
+import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseDurationMs } from './components/metadata';
 import * as D from './defaults';
+import { ACCEPTED_NO_OP, ALIASES, FLAGS, NO_OP_BOOLEANS } from './option-flags';
+import { GUARD_USAGE, parseGuardOptions, type GuardOptions } from './options-guards';
 import { parseQuantity } from './quantity';
 
 /** daprd's --app-binding-options-timeout default: how long the OPTIONS probe of an input binding may take. */
@@ -16,7 +18,7 @@ export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = 3000;
 export type AppProtocol = 'http' | 'https' | 'h2c' | 'grpc' | 'grpcs';
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
-export interface RuntimeOptions {
+export interface RuntimeOptions extends GuardOptions {
   appId: string;
   /** undefined or 0 = no app channel */
   appPort?: number;
@@ -49,10 +51,25 @@ export interface RuntimeOptions {
   appBindingOptionsTimeoutMs: number;
   apiToken?: string;
   appApiToken?: string;
+  /** --dapr-internal-grpc-listen-address; unset: the listen addresses with mTLS, loopback without. */
+  internalListenAddresses?: string[];
+  mtls: MtlsFlags;
   namespace?: string;
   home: string;
   /** Directory relative paths in component metadata resolve against. */
   cwd: string;
+}
+
+/** mTLS flags (daprd's names where daprd has one); Configuration `spec.mtls` fills what is unset. */
+export interface MtlsFlags {
+  /** --enable-mtls; undefined = as the Configuration says. */
+  enabled?: boolean;
+  /** --sentry-address: a `minidapr sentry` signing service instead of a local issuer. */
+  sentryAddress?: string;
+  /** --trust-anchors-file (default MINIDAPR_HOME/certs/ca.crt). */
+  trustAnchorsFile?: string;
+  /** --issuer-credentials: folder with issuer.crt and issuer.key (default MINIDAPR_HOME/certs). */
+  issuerCredentials?: string;
 }
 
 export interface ParsedOptions {
@@ -62,64 +79,6 @@ export interface ParsedOptions {
   /** --version / --build-info: print and exit. */
   action?: 'version' | 'build-info' | 'help';
 }
-
-type Kind = 'string' | 'int' | 'bool' | 'list' | 'quantity' | 'duration';
-interface FlagDef {
-  kind: Kind;
-  key?: string;
-}
-
-/** Flags we implement, by canonical name; aliases map onto them. */
-const FLAGS: Record<string, FlagDef> = {
-  'app-id': { kind: 'string' },
-  'app-port': { kind: 'int' },
-  'app-protocol': { kind: 'string' },
-  'app-channel-address': { kind: 'string' },
-  'app-max-concurrency': { kind: 'int' },
-  'app-ssl': { kind: 'bool' },
-  'dapr-http-port': { kind: 'int' },
-  'dapr-grpc-port': { kind: 'int' },
-  'dapr-internal-port': { kind: 'int' },
-  'metrics-port': { kind: 'int' },
-  'enable-metrics': { kind: 'bool' },
-  'dapr-listen-addresses': { kind: 'list' },
-  'resources-path': { kind: 'list' },
-  config: { kind: 'list' },
-  'log-level': { kind: 'string' },
-  'log-as-json': { kind: 'bool' },
-  'enable-api-logging': { kind: 'bool' },
-  'max-body-size': { kind: 'quantity' },
-  'read-buffer-size': { kind: 'quantity' },
-  'dapr-http-max-request-size': { kind: 'int' },
-  'dapr-http-read-buffer-size': { kind: 'int' },
-  'dapr-graceful-shutdown-seconds': { kind: 'int' },
-  'enable-app-health-check': { kind: 'bool' },
-  'app-health-check-path': { kind: 'string' },
-  'app-health-probe-interval': { kind: 'int' },
-  'app-health-probe-timeout': { kind: 'int' },
-  'app-health-threshold': { kind: 'int' },
-  'app-binding-options-timeout': { kind: 'duration' },
-  version: { kind: 'bool' },
-  'build-info': { kind: 'bool' },
-  help: { kind: 'bool' },
-};
-
-const ALIASES: Record<string, string> = {
-  'dapr-internal-grpc-port': 'dapr-internal-port',
-  'components-path': 'resources-path',
-  h: 'help',
-};
-
-/** daprd flags that real tooling passes; accepted without effect (logged at debug level). */
-const ACCEPTED_NO_OP = new Set([
-  'mode', 'placement-host-address', 'scheduler-host-address', 'profile-port', 'enable-profiling', 'enable-mtls',
-  'sentry-address', 'control-plane-address', 'control-plane-trust-domain', 'control-plane-namespace',
-  'metrics-listen-address', 'dapr-internal-grpc-listen-address', 'dapr-public-port', 'dapr-public-listen-address',
-  'allowed-origins', 'unix-domain-socket', 'dapr-block-shutdown-duration',
-  'scheduler-job-streams', 'disable-builtin-k8s-secret-store', 'disable-init-endpoints', 'log-file',
-  'hot-reload-reconcile-interval', 'actors-disseminate-timeout', 'kubeconfig', 'wait',
-]);
-const NO_OP_BOOLEANS = new Set(['enable-profiling', 'enable-mtls', 'disable-builtin-k8s-secret-store', 'wait']);
 
 const PROTOCOLS: readonly AppProtocol[] = ['http', 'https', 'h2c', 'grpc', 'grpcs'];
 const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
@@ -281,9 +240,17 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     appBindingOptionsTimeoutMs: duration('app-binding-options-timeout', DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS),
     apiToken: env.DAPR_API_TOKEN || undefined,
     appApiToken: env.APP_API_TOKEN || undefined,
+    internalListenAddresses: list('dapr-internal-grpc-listen-address'),
+    mtls: {
+      enabled: last('enable-mtls') === undefined ? undefined : bool('enable-mtls', false),
+      sentryAddress: last('sentry-address') || undefined,
+      trustAnchorsFile: last('trust-anchors-file') || undefined,
+      issuerCredentials: last('issuer-credentials') || undefined,
+    },
     namespace: env.NAMESPACE || undefined,
     home: env.MINIDAPR_HOME || join(homedir(), D.HOME_DIR_NAME),
     cwd,
+    ...parseGuardOptions({ list, duration }, env, hostname()),
   };
   if (options.appHealthProbeTimeoutMs > options.appHealthProbeIntervalS * 1000) {
     errors.push('--app-health-probe-timeout: must not be longer than --app-health-probe-interval');
@@ -312,11 +279,19 @@ single-dash forms all work.
   --max-body-size <size>        request body limit (default 4Mi)
   --read-buffer-size <size>     header size limit (default 4Ki)
   --dapr-listen-addresses <a,b> addresses to listen on (default 127.0.0.1)
+  --dapr-internal-grpc-listen-address <a,b>
+                                sidecar-to-sidecar addresses (default: as above with mTLS,
+                                127.0.0.1 without)
+  --enable-mtls[=false]         mTLS between sidecars (default: the Configuration's spec.mtls)
+  --trust-anchors-file <file>   trust anchors PEM (default MINIDAPR_HOME/certs/ca.crt)
+  --issuer-credentials <dir>    issuer.crt + issuer.key (default MINIDAPR_HOME/certs)
+  --sentry-address <host:port>  get the workload certificate from minidapr sentry instead
   --app-binding-options-timeout <duration>
                                 how long an input binding's OPTIONS probe may take (default 3s)
-  --version                     print the version and exit
+${GUARD_USAGE}  --version                     print the version and exit
 
-Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr).
+Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr),
+MINIDAPR_ALLOWED_HOSTS, MINIDAPR_ALLOWED_ORIGINS.
 
 Example:
   minidaprd --app-id nodeapp --app-port 3000 --dapr-http-port 3500

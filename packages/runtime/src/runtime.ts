@@ -5,6 +5,8 @@
  * Nothing starts on import.
  */
 import type { RequestListener, Server } from 'node:http';
+import { compileAccessControl, SPOOFABLE_IDENTITY_WARNING, type AccessControlList } from './acl/policy';
+import type { Server as HttpsServer } from 'node:https';
 import { registerBuiltins } from './components/builtin';
 import { initComponents } from './components/init';
 import { loadResources } from './components/loader';
@@ -27,7 +29,13 @@ import type { Subscription } from './pubsub/subscriptions';
 import { createApp } from './server/app';
 import type { AppDeps, HealthState, MetadataState } from './server/deps';
 import { listen } from './server/listen';
+import { guardFor } from './server/request-guard';
 import { respondError } from './server/respond';
+import { certificateIdentity } from './security/cert-identity';
+import type { Mtls } from './security/mtls';
+import { createPeerGate } from './security/peer-gate';
+import { claimedIdentity } from './security/peer-identity';
+import { mtlsOffWarning, setupMtls } from './security/setup';
 import { RUNTIME_VERSION } from './version';
 
 /** CLI-provided metadata keys mirrored into the instance registry (what `minidapr list` shows). */
@@ -71,7 +79,10 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       })
     : undefined;
 
+  /** mTLS between sidecars (security/*): set in start() when enabled. */
+  let mtls: Mtls | undefined;
   let resolver: NameResolver = createNameResolver(undefined, options.home);
+  let accessControl: AccessControlList | undefined;
   let directMessaging: DirectMessaging = makeDirectMessaging(resolver);
   let instance: InstanceInfo | undefined;
   let servers: Server[] = [];
@@ -98,11 +109,24 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       appChannel,
       maxBodySize: options.maxBodySize,
       respondError: (res, err) => respondError(res, err, logger),
+      accessControl,
+      // The peer gate ran first: with mTLS every request here carries a verified SPIFFE ID.
+      peerIdentity: mtls ? (req) => certificateIdentity(req) ?? claimedIdentity({}) : undefined,
+      peerTransport: mtls ? (appId, namespace) => ({ protocol: 'https:', ...peerTls(mtls as Mtls, appId, namespace) }) : undefined,
+      peerToken: mtls ? undefined : options.apiToken,
     });
   }
 
+  function peerTls(m: Mtls, appId: string, namespace: string) {
+    const p = m.peer(appId, namespace);
+    return { agent: p.agent, tls: { rejectUnauthorized: true, checkServerIdentity: p.checkServerIdentity } };
+  }
+
+  const guard = guardFor(options);
+  const timeouts = { headersTimeoutMs: options.readHeaderTimeoutMs, bodyIdleTimeoutMs: options.readBodyIdleTimeoutMs };
   const deps: AppDeps = {
     options,
+    guard,
     logger,
     store,
     health,
@@ -125,22 +149,31 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   };
   const app = createApp(deps);
 
+  /** Without mTLS the internal port stays on loopback unless --dapr-internal-grpc-listen-address says otherwise. */
+  const internalAddresses = (): string[] => options.internalListenAddresses ?? (mtls ? options.listenAddresses : ['127.0.0.1']);
+
   async function listenInternal(): Promise<Server[]> {
+    const gate = createPeerGate({ mtls: mtls !== undefined, apiToken: options.apiToken });
     const peerHandler: RequestListener = (req, res) => {
+      if (guard.handle(req, res)) return;
+      if (!gate(req, res)) return;
       directMessaging.deliverFromPeer(req, res).catch((err) => respondError(res, err, logger));
     };
+    const addresses = internalAddresses();
+    const tls = mtls?.serverOptions();
+    let r: { servers: Server[]; port: number };
     try {
-      const r = await listen(peerHandler, { port: options.daprInternalPort, addresses: options.listenAddresses, flag: '--dapr-internal-port (--dapr-internal-grpc-port)' });
-      internalPort = r.port;
-      return r.servers;
+      r = await listen(peerHandler, { port: options.daprInternalPort, addresses, tls, flag: '--dapr-internal-port (--dapr-internal-grpc-port)', ...timeouts });
     } catch (err) {
       if (options.daprInternalPortExplicit || !(err instanceof ConfigError)) throw err;
       // The default port is a preference: with several sidecars on one machine, take a free one.
-      const r = await listen(peerHandler, { port: 0, addresses: options.listenAddresses, flag: '--dapr-internal-port' });
-      internalPort = r.port;
-      logger.debug(`internal port ${DEFAULT_DAPR_INTERNAL_PORT} is busy; using ${internalPort}`);
-      return r.servers;
+      r = await listen(peerHandler, { port: 0, addresses, tls, flag: '--dapr-internal-port', ...timeouts });
+      logger.debug(`internal port ${DEFAULT_DAPR_INTERNAL_PORT} is busy; using ${r.port}`);
     }
+    internalPort = r.port;
+    mtls?.track(r.servers as HttpsServer[]);
+    if (!mtls) logger.warn(mtlsOffWarning(`${addresses.join(',')}:${internalPort}`, options.apiToken !== undefined));
+    return r.servers;
   }
 
   async function listenMetrics(): Promise<Server[]> {
@@ -201,10 +234,16 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       logger.info(`Starting minidaprd -- version ${RUNTIME_VERSION}`);
       logger.info(`app id: ${options.appId}`);
       const config = loadConfiguration(options.configPaths, env);
-      if (config.nameResolution) {
-        resolver = createNameResolver(config.nameResolution, options.home, config.source);
+      for (const w of config.warnings) logger.warn(w);
+      mtls = await setupMtls(options, config.mtls, logger);
+      accessControl = compileAccessControl(config.accessControl, !options.appProtocol.startsWith('grpc'));
+      if (accessControl && !mtls) logger.warn(SPOOFABLE_IDENTITY_WARNING);
+      if (config.nameResolution) resolver = createNameResolver(config.nameResolution, options.home, config.source);
+      if (config.nameResolution || accessControl || mtls) {
         directMessaging.close();
         directMessaging = makeDirectMessaging(resolver);
+        // Peers reach this sidecar by the name its own template gives it (compose/k8s service name).
+        if (resolver.name === 'dns-template') guard.allowName((await resolver.resolve(options.appId, options.namespace))?.host ?? '');
       }
       if (options.enableApiLogging === undefined && config.apiLogging !== undefined) deps.apiLogging = config.apiLogging;
       metadata.enabledFeatures = config.features;
@@ -228,6 +267,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
           addresses: options.listenAddresses,
           flag: '--dapr-http-port',
           maxHeaderSize: options.readBufferSize,
+          ...timeouts,
         });
         httpPort = pub.port;
         servers.push(...pub.servers);
@@ -237,13 +277,16 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         await closeServers(servers, 0);
         servers = [];
         await store.closeAll();
+        mtls?.close();
         throw err;
       }
-      logger.info(`HTTP API listening on ${options.listenAddresses.join(',')}:${httpPort}; sidecar-to-sidecar on port ${internalPort}`);
+      logger.info(`HTTP API listening on ${options.listenAddresses.join(',')}:${httpPort}; sidecar-to-sidecar on ${internalAddresses().join(',')}:${internalPort}${mtls ? ' (mTLS)' : ''}`);
+      const peerAddresses = internalAddresses();
       instance = {
         appId: options.appId,
         pid: process.pid,
-        host: options.listenAddresses.includes('0.0.0.0') || options.listenAddresses.length === 0 ? '127.0.0.1' : (options.listenAddresses[0] as string),
+        // Where peers reach the sidecar-to-sidecar port.
+        host: peerAddresses.includes('0.0.0.0') || peerAddresses.includes('::') || peerAddresses.length === 0 ? '127.0.0.1' : (peerAddresses[0] as string),
         httpPort,
         internalPort,
         // No gRPC API is served yet: --dapr-grpc-port is accepted (daprd's flag) but nothing listens on it.
@@ -280,6 +323,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         await draining;
         await bindingsDraining;
         directMessaging.close();
+        mtls?.close();
         appChannel?.close();
         await store.closeAll();
         logger.info('minidaprd stopped');

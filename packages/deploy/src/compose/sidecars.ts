@@ -5,7 +5,7 @@
  * folders behind --resources-path and --config.
  */
 import { isAbsolute, join, relative } from 'node:path';
-import type { ComposeProject, ComposeService } from './load';
+import type { ComposeProject, ComposeService, ComposeVolume } from './load';
 
 export interface ComposeSidecar {
   service: ComposeService;
@@ -25,11 +25,27 @@ export function hostPath(service: ComposeService, containerPath: string): string
   return undefined;
 }
 
-/** Services running the sidecar image (its name without the tag ends with `/minidaprd`). */
+/** The named volume mounted at (or above) a container path of the service. */
+export function namedVolumeAt(service: ComposeService, containerPath: string): ComposeVolume | undefined {
+  return service.volumes.find((v) => {
+    if (v.bind) return false;
+    const rel = relative(v.target, containerPath);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  });
+}
+
+const runsSidecarImage = (s: ComposeService): boolean => /(^|\/)minidaprd(:|@|$)/.test(s.image ?? '');
+
+/** The one-shot services that create the mTLS trust root with the sidecar image (bin/create-trust-root.js). */
+export function trustRootServicesOf(project: ComposeProject): ComposeService[] {
+  return project.services.filter((s) => runsSidecarImage(s) && (s.entrypoint ?? []).some((a) => a.endsWith('bin/create-trust-root.js')));
+}
+
+/** Services running the sidecar image (its name without the tag ends with `/minidaprd`) with its own entrypoint. */
 export function sidecarsOf(project: ComposeProject): ComposeSidecar[] {
   const byName = new Map(project.services.map((s) => [s.name, s]));
   return project.services
-    .filter((s) => /(^|\/)minidaprd(:|@|$)/.test(s.image ?? ''))
+    .filter((s) => runsSidecarImage(s) && s.entrypoint === undefined)
     .map((s) => {
       const target = /^service:(.+)$/.exec(s.networkMode ?? '')?.[1];
       return { service: s, app: target ? byName.get(target) : undefined, args: s.command ?? [] };

@@ -11,15 +11,19 @@ const plan = (yaml: string, profiles: string[] = []) => planCompose(parseCompose
 
 describe('planCompose', () => {
   it('maps compose/hello-world to local commands, groups and a forwarded Redis', () => {
-    const p = planCompose(step('hello-world'), { composeFile: '', repoRoot: ROOT });
+    const certs = join(ROOT, 'no-such-volume-folder');
+    const p = planCompose(step('hello-world'), { composeFile: '', repoRoot: ROOT, volumes: { 'trust-root': certs } });
     expect(p.project).toBe('hello-world');
     expect(p.externals).toEqual([{ name: 'redis', port: 6379 }]);
     expect(p.groups).toEqual([
+      { name: 'trust-root', services: ['trust-root'] },
       { name: 'nodeapp', services: ['nodeapp', 'nodeapp-dapr'] },
       { name: 'pythonapp', services: ['pythonapp', 'pythonapp-dapr'] },
     ]);
-    expect(p.services.map((s) => s.name)).toEqual(['nodeapp', 'nodeapp-dapr', 'pythonapp', 'pythonapp-dapr']);
-    const [nodeapp, sidecar, pythonapp] = p.services;
+    expect(p.services.map((s) => s.name)).toEqual(['trust-root', 'nodeapp', 'nodeapp-dapr', 'pythonapp', 'pythonapp-dapr']);
+    const [root, nodeapp, sidecar, pythonapp] = p.services;
+    // The one-shot: the runtime image with its own entrypoint, the named volume mapped to the given folder.
+    expect(root).toMatchObject({ cwd: join(ROOT, 'packages/runtime'), argv: [process.execPath, 'bin/create-trust-root.js', '--out', certs] });
     expect(nodeapp).toMatchObject({ cwd: join(ROOT, 'quickstarts/hello-world/node'), argv: [process.execPath, 'dist/nodeapp/index.js'] });
     expect(nodeapp?.env).toMatchObject({ APP_PORT: '3000', DAPR_HTTP_PORT: '3500', NODE_ENV: 'production' });
     expect(nodeapp?.healthcheck?.[0]).toBe(process.execPath);
@@ -27,13 +31,20 @@ describe('planCompose', () => {
     expect(sidecar?.cwd).toBe(join(ROOT, 'packages/runtime'));
     expect(sidecar?.argv.slice(0, 3)).toEqual([process.execPath, '--max-semi-space-size=2', 'bin/minidaprd.js']);
     expect(sidecar?.argv).toEqual(expect.arrayContaining(['--app-id', 'nodeapp', join(ROOT, 'compose/hello-world/components'), join(ROOT, 'compose/config.yaml')]));
+    expect(sidecar?.argv.join(' ')).toContain(`--enable-mtls --issuer-credentials ${certs} --trust-anchors-file ${join(certs, 'ca.crt')}`);
     expect(sidecar?.env).toMatchObject({ REDIS_PASSWORD: 'minidapr-compose-redis' });
     expect(sidecar?.dependsOn).toEqual([
+      { service: 'trust-root', condition: 'service_completed_successfully' },
       { service: 'redis', condition: 'service_healthy' },
       { service: 'nodeapp', condition: 'service_healthy' },
     ]);
     expect(pythonapp).toMatchObject({ cwd: join(ROOT, 'quickstarts/hello-world/python'), argv: ['python', 'app.py'] });
     expect(pythonapp?.env).toMatchObject({ PYTHONUNBUFFERED: '1', ORDER_COUNT: '0' });
+  });
+
+  it('leaves a path under a named volume as is when no folder stands in for the volume', () => {
+    const p = planCompose(step('hello-world'), { composeFile: '', repoRoot: ROOT });
+    expect(p.services.find((s) => s.name === 'trust-root')?.argv.slice(-2)).toEqual(['--out', '/certs']);
   });
 
   it("maps container paths in the image's ENV back to the files its Dockerfile copies", () => {
@@ -43,7 +54,10 @@ describe('planCompose', () => {
 
   it('runs only the chosen profile (plus the services without one)', () => {
     const p = planCompose(step('state-management'), { composeFile: '', repoRoot: ROOT, profiles: ['python'] });
-    expect(p.groups).toEqual([{ name: 'order-processor-py', services: ['order-processor-py', 'order-processor-py-dapr'] }]);
+    expect(p.groups).toEqual([
+      { name: 'trust-root', services: ['trust-root'] },
+      { name: 'order-processor-py', services: ['order-processor-py', 'order-processor-py-dapr'] },
+    ]);
     expect(p.externals.map((e) => e.name)).toEqual(['redis']);
   });
 

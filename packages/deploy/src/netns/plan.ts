@@ -9,9 +9,9 @@
  * machine's own servers reached through a forwarder (Redis, PostgreSQL).
  */
 import { existsSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { activeServices, serviceEnv, type ComposeProject, type ComposeService } from '../compose/load';
-import { hostPath } from '../compose/sidecars';
+import { hostPath, namedVolumeAt } from '../compose/sidecars';
 import { readImageDefaults } from './image-defaults';
 
 export type DependsCondition = 'service_started' | 'service_healthy' | 'service_completed_successfully';
@@ -42,6 +42,8 @@ export interface NetnsStep {
   env?: Record<string, string>;
   /** Per service environment overrides, applied last. */
   serviceEnv?: Record<string, Record<string, string>>;
+  /** Host folders standing in for named volumes (volume name → folder); startTopology makes temp ones. */
+  volumes?: Record<string, string>;
 }
 
 export interface PlannedService {
@@ -78,14 +80,24 @@ export function imageRepository(image: string): string {
 
 type Copies = { target: string; source: string }[];
 
+/** Every named volume of the project: the top-level `volumes` and those the services mount. */
+export function namedVolumes(compose: ComposeProject): string[] {
+  const declared = compose.doc.volumes !== null && typeof compose.doc.volumes === 'object' ? Object.keys(compose.doc.volumes) : [];
+  return [...new Set([...declared, ...compose.services.flatMap((s) => s.volumes.filter((v) => !v.bind && v.source).map((v) => v.source))])].sort();
+}
+
 /**
  * A container path in an argument or variable → where it is on the host: under a bind mount of the
- * service, or a file the image's Dockerfile copied from the build context.
+ * service, under a named volume's stand-in folder, or a file the image's Dockerfile copied from the
+ * build context.
  */
-function mapPaths(value: string, s: ComposeService, copies: Copies): string {
+function mapPaths(value: string, s: ComposeService, copies: Copies, volumes: Readonly<Record<string, string>>): string {
   if (!value.startsWith('/')) return value;
   const mounted = hostPath(s, value);
   if (mounted) return mounted;
+  const named = namedVolumeAt(s, value);
+  const folder = named ? volumes[named.source] : undefined;
+  if (named && folder) return join(folder, relative(named.target, value));
   const copied = copies.find((c) => c.target === value);
   return copied ? copied.source : value;
 }
@@ -170,12 +182,13 @@ export function planCompose(compose: ComposeProject, step: NetnsStep): Plan {
     }
     const run = imageRun(s, step, file);
     const entrypoint = s.entrypoint ?? run.entrypoint;
-    const argv = [...entrypoint, ...(s.command ?? (s.entrypoint ? [] : run.cmd))].map((a) => mapPaths(a, s, run.copies));
+    const map = (a: string): string => mapPaths(a, s, run.copies, step.volumes ?? {});
+    const argv = [...entrypoint, ...(s.command ?? (s.entrypoint ? [] : run.cmd))].map(map);
     if (argv.length === 0) throw new Error(`${file}: services.${s.name}: no command (no compose command and no ENTRYPOINT/CMD in its Dockerfile)`);
     argv[0] = commands[argv[0] as string] ?? (argv[0] as string);
     const env: Record<string, string> = { ...run.env, ...serviceEnv(s), ...step.env, ...step.serviceEnv?.[s.name] };
-    for (const k of Object.keys(env)) env[k] = mapPaths(env[k] as string, s, run.copies);
-    const health = healthArgv(s.healthcheck)?.map((a) => mapPaths(a, s, run.copies));
+    for (const k of Object.keys(env)) env[k] = map(env[k] as string);
+    const health = healthArgv(s.healthcheck)?.map(map);
     if (health?.length) health[0] = commands[health[0] as string] ?? (health[0] as string);
     planned.push({ name: s.name, group: groupOf(s, byName, file), cwd: run.cwd, argv, env, dependsOn: dependsOn(s, file), healthcheck: health });
   }

@@ -6,14 +6,14 @@
  * Docker's). stop() removes everything, and a failed start cleans up before it throws.
  */
 import { execFile } from 'node:child_process';
-import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { serviceAvailable, spawnProcess, waitFor, type Spawned } from '@minidapr/testkit';
 import { loadCompose } from '../compose/load';
 import { startForwarder, type Forwarder } from './forwarder';
 import { createNetwork, type Network } from './network';
-import { planCompose, type NetnsStep, type Plan, type PlannedService } from './plan';
+import { namedVolumes, planCompose, type NetnsStep, type Plan, type PlannedService } from './plan';
 
 export interface TopologyOptions extends NetnsStep {
   /** How long a depends_on condition may take (default 30 s). */
@@ -68,10 +68,25 @@ function runOnce(ns: string, argv: string[], cwd: string, env: Record<string, st
 }
 
 export async function startTopology(opts: TopologyOptions): Promise<Topology> {
-  const plan = planCompose(loadCompose(opts.composeFile), { ...opts, commands: { ...defaultCommands(), ...opts.commands } });
+  const compose = loadCompose(opts.composeFile);
+  // Every process's MINIDAPR_HOME, and an empty folder per named volume the options do not give (like
+  // a new Docker volume); all removed by stop().
+  const home = mkdtempSync(join(tmpdir(), 'minidapr-netns-'));
+  let plan: Plan;
+  let network: Network;
+  try {
+    const volumes: Record<string, string> = {};
+    for (const v of namedVolumes(compose)) {
+      volumes[v] = opts.volumes?.[v] ?? join(home, 'volumes', v);
+      mkdirSync(volumes[v] as string, { recursive: true, mode: 0o700 });
+    }
+    plan = planCompose(compose, { ...opts, volumes, commands: { ...defaultCommands(), ...opts.commands } });
+    network = createNetwork(plan.groups.map((g) => g.name), { id: opts.networkId });
+  } catch (err) {
+    rmSync(home, { recursive: true, force: true });
+    throw err;
+  }
   const timeoutMs = opts.startTimeoutMs ?? 30000;
-  const network = createNetwork(plan.groups.map((g) => g.name), { id: opts.networkId });
-  const home = mkdtempSync(join(tmpdir(), `minidapr-netns-${network.id}-`));
   const forwarders: Forwarder[] = [];
   const procs = new Map<string, Spawned>();
   const addresses = new Map<string, string>();

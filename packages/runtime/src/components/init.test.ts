@@ -5,6 +5,7 @@ import { ConfigError } from '../errors/startup';
 import { initComponents, initOrder, redact, resolveMetadata } from './init';
 import { Registry } from './registry';
 import { createLocalFileSecretStore } from './secretstores/local-file';
+import { createRedisStateStore } from './state/redis';
 import { ComponentStore } from './store';
 import type { Category, Component, ComponentManifest, MetadataItem, MetadataMap } from './types';
 
@@ -133,6 +134,25 @@ describe('initComponents with secretKeyRef', () => {
     expect(ignored.error).toBeUndefined();
     expect(warnings.join('\n')).toContain('auth failed for password ***');
     expect(warnings.join('\n')).not.toContain(SECRET);
+  });
+
+  it('scrubs inline values of secret-named fields too (issue 12: a secret printed in a start-up error)', async () => {
+    const state = manifest('s', 'state', 'state.probe', [
+      { name: 'fail', value: 'yes' },
+      { name: 'password', value: 'inline-Passw0rd' },
+    ]);
+    const { error } = await run([state]);
+    expect(error?.message).toBe('s.yaml: component "s" (state.probe/v1): auth failed for password ***');
+  });
+
+  it('never echoes a metadata value in a field error (issue 12 probe: redisDB holding a token)', async () => {
+    const registry = new Registry().register('state.redis', createRedisStateStore);
+    const state = manifest('s', 'state', 'state.redis', [
+      { name: 'redisHost', value: '127.0.0.1:6379' },
+      { name: 'redisDB', value: 'sk_live_51HxSECRETTOKEN' },
+    ]);
+    const err = await initComponents([state], { registry, store: new ComponentStore(), ctx: { appId: 'app', cwd: dir }, logger: quiet, env: {}, childLogger: () => quiet }).catch((e: unknown) => e);
+    expect((err as ConfigError).message).toBe('s.yaml: component "s" (state.redis/v1): component state.redis: metadata field "redisDB" must be a number');
   });
 
   it('lets an empty secret value through with a warning that shows no value', async () => {

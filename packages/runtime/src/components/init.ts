@@ -43,6 +43,14 @@ export interface ResolvedMetadata {
 
 /** Secret values shorter than this are not scrubbed from messages (too likely to hit ordinary text). */
 const MIN_REDACT_LENGTH = 4;
+/** Metadata fields whose values are scrubbed from messages even when written inline in the YAML. */
+const SECRET_FIELD = /(password|passwd|secret|secretkey|token|credentials?|apikey|accesskey|privatekey|clientkey)$/i;
+
+/** The values to keep out of messages: those from secret stores and those of secret-named fields. */
+export function secretsOf(resolved: ResolvedMetadata): string[] {
+  const inline = Object.entries(resolved.metadata).filter(([k]) => SECRET_FIELD.test(k)).map(([, v]) => v);
+  return [...resolved.secretValues, ...inline];
+}
 
 export async function resolveMetadata(
   m: ComponentManifest,
@@ -170,7 +178,7 @@ export async function initComponents(manifests: readonly ComponentManifest[], o:
         ]);
       }
       const resolved = await resolveMetadata(m, o.ctx, o.env, secrets);
-      secretValues = resolved.secretValues;
+      secretValues = secretsOf(resolved);
       const instance = o.registry.create(m.type, m.version, { logger: o.childLogger(m.name) });
       await withTimeout(instance.init(resolved.metadata, o.ctx), m.initTimeoutMs, `init timed out after ${m.initTimeoutMs} ms`);
       o.store.add({ manifest: m, instance });

@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { documentLabel, parseYamlDocuments } from '../config/yaml';
 import { ConfigError } from '../errors/startup';
 import { parseDurationMs } from './metadata';
 import { unknownMetadataWarnings } from './metadata-check';
@@ -84,14 +84,21 @@ export function loadResources(paths: readonly string[], opts: LoadOptions): Load
   const issues: string[] = [];
   const seen = new Map<string, string>();
   for (const file of listResourceFiles(paths)) {
-    const docs = parseAllDocuments(readFileSync(file, 'utf8'));
+    const docs = parseYamlDocuments(readFileSync(file, 'utf8'), file);
     docs.forEach((d, index) => {
-      const where = docs.length > 1 ? `${file} (document ${index + 1})` : file;
+      const where = documentLabel(file, index, docs.length);
       if (d.errors.length > 0) {
         issues.push(`${where}: invalid YAML: ${d.errors[0]?.message.split('\n')[0]}`);
         return;
       }
-      const doc = d.toJS() as unknown;
+      let doc: unknown;
+      try {
+        doc = d.toJS();
+      } catch (err) {
+        if (!(err instanceof ConfigError)) throw err;
+        issues.push(...err.issues);
+        return;
+      }
       if (doc === null || doc === undefined) return; // empty document
       const problems: string[] = [];
       const res = parseResource(doc, where, problems, out.warnings);

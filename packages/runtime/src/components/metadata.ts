@@ -53,21 +53,21 @@ export function decodeMetadata(component: string, spec: readonly FieldSpec[], ra
         break;
       case 'number': {
         const n = Number(text);
-        if (!Number.isFinite(n)) throw new MetadataError(component, field.name, `must be a number, got "${text}"`);
+        if (!Number.isFinite(n)) throw new MetadataError(component, field.name, 'must be a number');
         out[field.name] = n;
         break;
       }
       case 'boolean': {
         const b = text.trim().toLowerCase();
         if (!['true', 'false', '1', '0', 'yes', 'no'].includes(b)) {
-          throw new MetadataError(component, field.name, `must be true or false, got "${text}"`);
+          throw new MetadataError(component, field.name, 'must be true or false');
         }
         out[field.name] = b === 'true' || b === '1' || b === 'yes';
         break;
       }
       case 'duration': {
         const ms = parseDurationMs(text);
-        if (ms === undefined) throw new MetadataError(component, field.name, `must be a duration like 5s or 500ms, got "${text}"`);
+        if (ms === undefined) throw new MetadataError(component, field.name, 'must be a duration like 5s or 500ms');
         out[field.name] = ms;
         break;
       }

@@ -57,7 +57,7 @@ function parseAddress(fail: (field: string, problem: string) => never, raw: stri
   } else {
     host = text; // bare host name or a bare IPv6 address
   }
-  if (host === '') fail('redisHost', `must be host:port, got "${raw}"`);
+  if (host === '') fail('redisHost', 'must be host:port');
   let field = 'redisHost';
   if (portText === undefined || portText === '') {
     if (redisPort === undefined) return { host, port: 6379 };
@@ -77,13 +77,13 @@ export function parseRedisConnection(component: string, m: Decoded): RedisConnec
   const what = component.startsWith('pubsub.') ? 'pub/sub component' : 'state store';
   const type = String(m.redisType).toLowerCase();
   if (type === 'cluster') fail('redisType', `is "cluster": Redis Cluster is not supported by this ${what}; use a single node`);
-  if (type !== 'node') fail('redisType', `must be node, got "${String(m.redisType)}"`);
+  if (type !== 'node') fail('redisType', 'must be node');
   if (m.failover === true) fail('failover', `is true: Redis Sentinel failover is not supported by this ${what}`);
   const { host, port } = parseAddress(fail, m.redisHost as string, m.redisPort as number | undefined);
   const db = m.redisDB as number;
-  if (!Number.isInteger(db) || db < 0) fail('redisDB', `must be a whole number ≥ 0, got "${db}"`);
+  if (!Number.isInteger(db) || db < 0) fail('redisDB', 'must be a whole number ≥ 0');
   const maxRetries = m.redisMaxRetries as number;
-  if (!Number.isInteger(maxRetries) || maxRetries < 0) fail('redisMaxRetries', `must be a whole number ≥ 0, got "${maxRetries}"`);
+  if (!Number.isInteger(maxRetries) || maxRetries < 0) fail('redisMaxRetries', 'must be a whole number ≥ 0');
   const readTimeout = m.readTimeout as number;
   const writeTimeout = (m.writeTimeout as number | undefined) ?? readTimeout;
   const minRetry = m.redisMinRetryInterval as number;

@@ -37,6 +37,31 @@ describe('loadConfiguration', () => {
     expect(() => loadConfiguration([file], {})).toThrow(/field "kind" must be Configuration/);
   });
 
+  it('reads spec.accessControl and reports unknown fields with the file name', () => {
+    const file = join(dir, 'acl.yaml');
+    writeFileSync(
+      file,
+      [
+        'apiVersion: dapr.io/v1alpha1',
+        'kind: Configuration',
+        'metadata: {name: acl}',
+        'spec:',
+        '  tracing: {samplingRate: "1"}',
+        '  accessControl:',
+        '    defaultAction: deny',
+        '    policies:',
+        '    - {appId: checkout, namespace: default, trustDomain: public, operations: [{name: /orders, httpVerb: [GET], action: allow}]}',
+        '  accesControl: {defaultAction: allow}',
+      ].join('\n'),
+    );
+    const cfg = loadConfiguration([file], {});
+    expect(cfg.accessControl?.defaultAction).toBe('deny');
+    expect(cfg.accessControl?.policies?.[0]?.operations).toEqual([{ name: '/orders', httpVerb: ['GET'], action: 'allow' }]);
+    expect(cfg.warnings).toEqual([`${file}: unknown Configuration field "spec.accesControl" is ignored; did you mean "spec.accessControl"?`]);
+    writeFileSync(file, 'kind: Configuration\nspec:\n  accessControl:\n    policies: [{appId: a}]\n');
+    expect(() => loadConfiguration([file], {})).toThrow(/acl\.yaml: field "spec\.accessControl\.policies\[0\]\.namespace" is required/);
+  });
+
   it('expands $VAR and ${VAR}', () => {
     expect(expandEnv('a $X ${Y} $MISSING.', { X: '1', Y: '2' })).toBe('a 1 2 .');
   });

@@ -1,13 +1,16 @@
 /**
  * @module config/configuration
  * Reads the Configuration resources given with --config (`$VAR`/`${VAR}` expanded, like daprd).
- * Only the fields the runtime acts on are kept; the rest is accepted and ignored.
+ * Only the fields the runtime acts on are kept; fields daprd does not know are reported as warnings.
  */
 import { readFileSync } from 'node:fs';
-import { parseAllDocuments } from 'yaml';
+import { parseYamlDocuments } from './yaml';
 import { ConfigError } from '../errors/startup';
 import type { NameResolutionSpec } from '../nameresolution';
 import { parseSecretScopes, type SecretScope } from '../components/secretstores/scopes';
+import { readAccessControl, type AccessControlSpec } from './access-control';
+import { unknownFieldWarnings } from './known-fields';
+import { parseMtlsSpec, type MtlsConfig } from './mtls';
 
 export interface RuntimeConfiguration {
   name?: string;
@@ -16,6 +19,12 @@ export interface RuntimeConfiguration {
   features: string[];
   /** `spec.secrets.scopes` by store name (absent: every secret of every store is allowed). */
   secretScopes?: Map<string, SecretScope>;
+  /** `spec.accessControl`: who may invoke which methods of this app (enforced on calls from peers). */
+  accessControl?: AccessControlSpec;
+  /** Unknown fields and values daprd would silently treat as deny, one line each. */
+  warnings: string[];
+  /** `spec.mtls` (+ accessControl.trustDomain), see config/mtls.ts. */
+  mtls?: MtlsConfig;
   /** Where nameResolution came from, for error messages. */
   source?: string;
 }
@@ -25,7 +34,7 @@ export function expandEnv(text: string, env: NodeJS.ProcessEnv): string {
 }
 
 export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessEnv): RuntimeConfiguration {
-  const cfg: RuntimeConfiguration = { features: [] };
+  const cfg: RuntimeConfiguration = { features: [], warnings: [] };
   for (const file of paths) {
     let text: string;
     try {
@@ -33,7 +42,7 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
     } catch {
       throw new ConfigError([`--config: configuration file ${file} does not exist or cannot be read`]);
     }
-    for (const d of parseAllDocuments(expandEnv(text, env))) {
+    for (const d of parseYamlDocuments(expandEnv(text, env), file)) {
       if (d.errors.length > 0) throw new ConfigError([`${file}: invalid YAML: ${d.errors[0]?.message.split('\n')[0]}`]);
       const doc = d.toJS() as Record<string, unknown> | null;
       if (!doc) continue;
@@ -42,6 +51,8 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
       }
       const spec = (doc.spec ?? {}) as Record<string, unknown>;
       if (typeof spec !== 'object') throw new ConfigError([`${file}: field "spec" must be a mapping`]);
+      cfg.warnings.push(...unknownFieldWarnings(doc, file));
+      if (spec.accessControl != null) cfg.accessControl = readAccessControl(spec.accessControl, file, cfg.warnings);
       cfg.name = String((doc.metadata as Record<string, unknown> | undefined)?.name ?? cfg.name ?? '');
       const nr = spec.nameResolution as Record<string, unknown> | undefined;
       if (nr !== undefined) {
@@ -61,6 +72,7 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
         parseSecretScopes(secrets.scopes, file, (cfg.secretScopes ??= new Map()), issues);
         if (issues.length > 0) throw new ConfigError(issues);
       }
+      cfg.mtls = parseMtlsSpec(spec, file, cfg.mtls);
       for (const f of (spec.features ?? []) as Array<Record<string, unknown>>) {
         if (f && f.enabled !== false && typeof f.name === 'string') cfg.features.push(f.name);
       }

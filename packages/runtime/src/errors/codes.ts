@@ -7,7 +7,7 @@ export interface ErrorCodeEntry {
   readonly code: string;
   readonly status: number;
   readonly reason?: string;
-  readonly category: 'common' | 'health' | 'invoke' | 'state' | 'pubsub' | 'bindings' | 'secrets';
+  readonly category: 'common' | 'security' | 'health' | 'invoke' | 'state' | 'pubsub' | 'bindings' | 'secrets' | 'metadata';
 }
 
 export const ERROR_CODES = {
@@ -19,6 +19,10 @@ export const ERROR_CODES = {
   ERR_BODY_TOO_LARGE: { code: 'ERR_BODY_TOO_LARGE', status: 413, category: 'common' },
   ERR_API_UNIMPLEMENTED: { code: 'ERR_API_UNIMPLEMENTED', status: 501, category: 'common' },
   ERR_INTERNAL: { code: 'ERR_INTERNAL', status: 500, category: 'common' },
+  // --- security (minidapr's own: daprd has no such checks) --------------------------------
+  ERR_HOST_NOT_ALLOWED: { code: 'ERR_HOST_NOT_ALLOWED', status: 403, category: 'security' },
+  ERR_ORIGIN_NOT_ALLOWED: { code: 'ERR_ORIGIN_NOT_ALLOWED', status: 403, category: 'security' },
+  ERR_REQUEST_TIMEOUT: { code: 'ERR_REQUEST_TIMEOUT', status: 408, category: 'security' },
   // --- health -----------------------------------------------------------------------------
   ERR_HEALTH_NOT_READY: { code: 'ERR_HEALTH_NOT_READY', status: 500, category: 'health' },
   ERR_OUTBOUND_HEALTH_NOT_READY: { code: 'ERR_OUTBOUND_HEALTH_NOT_READY', status: 500, category: 'health' },
@@ -47,10 +51,14 @@ export const ERROR_CODES = {
   ERR_PUBSUB_FORBIDDEN: { code: 'ERR_PUBSUB_FORBIDDEN', status: 403, reason: 'DAPR_PUBSUB_FORBIDDEN', category: 'pubsub' },
   ERR_PUBSUB_REQUEST_METADATA: { code: 'ERR_PUBSUB_REQUEST_METADATA', status: 400, reason: 'DAPR_PUBSUB_METADATA_DESERIALIZATION', category: 'pubsub' },
   ERR_PUBSUB_CLOUD_EVENTS_SER: { code: 'ERR_PUBSUB_CLOUD_EVENTS_SER', status: 500, reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION', category: 'pubsub' },
+  /** The event's JSON is nested deeper than MAX_JSON_DEPTH: the caller's fault, so 400. */
+  ERR_PUBSUB_CLOUD_EVENT_TOO_DEEP: { code: 'ERR_PUBSUB_CLOUD_EVENTS_SER', status: 400, reason: 'DAPR_PUBSUB_CLOUD_EVENT_CREATION', category: 'pubsub' },
   ERR_PUBSUB_EVENTS_SER: { code: 'ERR_PUBSUB_EVENTS_SER', status: 400, reason: 'DAPR_PUBSUB_MARSHAL_EVENTS', category: 'pubsub' },
   // --- bindings ---------------------------------------------------------------------------
   ERR_INVOKE_OUTPUT_BINDING: { code: 'ERR_INVOKE_OUTPUT_BINDING', status: 500, category: 'bindings' },
   ERR_MALFORMED_REQUEST_DATA: { code: 'ERR_MALFORMED_REQUEST_DATA', status: 500, category: 'bindings' },
+  // --- metadata ---------------------------------------------------------------------------
+  ERR_METADATA_LIMIT: { code: 'ERR_METADATA_LIMIT', status: 400, category: 'metadata' },
   // --- secrets ----------------------------------------------------------------------------
   ERR_SECRET_STORES_NOT_CONFIGURED: { code: 'ERR_SECRET_STORES_NOT_CONFIGURED', status: 500, category: 'secrets' },
   ERR_SECRET_STORE_NOT_FOUND: { code: 'ERR_SECRET_STORE_NOT_FOUND', status: 401, category: 'secrets' },

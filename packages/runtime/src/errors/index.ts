@@ -7,4 +7,6 @@ export { stateErrors } from './state';
 export { pubsubErrors, type PubsubErrors } from './pubsub';
 export { bindingErrors } from './bindings';
 export { secretErrors, type SecretErrors } from './secrets';
+export { metadataErrors } from './metadata';
+export { securityErrors } from './security';
 export { ConfigError } from './startup';

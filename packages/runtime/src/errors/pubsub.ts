@@ -18,6 +18,7 @@ export function pubsubErrors(pubsubName: string, metadata: Record<string, string
       new DaprError('ERR_PUBSUB_REQUEST_METADATA', `failed deserializing metadata: ${detail}`, { metadata, resource }),
     cloudEvent: (detail: string, cause?: unknown) =>
       new DaprError('ERR_PUBSUB_CLOUD_EVENTS_SER', `cannot create cloudevent: ${detail}`, { cause, metadata, resource }),
+    cloudEventTooDeep: (detail: string) => new DaprError('ERR_PUBSUB_CLOUD_EVENT_TOO_DEEP', `cannot create cloudevent: ${detail}`, { metadata, resource }),
     events: (detail: string, cause?: unknown) =>
       new DaprError('ERR_PUBSUB_EVENTS_SER', `error when unmarshaling the request for topic in pubsub ${pubsubName}: ${detail}`, { cause, metadata, resource }),
     publish: (topic: string, cause: unknown) => {

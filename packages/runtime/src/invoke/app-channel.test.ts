@@ -1,4 +1,4 @@
-import { AppChannel } from './app-channel';
+import { AppChannel, ChannelWaitAborted } from './app-channel';
 
 const channel = (maxConcurrency: number) => new AppChannel({ protocol: 'http', address: '127.0.0.1', port: 1, maxConcurrency });
 
@@ -36,6 +36,29 @@ describe('AppChannel concurrency slots', () => {
     (await third)();
     expect(order).toEqual(['second', 'third']);
     expect(c.tryAcquire()).toBeDefined();
+    c.close();
+  });
+
+  it('drops a waiter whose signal aborts, and hands a released slot to the next one only', async () => {
+    const c = channel(1);
+    const first = c.tryAcquire();
+    const gone = new AbortController();
+    const abandoned = c.acquire(gone.signal);
+    const kept = c.acquire();
+    expect(c.usage).toEqual({ active: 1, waiting: 2 });
+    gone.abort();
+    await expect(abandoned).rejects.toBeInstanceOf(ChannelWaitAborted);
+    expect(c.usage).toEqual({ active: 1, waiting: 1 });
+    first?.();
+    expect(c.tryAcquire()).toBeUndefined(); // the slot went straight to the waiter, nobody slips in
+    (await kept)();
+    expect(c.usage).toEqual({ active: 0, waiting: 0 });
+    const aborted = new AbortController();
+    aborted.abort();
+    const hold = c.tryAcquire();
+    await expect(c.acquire(aborted.signal)).rejects.toBeInstanceOf(ChannelWaitAborted);
+    hold?.();
+    expect(c.usage).toEqual({ active: 0, waiting: 0 });
     c.close();
   });
 });

@@ -11,6 +11,14 @@ import type { ForwardTarget } from './forward';
 
 const NO_LIMIT = (): void => {};
 
+/** The caller stopped waiting for a concurrency slot (its signal aborted). */
+export class ChannelWaitAborted extends Error {
+  constructor() {
+    super('the caller went away while waiting for an --app-max-concurrency slot');
+    this.name = 'ChannelWaitAborted';
+  }
+}
+
 export interface AppChannelOptions {
   protocol: 'http' | 'https';
   address: string;
@@ -22,7 +30,7 @@ export interface AppChannelOptions {
 export class AppChannel {
   readonly target: ForwardTarget;
   private active = 0;
-  private readonly waiting: Array<() => void> = [];
+  private readonly waiting: Array<(release: () => void) => void> = [];
 
   constructor(readonly opts: AppChannelOptions) {
     const agentOpts = { keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, timeout: 4000, scheduling: 'lifo' as const };
@@ -41,29 +49,58 @@ export class AppChannel {
     return headers;
   }
 
-  /** Resolves with a release function once a concurrency slot is free. */
-  async acquire(): Promise<() => void> {
+  /**
+   * Resolves with a release function once a concurrency slot is free. When `signal` aborts first
+   * (the caller hung up while queued), the waiter leaves the queue and the promise rejects with
+   * ChannelWaitAborted, so an abandoned caller never takes a slot.
+   */
+  acquire(signal?: AbortSignal): Promise<() => void> {
     const now = this.tryAcquire();
-    if (now) return now;
-    await new Promise<void>((r) => this.waiting.push(r));
-    return this.take();
+    if (now) return Promise.resolve(now);
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new ChannelWaitAborted());
+        return;
+      }
+      const onAbort = (): void => {
+        const i = this.waiting.indexOf(grant);
+        if (i >= 0) this.waiting.splice(i, 1);
+        reject(new ChannelWaitAborted());
+      };
+      const grant = (release: () => void): void => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(release);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiting.push(grant);
+    });
   }
 
   /** A release function when a slot is free right now (no promise, no microtask), else undefined. */
   tryAcquire(): (() => void) | undefined {
     const limit = this.opts.maxConcurrency;
     if (limit <= 0) return NO_LIMIT;
-    return this.active < limit && this.waiting.length === 0 ? this.take() : undefined;
+    if (this.active < limit && this.waiting.length === 0) {
+      this.active++;
+      return this.releaser();
+    }
+    return undefined;
   }
 
-  private take(): () => void {
-    this.active++;
+  /** Slots in use and callers queued (for tests and diagnostics). */
+  get usage(): { active: number; waiting: number } {
+    return { active: this.active, waiting: this.waiting.length };
+  }
+
+  /** Releasing hands the slot straight to the next waiter, so no one can slip in between. */
+  private releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.active--;
-      this.waiting.shift()?.();
+      const next = this.waiting.shift();
+      if (next) next(this.releaser());
+      else this.active--;
     };
   }
 

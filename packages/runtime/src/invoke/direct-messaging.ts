@@ -2,18 +2,23 @@
  * @module invoke/direct-messaging
  * Service invocation: caller sidecar → (name resolution) → target sidecar's internal port → target
  * app. A call to the sidecar's own app id goes straight to the app. Identity headers are set here and
- * only here.
+ * only here. On the callee the method is normalised once (acl/normalize.ts); the access-control
+ * policy judges that form and exactly that form, escaped, is what the app receives.
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
+import { authorize, spiffeId } from '../acl/authorize';
+import { forwardableQuery, InvalidMethodError, methodToPath, normaliseMethod } from '../acl/normalize';
+import type { AccessControlList } from '../acl/policy';
+import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
 import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
-import { claimedIdentity, type PeerIdentity } from '../security/peer-identity';
-import type { AppChannel } from './app-channel';
-import { forward, type ForwardTarget } from './forward';
+import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
+import { ChannelWaitAborted, type AppChannel } from './app-channel';
+import { callerGone, forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
-import type { InvokeTarget } from './method';
+import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
 
 export interface DirectMessagingDeps {
@@ -25,6 +30,12 @@ export interface DirectMessagingDeps {
   respondError(res: ServerResponse, err: DaprError): void;
   /** The caller's identity on the internal port (default: what its headers claim). */
   peerIdentity?(req: IncomingMessage): PeerIdentity;
+  /** The Configuration's access-control list, applied to calls from peers (none: all allowed). */
+  accessControl?: AccessControlList;
+  /** How to reach a peer sidecar (mTLS); default plain HTTP on a keep-alive agent. */
+  peerTransport?(appId: string, namespace: string): Omit<ForwardTarget, 'host' | 'port'>;
+  /** Sent as dapr-api-token to peer sidecars (mTLS off and DAPR_API_TOKEN set). */
+  peerToken?: string;
 }
 
 /** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
@@ -50,7 +61,11 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       d.respondError(res, invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port'));
       return;
     }
-    const release = channel.tryAcquire() ?? (await channel.acquire());
+    const release = channel.tryAcquire() ?? (await waitForSlot(channel, res));
+    if (!release) {
+      req.resume(); // the caller hung up while queued: nothing to send, no slot taken
+      return;
+    }
     try {
       await forward({
         req,
@@ -78,15 +93,24 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       headers[CALLEE_APP_ID] = target.appId;
       if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
       headers.traceparent = trace;
-      const path = `/${target.method}${query}`;
+      const path = methodToPath(target.method) + forwardableQuery(query);
       const namespace = target.namespace ?? d.namespace;
       if (target.appId === d.appId && (namespace ?? '') === (d.namespace ?? '')) {
+        // Self-invocation never crosses the internal port, so no access policy applies (as in daprd).
+        if (target.method.includes('%')) {
+          d.respondError(res, undeliverable(target.appId, target.method));
+          req.resume();
+          return;
+        }
         await toApp(req, res, path, headers, target.appId, trace);
         return;
       }
+      if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const transport = d.peerTransport?.(target.appId, namespace ?? DEFAULT_NAMESPACE);
       const resolveTarget = async (): Promise<ForwardTarget | undefined> => {
         const addr = await d.resolver.resolve(target.appId, namespace);
-        return addr ? { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent } : undefined;
+        if (!addr) return undefined;
+        return transport ? { ...transport, host: addr.host, port: addr.port } : { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent };
       };
       let first: ForwardTarget | undefined;
       try {
@@ -131,6 +155,23 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         return;
       }
       const caller = d.peerIdentity ? d.peerIdentity(req) : claimedIdentity(req.headers);
+      const verb = req.method ?? 'GET';
+      const target = peerTarget(req.url ?? '/', d.appId);
+      if (target instanceof Error) {
+        d.respondError(res, target);
+        req.resume();
+        return;
+      }
+      if (!authorize(d.accessControl, caller, target.method, verb).allowed) {
+        d.respondError(res, invokeErrors.permissionDenied(d.appId, spiffeId(caller), target.method, verb));
+        req.resume();
+        return;
+      }
+      if (target.method.includes('%')) {
+        d.respondError(res, undeliverable(d.appId, target.method));
+        req.resume();
+        return;
+      }
       const trace = ensureTraceparent(req.headers.traceparent);
       const headers = filterPeerHeaders(req.headers);
       // The app sees the identity the decision rested on, never a forged one beside it.
@@ -139,13 +180,48 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       headers['x-forwarded-for'] = appendHeader(headers['x-forwarded-for'], remote);
       headers['x-forwarded-host'] = appendHeader(headers['x-forwarded-host'], host);
       headers.forwarded = appendHeader(headers.forwarded, `for=${remote};by=${req.socket.localAddress ?? ''};host=${host}`);
-      await toApp(req, res, req.url ?? '/', headers, d.appId, trace);
+      await toApp(req, res, methodToPath(target.method) + target.query, headers, d.appId, trace);
     },
 
     close() {
       peerAgent.destroy();
     },
   };
+}
+
+/** The normalised method and forwardable query of a peer's request line, or the error to answer. */
+function peerTarget(url: string, appId: string): { method: string; query: string } | DaprError {
+  const q = url.indexOf('?');
+  const rawPath = q >= 0 ? url.slice(0, q) : url;
+  const decoded = decodePath(rawPath.replace(/^\/+/, ''));
+  if (decoded === undefined) return commonErrors.malformedRequest(`invalid escape sequence in method "${rawPath}"`);
+  try {
+    return { method: normaliseMethod(decoded), query: forwardableQuery(q >= 0 ? url.slice(q) : '') };
+  } catch (err) {
+    if (err instanceof InvalidMethodError) return invokeErrors.failed(appId, err.message, err);
+    throw err;
+  }
+}
+
+/** A decoded `%` cannot go into the app's URL unambiguously (daprd fails building that URL too). */
+function undeliverable(appId: string, method: string): DaprError {
+  return invokeErrors.failed(appId, `invalid method name ${JSON.stringify(method)}: a literal "%" cannot be sent to the app`);
+}
+
+/** Waits for an app slot; gives up (undefined) as soon as the caller's connection closes. */
+async function waitForSlot(channel: AppChannel, res: ServerResponse): Promise<(() => void) | undefined> {
+  if (callerGone(res)) return undefined;
+  const gone = new AbortController();
+  const onClose = (): void => gone.abort();
+  res.once('close', onClose);
+  try {
+    return await channel.acquire(gone.signal);
+  } catch (err) {
+    if (err instanceof ChannelWaitAborted) return undefined;
+    throw err;
+  } finally {
+    res.off('close', onClose);
+  }
 }
 
 function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {

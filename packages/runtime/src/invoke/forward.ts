@@ -15,6 +15,8 @@ export interface ForwardTarget {
   host: string;
   port: number;
   agent: Agent;
+  /** TLS settings of this request (mTLS to a peer: verify the chain and the callee's identity). */
+  tls?: Pick<https.RequestOptions, 'rejectUnauthorized' | 'checkServerIdentity'>;
 }
 
 export interface RetryPolicy {
@@ -53,7 +55,17 @@ function hasNoBody(req: IncomingMessage): boolean {
 /** Bodies up to this size (with a Content-Length) are sent in one write instead of piped. */
 export const SMALL_BODY_BYTES = 64 * 1024;
 
+/** True once the caller's connection is closed: nothing sent to it can arrive, and no 'close' will come. */
+export function callerGone(res: ServerResponse): boolean {
+  return res.destroyed || res.closed || res.socket?.destroyed === true;
+}
+
 export function forward(f: ForwardRequest): Promise<void> {
+  if (callerGone(f.res)) {
+    // Its 'close' event has already fired: waiting for it would hold the app slot forever.
+    f.req.resume();
+    return Promise.resolve();
+  }
   const declared = Number(f.req.headers['content-length']);
   if (Number.isFinite(declared) && declared > f.maxBodySize) {
     f.respondError(f.res, commonErrors.bodyTooLarge(f.maxBodySize));
@@ -89,9 +101,10 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
     const send = (target: ForwardTarget, body: Buffer) => {
       const out = openRequest(f, target);
       current = out;
-      out.on('response', (up) => relayResponse(up, res, f.responseHeaders));
+      out.once('response', (up) => relayResponse(up, res, f, (err) => f.respondError(res, err)));
       out.on('error', (err: NodeJS.ErrnoException) => {
-        if (done || res.headersSent) {
+        if (done || res.writableEnded) return;
+        if (res.headersSent) {
           res.destroy();
           return;
         }
@@ -141,6 +154,7 @@ function openRequest(f: ForwardRequest, target: ForwardTarget): http.ClientReque
     headers: flatHeaders(f.headers, target),
     agent: target.agent,
     rejectUnauthorized: false,
+    ...target.tls,
   } as https.RequestOptions);
 }
 
@@ -181,24 +195,37 @@ function retryLater(
   }, delayMs);
 }
 
-/** Small responses with a Content-Length go out in one write; anything else is piped. */
-function relayResponse(up: IncomingMessage, res: ServerResponse, extra?: Record<string, string>): void {
-  const { headers, contentLength, chunked } = filterRawResponseHeaders(up.rawHeaders, extra);
-  const status = up.statusCode ?? 502;
+/** Statuses whose answers never carry a body (RFC 9110 6.4.1). */
+const NO_BODY_STATUS = new Set([204, 304]);
+
+/**
+ * Small responses with a Content-Length go out in one write; anything else is piped. A status Node
+ * cannot write (below 200: 0xx, or a bare 101 nobody asked for) is an error for the caller, as Go's
+ * client refuses it in daprd; a 204/304 is answered at once, whatever body the app wrongly sent.
+ */
+function relayResponse(up: IncomingMessage, res: ServerResponse, f: ForwardRequest, fail: (err: DaprError) => void): void {
+  const status = up.statusCode ?? 0;
+  if (status < 200 || status > 999) {
+    up.destroy(); // the connection carried a broken answer: never reuse it
+    fail(f.toError(new Error(`the app answered with HTTP status ${status}, which cannot be relayed`)));
+    return;
+  }
+  const { headers, contentLength, chunked } = filterRawResponseHeaders(up.rawHeaders, f.responseHeaders);
+  if (NO_BODY_STATUS.has(status)) {
+    up.resume();
+    writeOnce(res, status, withoutFraming(headers));
+    return;
+  }
   const len = contentLength === undefined ? NaN : Number(contentLength);
   if (Number.isFinite(len) && len <= SMALL_BODY_BYTES && !chunked) {
     if (len === 0) {
       up.resume();
-      res.writeHead(status, headers);
-      res.end();
+      writeOnce(res, status, headers);
       return;
     }
     const chunks: Buffer[] = [];
     up.on('data', (c: Buffer) => chunks.push(c));
-    up.once('end', () => {
-      res.writeHead(status, headers);
-      res.end(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks));
-    });
+    up.once('end', () => writeOnce(res, status, headers, chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
     up.once('aborted', () => res.destroy());
     return;
   }
@@ -206,6 +233,23 @@ function relayResponse(up: IncomingMessage, res: ServerResponse, extra?: Record<
   up.pipe(res);
   up.once('aborted', () => res.destroy());
   up.once('error', () => res.destroy());
+}
+
+/** Writes a whole answer unless one was already written (e.g. an error after a broken upstream). */
+function writeOnce(res: ServerResponse, status: number, headers: string[], body?: Buffer): void {
+  if (res.headersSent || res.writableEnded) return;
+  res.writeHead(status, headers);
+  res.end(body);
+}
+
+/** Flat headers minus Content-Length and Transfer-Encoding (a 204/304 answer has no body to frame). */
+function withoutFraming(headers: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    const name = (headers[i] as string).toLowerCase();
+    if (name !== 'content-length' && name !== 'transfer-encoding') out.push(headers[i] as string, headers[i + 1] as string);
+  }
+  return out;
 }
 
 function forwardStreamed(f: ForwardRequest): Promise<void> {
@@ -263,10 +307,11 @@ function forwardStreamed(f: ForwardRequest): Promise<void> {
         else pump();
       });
 
-      out.once('response', (up) => relayResponse(up, res, f.responseHeaders));
+      out.once('response', (up) => relayResponse(up, res, f, fail));
 
-      out.once('error', (err: NodeJS.ErrnoException) => {
-        if (finished || res.headersSent) {
+      out.on('error', (err: NodeJS.ErrnoException) => {
+        if (finished || res.writableEnded) return;
+        if (res.headersSent) {
           res.destroy();
           return;
         }

@@ -1,38 +1,12 @@
 /**
  * @module invoke/method
- * Finds the target app id and method of an invocation, and normalises the method the way daprd
- * does (pkg/messaging/method/normalize.go): the decoded path is used, `..` is resolved and a leading
- * `../` dropped, and `#`, `?`, `%`, NUL and control characters are refused, so what an access check
- * sees is exactly what the app receives.
+ * Finds the target app id and method of an invocation. The method's one normal form (what the access
+ * check sees and the app receives) comes from acl/normalize.ts.
  */
-import { posix } from 'node:path';
-
 export interface InvokeTarget {
   appId: string;
   namespace?: string;
   method: string;
-}
-
-export class InvalidMethodError extends Error {
-  constructor(detail: string) {
-    super(detail);
-    this.name = 'InvalidMethodError';
-  }
-}
-
-const FORBIDDEN = /[#?%\u0000-\u001f\u007f]/;
-
-/** Returns the normalised method (no leading slash), or throws InvalidMethodError. */
-export function normaliseMethod(decoded: string): string {
-  if (FORBIDDEN.test(decoded)) {
-    throw new InvalidMethodError(`invalid method name: it contains a reserved or control character`);
-  }
-  // Nothing to resolve: no `.`/`..` segment, no empty segment, no leading slash.
-  if (decoded[0] !== '.' && decoded[0] !== '/' && !decoded.includes('/.') && !decoded.includes('//')) return decoded;
-  let cleaned = posix.normalize('/' + decoded);
-  while (cleaned.startsWith('/../')) cleaned = cleaned.slice(3);
-  if (cleaned === '/..' || cleaned === '/.') cleaned = '/';
-  return cleaned.replace(/^\/+/, '');
 }
 
 /** Decodes a raw URL path; undefined when an escape sequence is malformed. */

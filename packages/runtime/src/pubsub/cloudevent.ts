@@ -18,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { PUBSUB_FEATURES } from '../components/pubsub/contract';
 import { pubsubErrors } from '../errors/pubsub';
+import { jsonTooDeep, tooDeepMessage } from '../json/depth';
 
 export const CLOUDEVENT_CONTENT_TYPE = 'application/cloudevents+json';
 export const DEFAULT_EVENT_TYPE = 'com.dapr.event.sent';
@@ -156,6 +157,7 @@ function generated(r: EnvelopeRequest, now: Date): Map<string, string> {
   const type = mediaType(r.contentType);
   if (type === 'application/json') {
     const text = r.body.toString('utf8');
+    if (jsonTooDeep(text)) throw pubsubErrors(r.pubsubName, r.metadata).cloudEventTooDeep(`the data is ${tooDeepMessage()}`);
     fields.set('data', isJSON(text) ? text.trim() : JSON.stringify(text));
   } else if (BINARY_TYPES.has(type)) {
     fields.set('data_base64', JSON.stringify(r.body.toString('base64')));
@@ -168,6 +170,7 @@ function generated(r: EnvelopeRequest, now: Date): Map<string, string> {
 function passthrough(r: EnvelopeRequest, now: Date): Map<string, string> {
   const errors = pubsubErrors(r.pubsubName, r.metadata);
   const text = r.body.toString('utf8');
+  if (jsonTooDeep(text)) throw errors.cloudEventTooDeep(`the body is ${tooDeepMessage()}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -31,15 +31,24 @@ describe('routing fallback to invocation', () => {
     await request(b.app).get('/items').set('authorization', auth).expect(200, 'invoked orders/items');
   });
 
-  it('refuses reserved characters and bad app ids before anything is called', async () => {
+  it('refuses reserved characters left after cleaning, and bad app ids, before anything is called', async () => {
     const b = build();
-    for (const path of ['/v1.0/invoke/x/method/public%23/../unauthorized', '/v1.0/invoke/x/method/public%3F/../unauthorized', '/v1.0/invoke/x/method/public%25/../unauthorized', '/v1.0/invoke/x/method/public%0D/../unauthorized']) {
+    for (const path of ['/v1.0/invoke/x/method/admin%23x', '/v1.0/invoke/x/method/admin%3Fignored', '/v1.0/invoke/x/method/a%0Db', '/v1.0/invoke/x/method/admin%00public', '/v1.0/invoke/x/method/admin%23%3F%25bypass']) {
       const r = await request(b.app).get(path).expect(500);
       expect(r.body.errorCode).toBe('ERR_DIRECT_INVOKE');
     }
     expect((await request(b.app).get('/v1.0/invoke/a.b.c/method/x').expect(500)).body.errorCode).toBe('ERR_DIRECT_INVOKE');
     expect((await request(b.app).get('/v1.0/invoke/http%3A%2F%2Fevil.example/method/x').expect(500)).body.message).toMatch(/external URLs/);
     expect(b.invoked).toEqual([]);
+  });
+
+  it('cleans the decoded method before checking it, like daprd (the callee judges the result)', async () => {
+    const b = build();
+    for (const raw of ['public%23/../unauthorized', 'public%3F/../unauthorized', 'public%25/../unauthorized', 'public%0D/../unauthorized', 'public%2F..%2Funauthorized']) {
+      await request(b.app).get(`/v1.0/invoke/x/method/${raw}`).expect(200, 'invoked x/unauthorized');
+    }
     await request(b.app).get('/v1.0/invoke/x/method/admin%2F..%2Fpublic').expect(200, 'invoked x/public');
+    await request(b.app).get('/admin%2F..%2Fpublic').set('dapr-app-id', 'x').expect(200, 'invoked x/public');
+    await request(b.app).get('/v1.0/invoke/x/method/public///extra/').expect(200, 'invoked x/public/extra');
   });
 });

@@ -90,6 +90,15 @@ describe('API token', () => {
     await request(b.app).get('/v1.0/metadata').set('dapr-api-token', 's3cret').expect(200);
     await request(b.app).get('/v1.0/metadata').set('dapr-api-token', 's3cret!').expect(401);
   });
+
+  it('compares bytes: a non-ASCII token sent as UTF-8 (what curl sends) is accepted', async () => {
+    const token = 'clé-秘密';
+    const b = build([], { DAPR_API_TOKEN: token });
+    const utf8OnTheWire = Buffer.from(token, 'utf8').toString('latin1'); // node's client writes latin1 bytes as they are
+    await request(b.app).get('/v1.0/metadata').set('dapr-api-token', utf8OnTheWire).expect(200);
+    await request(b.app).get('/v1.0/metadata').set('dapr-api-token', 'clé').expect(401);
+    await request(b.app).get('/v1.0/metadata').set('dapr-api-token', Buffer.from('clé-秘', 'utf8').toString('latin1')).expect(401);
+  });
 });
 
 describe('request hygiene', () => {

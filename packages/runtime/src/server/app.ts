@@ -6,7 +6,6 @@
  */
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
-import { timingSafeEqual } from 'node:crypto';
 import { handleInvoke } from '../api/http/invoke';
 import { healthzEndpoints } from '../api/http/healthz';
 import { invokeEndpoints } from '../api/http/invoke';
@@ -17,8 +16,10 @@ import { secretsEndpoints } from '../api/http/secrets';
 import { shutdownEndpoints } from '../api/http/shutdown';
 import { stateEndpoints } from '../api/http/state';
 import { unimplementedEndpoints } from '../api/http/unimplemented';
+import { tokenDigest, tokenMatches } from '../security/token';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
+import { guardFor } from './request-guard';
 import { respondError, respondUnauthorized } from './respond';
 import { Router } from './router';
 
@@ -37,17 +38,12 @@ export function cleanPath(rawPath: string): string {
   return p;
 }
 
-function tokenMatches(expected: Buffer, got: string | string[] | undefined): boolean {
-  if (typeof got !== 'string') return false;
-  const b = Buffer.from(got);
-  return b.length === expected.length && timingSafeEqual(b, expected);
-}
-
 export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints()): RequestListener {
   const router = new Router<Endpoint>();
   for (const e of endpoints) router.add(e.methods, e.route, e);
-  const token = deps.options.apiToken ? Buffer.from(deps.options.apiToken) : undefined;
+  const token = deps.options.apiToken ? tokenDigest(deps.options.apiToken) : undefined;
   const log = deps.logger;
+  const guard = deps.guard ?? guardFor(deps.options);
   const fallback: Endpoint = { name: 'InvokeServiceFallback', group: 'invoke', methods: [], route: '', handler: handleInvoke };
 
   return (req: IncomingMessage, res: ServerResponse) => {
@@ -71,6 +67,8 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
         }
       });
     }
+
+    if (guard.handle(req, res)) return;
 
     if (token) {
       const exempt = method === 'GET' && TOKEN_EXEMPT.has(path.replace(/^\/+|\/+$/g, ''));

@@ -4,6 +4,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { commonErrors } from '../errors/common';
+import { jsonTooDeep, tooDeepMessage } from '../json/depth';
 
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -27,8 +28,10 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 export async function readJSON(req: IncomingMessage, limit: number): Promise<unknown> {
   const raw = await readBody(req, limit);
   if (raw.length === 0) throw commonErrors.malformedRequest('failed to parse request body: unexpected end of JSON input');
+  const text = raw.toString('utf8');
+  if (jsonTooDeep(text)) throw commonErrors.malformedRequest(`failed to parse request body as JSON: ${tooDeepMessage()}`);
   try {
-    return JSON.parse(raw.toString('utf8'));
+    return JSON.parse(text);
   } catch (err) {
     throw commonErrors.malformedRequest(`failed to parse request body as JSON: ${(err as Error).message}`, err);
   }

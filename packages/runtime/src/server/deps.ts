@@ -8,6 +8,7 @@ import type { DirectMessaging } from '../invoke/direct-messaging';
 import type { Logger } from '../logger';
 import type { HttpMetrics } from '../metrics/metrics';
 import type { RuntimeOptions } from '../options';
+import type { RequestGuard } from './request-guard';
 
 export interface HealthState {
   /** Components loaded: /v1.0/healthz/outbound answers 204. */
@@ -38,4 +39,6 @@ export interface AppDeps {
   /** Called after PUT /v1.0/metadata/{key} so the registry can mirror CLI values. */
   onExtendedChange?(key: string, value: string): void;
   requestShutdown(force: boolean): void;
+  /** Host/Origin checks shared with the internal port (default: one built from the options). */
+  guard?: RequestGuard;
 }

@@ -7,6 +7,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { normaliseMethod } from '../acl/normalize';
 import { createLocalStorageBinding } from '../components/bindings/localstorage';
 import { createInMemoryPubSub } from '../components/pubsub/in-memory';
 import { createLocalEnvSecretStore } from '../components/secretstores/local-env';
@@ -41,6 +42,7 @@ function rng(seed: number): () => number {
   return () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
 }
 
+// 2000 round trips take 3-8 s on a loaded 2-core machine (jest's default 5 s timeout made this flaky).
 it('answers 2000 random requests without crashing', async () => {
   const options = parseOptions(['--app-id', 'fuzz'], {}, '.').options!;
   const store = new ComponentStore();
@@ -128,5 +130,10 @@ it('answers 2000 random requests without crashing', async () => {
   // the secrets (401: unknown store), bindings/publish (204) and unimplemented (501) APIs were reached
   for (const s of [204, 401, 501]) expect(statuses.get(s) ?? 0).toBeGreaterThan(0);
   expect(statuses.get(-1) ?? 0).toBe(0); // every request got an answer (none hung up)
-  for (const m of invoked) expect(m).not.toMatch(/[#?%\u0000-\u001f]|(^|\/)\.\.(\/|$)/);
-});
+  // Every method handed on is already in its one normal form (what the callee's ACL judges). A
+  // decoded `%` may pass here, as in daprd: the hop to the app refuses it (invoke/direct-messaging).
+  for (const m of invoked) {
+    expect(m).not.toMatch(/[#?\u0000-\u001f]|(^|\/)\.\.?(\/|$)|\/\/|^\/|\/$/);
+    expect(normaliseMethod(m)).toBe(m);
+  }
+}, 30_000); // 2000 requests: several seconds on a loaded 2-core machine

@@ -44,8 +44,17 @@ export function componentYaml(c: DefaultComponent): string {
   );
 }
 
-/** Dapr's default Configuration name; minidapr needs no tracing backend, so the spec is empty. */
-export const CONFIG_YAML = HEADER + 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec: {}\n';
+/**
+ * Dapr's default Configuration name. minidapr needs no tracing backend; the spec turns on mTLS between
+ * sidecars with Dapr's default certificate lifetimes (the trust root is in MINIDAPR_HOME/certs).
+ */
+export const CONFIG_YAML =
+  HEADER +
+  'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec:\n' +
+  '  mtls:\n    enabled: true\n    workloadCertTTL: 24h\n    allowedClockSkew: 15m\n';
+
+/** What earlier versions of init wrote: replaced by the current default, since nobody edited it. */
+export const PREVIOUS_CONFIG_YAMLS = [HEADER + 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec: {}\n'];
 
 export interface InitFile {
   /** Path relative to MINIDAPR_HOME, with `/` separators. */
@@ -53,12 +62,14 @@ export interface InitFile {
   content: string;
   /** Shown after the path when the file is created, e.g. `statestore: state.sqlite`. */
   what: string;
+  /** Contents earlier versions of init wrote for this file (updated in place: the user never edited them). */
+  previous?: readonly string[];
 }
 
 /** Every file init owns (for this MINIDAPR_HOME), in the order it reports them. */
 export function initFiles(home: string): InitFile[] {
   return [
-    { path: 'config.yaml', content: CONFIG_YAML, what: 'Configuration daprConfig' },
+    { path: 'config.yaml', content: CONFIG_YAML, what: 'Configuration daprConfig, mTLS on', previous: PREVIOUS_CONFIG_YAMLS },
     ...defaultComponents(home).map((c) => ({ path: `components/${c.file}`, content: componentYaml(c), what: `${c.name}: ${c.type}` })),
   ];
 }

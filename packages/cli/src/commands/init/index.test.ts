@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { captureOutput } from '../../lib/output';
 import { init } from './index';
-import { defaultComponents, initFiles } from './files';
+import { CONFIG_YAML, defaultComponents, initFiles, PREVIOUS_CONFIG_YAMLS } from './files';
 
 let home: string;
 const env = (): NodeJS.ProcessEnv => ({ MINIDAPR_HOME: home });
@@ -63,4 +64,42 @@ it('--slim writes the same files (no containers either way)', async () => {
 
 it('declares the default components in one place', () => {
   expect(defaultComponents(home).map((c) => `${c.name}=${c.type}`)).toEqual(['statestore=state.sqlite', 'pubsub=pubsub.sqlite']);
+});
+
+it('turns mTLS on in config.yaml and creates the trust root: issuer key 0600, issuer signed by ca.crt', async () => {
+  const out = captureOutput();
+  const r = await init({ env: env(), output: out });
+  const config = parse(readFileSync(join(home, 'config.yaml'), 'utf8'));
+  expect(config.spec.mtls).toEqual({ enabled: true, workloadCertTTL: '24h', allowedClockSkew: '15m' });
+  expect(r.trustRoot).toEqual({ path: join(home, 'certs', 'ca.crt'), status: 'created' });
+  expect(statSync(join(home, 'certs', 'issuer.key')).mode & 0o777).toBe(0o600);
+  const ca = new X509Certificate(readFileSync(join(home, 'certs', 'ca.crt')));
+  const issuer = new X509Certificate(readFileSync(join(home, 'certs', 'issuer.crt')));
+  expect(issuer.verify(ca.publicKey)).toBe(true);
+  expect(issuer.ca).toBe(true);
+  expect(out.stdout()).toContain(`Created the mTLS trust root in ${join(home, 'certs')}`);
+});
+
+it('keeps an existing trust root when run again', async () => {
+  await init({ env: env(), output: captureOutput() });
+  const before = readFileSync(join(home, 'certs', 'issuer.key'), 'utf8');
+  const out = captureOutput();
+  const r = await init({ env: env(), output: out });
+  expect(r.trustRoot?.status).toBe('kept');
+  expect(readFileSync(join(home, 'certs', 'issuer.key'), 'utf8')).toBe(before);
+  expect(out.stdout()).toContain('Kept the mTLS trust root');
+});
+
+it('refuses a partial trust root instead of replacing it, naming the folder', async () => {
+  mkdirSync(join(home, 'certs'), { recursive: true });
+  writeFileSync(join(home, 'certs', 'ca.crt'), 'x');
+  await expect(init({ env: env(), output: captureOutput() })).rejects.toThrow(`${join(home, 'certs')}: incomplete trust root (found ca.crt)`);
+});
+
+it('updates a config.yaml an earlier init wrote (unedited) to the mTLS default', async () => {
+  mkdirSync(home, { recursive: true });
+  writeFileSync(join(home, 'config.yaml'), PREVIOUS_CONFIG_YAMLS[0] as string);
+  const r = await init({ env: env(), output: captureOutput() });
+  expect(r.files[0]?.status).toBe('updated');
+  expect(readFileSync(join(home, 'config.yaml'), 'utf8')).toBe(CONFIG_YAML);
 });

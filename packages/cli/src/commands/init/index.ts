@@ -1,10 +1,13 @@
 /**
  * @module commands/init
- * `minidapr init [--slim]`: create MINIDAPR_HOME with config.yaml and the default components.
- * Idempotent; a file whose content differs from what init would write is the user's and is kept.
+ * `minidapr init [--slim]`: create MINIDAPR_HOME with config.yaml, the default components and the
+ * trust root for mTLS between sidecars (certs/ca.crt, issuer.crt, issuer.key).
+ * Idempotent; a file whose content differs from what init would write is the user's and is kept,
+ * and an existing trust root is never replaced.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { CA_CERT_FILE, CERTS_DIR, DEFAULT_TRUST_DOMAIN, ensureTrustRoot } from '@minidapr/runtime';
 import { resolveHome } from '../../lib/home';
 import { processOutput, type Output } from '../../lib/output';
 import { initMessages as M } from '../../messages';
@@ -18,11 +21,13 @@ export interface InitOptions {
   output?: Output;
 }
 
-export type InitFileStatus = 'created' | 'unchanged' | 'kept';
+export type InitFileStatus = 'created' | 'unchanged' | 'kept' | 'updated';
 
 export interface InitResult {
   home: string;
   files: Array<{ path: string; status: InitFileStatus }>;
+  /** The trust anchor of mTLS between sidecars (with issuer.crt and issuer.key beside it). */
+  trustRoot?: { path: string; status: 'created' | 'kept' };
 }
 
 function readIfExists(file: string): string | undefined {
@@ -55,12 +60,20 @@ export async function init(options: InitOptions = {}): Promise<InitResult> {
     } else if (existing === f.content) {
       status = 'unchanged';
       out.out(M.unchanged(file));
+    } else if (f.previous?.includes(existing)) {
+      writeFileSync(file, f.content);
+      status = 'updated';
+      out.out(M.updated(file, f.what));
     } else {
       status = 'kept';
       out.out(M.kept(file));
     }
     result.files.push({ path: file, status });
   }
+  const certs = join(home, CERTS_DIR);
+  const root = await ensureTrustRoot(certs, DEFAULT_TRUST_DOMAIN);
+  out.out(root === 'created' ? M.trustRootCreated(certs) : M.trustRootKept(certs));
+  result.trustRoot = { path: join(certs, CA_CERT_FILE), status: root };
   out.out(M.success);
   return result;
 }

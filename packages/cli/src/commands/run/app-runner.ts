@@ -5,7 +5,9 @@
  * the CLI metadata, wait for the app port, stop both.
  */
 import { PORT_RACE_ATTEMPTS } from '../../defaults';
+import { resolveHome } from '../../lib/home';
 import { putMetadata, probeStatus } from '../../lib/http';
+import { recordLaunch } from '../../lib/launches';
 import { isListening, pickFreePort } from '../../lib/ports';
 import { exitCodeOf, signalGroup, spawnGroup, type Supervised } from '../../lib/processes';
 import { minidaprdPath } from '../../lib/runtime-bin';
@@ -118,6 +120,8 @@ export class AppRunner {
   async storeMetadata(entries: Array<[string, string]>, onWarning: (key: string, why: string) => void): Promise<void> {
     if (!this.ports) return;
     for (const [key, value] of entries) {
+      // Only pids this CLI recorded itself are ever signalled by `minidapr stop` (not what the API says).
+      if ((key === 'appPID' || key === 'cliPID') && Number(value) > 0) recordLaunch(resolveHome(this.o.baseEnv), Number(value), key === 'appPID' ? 'app' : 'cli');
       try {
         await putMetadata(this.ports.http, key, value, this.o.baseEnv);
       } catch (err) {

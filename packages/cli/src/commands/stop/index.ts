@@ -11,6 +11,7 @@ import { DEFAULT_STOP_GRACE_S, POLL_INTERVAL_MS, PORT_RELEASE_TIMEOUT_MS, STOP_G
 import { ConfigError, ExitError } from '../../errors';
 import { resolveHome } from '../../lib/home';
 import { runningApps, type RunningApp } from '../../lib/instances';
+import { isRecordedLaunch } from '../../lib/launches';
 import { processOutput, type Output } from '../../lib/output';
 import { canBind, findPortOwner } from '../../lib/ports';
 import { groupMembers, isAlive, pollUntil, processArgv, signalGroup, signalPid, sleep } from '../../lib/processes';
@@ -168,13 +169,22 @@ function report(targets: RunningApp[], failed: Map<RunningApp, string[]>, out: O
   if (runFile) out.out(M.runFileStopped);
 }
 
+/**
+ * The app and CLI pids in the registry come from PUT /v1.0/metadata, which any API caller can send:
+ * keep only those `minidapr run` recorded itself (same pid, same process start time).
+ */
+function onlyOwnPids(a: RunningApp, home: string): RunningApp {
+  const own = (pid: number | undefined) => (pid !== undefined && isRecordedLaunch(home, pid) ? pid : undefined);
+  return { ...a, appPid: own(a.appPid), cliPid: own(a.cliPid) };
+}
+
 export async function stop(options: StopOptions): Promise<void> {
   const out = options.output ?? processOutput();
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
   if (!options.appId && !options.runFile) throw new ConfigError([M.missingTarget], 'stop');
   const home = resolveHome(env);
-  const all = runningApps(home);
+  const all = runningApps(home).map((a) => onlyOwnPids(a, home));
   const graceMs = secondsFromEnv(env, STOP_GRACE_ENV, DEFAULT_STOP_GRACE_S) * 1000;
   let targets: RunningApp[];
   if (options.runFile) {

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { captureOutput } from '../../lib/output';
@@ -16,12 +16,21 @@ beforeEach(async () => {
 });
 afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-it('removes what init made, and the folders it leaves empty', async () => {
+it('removes what init made and the folders it leaves empty, but keeps the trust root', async () => {
+  const out = captureOutput();
+  const r = await uninstall({ env: env(), output: out });
+  expect(r.kept).toEqual([join(home, 'certs')]);
+  expect(readdirSync(home)).toEqual(['certs']);
+  expect(out.stdout()).toContain(`Removed ${join(home, 'config.yaml')}`);
+  expect(out.stdout()).toContain(`Kept the mTLS trust root in ${join(home, 'certs')}`);
+});
+
+it('removes MINIDAPR_HOME itself when nothing is left in it', async () => {
+  rmSync(join(home, 'certs'), { recursive: true });
   const out = captureOutput();
   const r = await uninstall({ env: env(), output: out });
   expect(r.kept).toEqual([]);
   expect(existsSync(home)).toBe(false);
-  expect(out.stdout()).toContain(`Removed ${join(home, 'config.yaml')}`);
   expect(out.stdout()).toContain(`Removed ${home}`);
 });
 
@@ -30,7 +39,7 @@ it('keeps edited and added files without --all', async () => {
   writeFileSync(join(home, 'components', 'extra.yaml'), 'mine');
   const out = captureOutput();
   const r = await uninstall({ env: env(), output: out });
-  expect(r.kept).toEqual([join(home, 'config.yaml')]);
+  expect(r.kept).toEqual([join(home, 'config.yaml'), join(home, 'certs')]);
   expect(existsSync(join(home, 'config.yaml'))).toBe(true);
   expect(existsSync(join(home, 'components', 'extra.yaml'))).toBe(true);
   expect(existsSync(join(home, 'components', 'statestore.yaml'))).toBe(false);

@@ -1,7 +1,8 @@
 /**
  * @module commands/uninstall
  * `minidapr uninstall [--all]`: without --all, remove only the files init wrote that are still
- * unchanged (and folders left empty); with --all, remove MINIDAPR_HOME entirely.
+ * unchanged (and folders left empty) but keep the mTLS trust root; with --all, remove MINIDAPR_HOME
+ * entirely.
  */
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { ExitError } from '../../errors';
@@ -68,6 +69,12 @@ export async function uninstall(options: UninstallOptions = {}): Promise<Uninsta
       result.kept.push(file);
       out.out(M.kept(file));
     }
+  }
+  // The trust root is a key, not a file init can recreate unchanged: keep it and say so.
+  const certs = absolute(home, 'certs');
+  if (existsSync(certs)) {
+    result.kept.push(certs);
+    out.out(M.keptTrustRoot(certs));
   }
   removeIfEmpty(homeComponentsDir(home), result.removed, out);
   removeIfEmpty(absolute(home, 'instances'), result.removed, out);

@@ -16,12 +16,14 @@ import {
   hostPath,
   isPinned,
   loadCompose,
+  namedVolumeAt,
   loadImages,
   profilesOf,
   repoRoot,
   serviceEnv,
   sidecarsOf,
   STEPS,
+  trustRootServicesOf,
   validateComposeSchema,
   type ComposeProject,
 } from '../../../src';
@@ -64,7 +66,8 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
       else if (sc.app.profiles.join() !== sc.service.profiles.join()) problems.push(`${sc.service.name}: profiles differ from ${sc.app.name}'s`);
     }
     const apps = new Set(sidecars.map((sc) => sc.app?.name));
-    const infra = project.services.filter((s) => !apps.has(s.name) && !sidecars.some((sc) => sc.service === s));
+    const roots = trustRootServicesOf(project);
+    const infra = project.services.filter((s) => !apps.has(s.name) && !sidecars.some((sc) => sc.service === s) && !roots.includes(s));
     for (const s of infra) if (s.build) problems.push(`${s.name}: built from this repository but has no sidecar`);
     expect(problems).toEqual([]);
   });
@@ -84,6 +87,12 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
         // started: minidaprd waits for the app port itself, and an app that waits for its sidecar
         // before listening (bindings' batch) would otherwise never become healthy.
         const sharesNetwork = s.networkMode === `service:${dep}`;
+        // The trust-root one-shot has no health: it has finished or it has not.
+        const oneShot = trustRootServicesOf(project).some((r) => r.name === dep);
+        if (oneShot) {
+          if (condition !== 'service_completed_successfully') problems.push(`${s.name}: depends_on ${dep} (a one-shot) should wait for service_completed_successfully, not ${condition}`);
+          continue;
+        }
         if (condition !== 'service_healthy' && !(sharesNetwork && condition === 'service_started')) {
           problems.push(`${s.name}: depends_on ${dep} should wait for service_healthy, not ${condition}`);
         }
@@ -101,6 +110,10 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
       problems.push(...p);
       if (!options) continue;
       if (!options.listenAddresses.includes('0.0.0.0')) problems.push(`${sc.service.name}: other containers reach the sidecar only with --dapr-listen-addresses 0.0.0.0`);
+      if (options.mtls.enabled !== true) problems.push(`${sc.service.name}: sidecars talk to each other over mTLS here: pass --enable-mtls`);
+      // With mTLS the sidecar-to-sidecar port listens where the API does, unless told otherwise.
+      const internal = options.internalListenAddresses ?? (options.mtls.enabled ? options.listenAddresses : ['127.0.0.1']);
+      if (!internal.includes('0.0.0.0')) problems.push(`${sc.service.name}: other containers cannot reach the sidecar-to-sidecar port (listens on ${internal.join(', ')})`);
       const appPort = sc.app?.environment.APP_PORT;
       if (String(options.appPort ?? '') !== (appPort ?? '')) problems.push(`${sc.service.name}: --app-port ${options.appPort} but ${sc.app?.name} has APP_PORT=${appPort}`);
       const daprPort = sc.app?.environment.DAPR_HTTP_PORT;
@@ -128,6 +141,38 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
           problems.push(...cfg.problems);
           if (cfg.resolver !== 'dns') problems.push(`${where}: --config ${c} should resolve app ids by DNS, got ${cfg.resolver ?? 'the local registry'}`);
         }
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('gives every sidecar the trust root a one-shot service writes into a named volume, mounted read-only', () => {
+    const roots = trustRootServicesOf(project);
+    const problems: string[] = [];
+    if (roots.length !== 1) problems.push(`${rel(project.file)}: expected one trust-root service (entrypoint bin/create-trust-root.js), found ${roots.length}`);
+    const root = roots[0];
+    const out = root ? flagValues(root.command ?? [], 'out')[0] : undefined;
+    const rootVolume = root && out ? namedVolumeAt(root, out) : undefined;
+    if (root && (!rootVolume || rootVolume.readOnly)) problems.push(`${root.name}: --out ${out} is not a writable named volume`);
+    if (root?.profiles.length) problems.push(`${root.name}: must run with every profile (no profiles)`);
+    const declared = Object.keys((project.doc.volumes ?? {}) as object);
+    if (rootVolume && !declared.includes(rootVolume.source)) problems.push(`volume ${rootVolume.source} is not declared under the top-level volumes`);
+    for (const sc of sidecars) {
+      const where = `${sc.service.name}`;
+      if (root && sc.service.dependsOn[root.name] !== 'service_completed_successfully') problems.push(`${where}: depends_on ${root.name} with condition service_completed_successfully`);
+      // Where in the volume each flag points must be where the one-shot wrote the files.
+      const rootRel = rootVolume && out ? relative(rootVolume.target, out) : '';
+      const expected: [string, string][] = [
+        ['issuer-credentials', rootRel],
+        ['trust-anchors-file', join(rootRel, 'ca.crt')],
+      ];
+      for (const [flag, inVolume] of expected) {
+        const p = flagValues(sc.args, flag)[0];
+        const v = p ? namedVolumeAt(sc.service, p) : undefined;
+        if (!p) problems.push(`${where}: pass --${flag}`);
+        else if (!v || v.source !== rootVolume?.source) problems.push(`${where}: --${flag} ${p} is not in the ${rootVolume?.source ?? 'trust-root'} volume`);
+        else if (!v.readOnly) problems.push(`${where}: mount the ${v.source} volume read-only (:ro)`);
+        else if (relative(v.target, p) !== inVolume) problems.push(`${where}: --${flag} ${p} is not where ${root?.name} writes ${inVolume || 'the root'}`);
       }
     }
     expect(problems).toEqual([]);

@@ -21,10 +21,13 @@ import {
   kustomizeBuild,
   loadImages,
   mountedConfigMapPath,
+  podSpecOf,
   repoRoot,
   serviceSelector,
   STEPS,
+  TRUST_ROOT_SECRET,
   validateObjects,
+  type FullContainer,
   type K8sObject,
   type PodSidecar,
 } from '../../../src';
@@ -119,10 +122,41 @@ run.each(dirs)('%s', (dir) => {
       problems.push(...parse);
       if (!options) continue;
       if (!options.listenAddresses.includes('0.0.0.0')) problems.push(`${where}: other pods reach the sidecar only with --dapr-listen-addresses 0.0.0.0`);
+      if (options.mtls.enabled !== true) problems.push(`${where}: sidecars talk to each other over mTLS here: pass --enable-mtls`);
+      // With mTLS the sidecar-to-sidecar port listens where the API does, unless told otherwise.
+      const internal = options.internalListenAddresses ?? (options.mtls.enabled ? options.listenAddresses : ['127.0.0.1']);
+      if (!internal.includes('0.0.0.0')) problems.push(`${where}: other pods cannot reach the sidecar-to-sidecar port (listens on ${internal.join(', ')})`);
       const appEnv = Object.fromEntries(p.apps.flatMap((c) => c.env ?? []).map((e) => [e.name, e.value]));
       if (String(options.appPort ?? '') !== (appEnv.APP_PORT ?? '')) problems.push(`${where}: --app-port ${options.appPort} but the app has APP_PORT=${appEnv.APP_PORT}`);
       if (appEnv.DAPR_HTTP_PORT !== String(options.daprHttpPort)) problems.push(`${where}: --dapr-http-port ${options.daprHttpPort} but the app has DAPR_HTTP_PORT=${appEnv.DAPR_HTTP_PORT}`);
       if (!(p.sidecar.env ?? []).some((e) => e.name === 'NAMESPACE')) problems.push(`${where}: the sidecar needs NAMESPACE (from metadata.namespace) to resolve app ids`);
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it(`mounts the ${TRUST_ROOT_SECRET} Secret read-only into the sidecar only, and points the mTLS flags at it`, () => {
+    const problems: string[] = [];
+    for (const p of deploymentsOf(build(dir)).filter((d) => d.sidecar)) {
+      const where = `${dir}: ${describeObject(p.deployment)}`;
+      const spec = podSpecOf(p.deployment);
+      const volume = (spec.volumes ?? []).find((v) => v.secret?.secretName === TRUST_ROOT_SECRET);
+      if (!volume) {
+        problems.push(`${where}: no volume from the Secret ${TRUST_ROOT_SECRET}`);
+        continue;
+      }
+      if (volume.secret?.items) problems.push(`${where}: mount the whole Secret (no items), as kubectl create secret --from-file makes it`);
+      for (const c of p.apps) if ((c as FullContainer).volumeMounts?.some((m) => m.name === volume.name)) problems.push(`${where}: container ${c.name} must not mount the issuer key`);
+      const mount = (p.sidecar as FullContainer).volumeMounts?.find((m) => m.name === volume.name);
+      if (!mount) problems.push(`${where}: the sidecar does not mount volume ${volume.name}`);
+      else if (!(mount as { readOnly?: boolean }).readOnly) problems.push(`${where}: mount volume ${volume.name} readOnly`);
+      const args = p.sidecar?.args ?? [];
+      const dirOf = (m: { mountPath: string }) => m.mountPath.replace(/\/+$/, '');
+      if (mount) {
+        if (flagValues(args, 'issuer-credentials')[0] !== dirOf(mount)) problems.push(`${where}: --issuer-credentials should be ${dirOf(mount)}`);
+        if (flagValues(args, 'trust-anchors-file')[0] !== `${dirOf(mount)}/ca.crt`) problems.push(`${where}: --trust-anchors-file should be ${dirOf(mount)}/ca.crt`);
+      }
+      // The Secret comes from the user's own trust root (k8s/README.md), never from the manifests.
+      if (build(dir).some((o) => o.kind === 'Secret' && o.metadata?.name === TRUST_ROOT_SECRET)) problems.push(`${dir}: must not ship a ${TRUST_ROOT_SECRET} Secret`);
     }
     expect(problems).toEqual([]);
   });

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import type { Topology } from '../../../src/netns';
-import { expectCleanStop, skipReason, startStep, VARIANTS } from './helpers';
+import { expectCleanStop, skipReason, startStep, VARIANTS, expectMtls } from './helpers';
 
 jest.setTimeout(120000);
 const maybe = skipReason('bindings', { postgres: true }) ? it.skip : it;
@@ -40,7 +40,7 @@ maybe.each(VARIANTS)('profile %s: a cron tick makes the batch app store the 3 or
   const connection = `postgres://postgres:minidapr-compose-postgres@postgres:5432/${db}`;
   topo = await startStep('bindings', [profile], { serviceEnv: { [`${app}-dapr`]: { SQLDB_CONNECTION_STRING: connection } } });
   const t = topo;
-  expect(t.plan.groups.map((g) => g.services)).toEqual([[app, `${app}-dapr`]]);
+  expect(t.plan.groups.map((g) => g.services)).toEqual([['trust-root'], [app, `${app}-dapr`]]);
   expect(t.plan.externals).toEqual([{ name: 'postgres', port: 5432 }]);
   // The lines the variant's README shows (the cron binding fires every 10 s).
   await t.waitForOutput(app, 'Table orders is ready', 20000);
@@ -54,6 +54,7 @@ maybe.each(VARIANTS)('profile %s: a cron tick makes the batch app store the 3 or
   expect(rows.rows.length).toBe(3);
   expect(t.forwardedConnections('postgres')).toBeGreaterThan(0);
 
+  expectMtls(t);
   topo = undefined;
   await expectCleanStop(t);
 });

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Topology } from '../../../src/netns';
-import { expectCleanStop, ROOT, skipReason, startStep, VARIANTS } from './helpers';
+import { expectCleanStop, ROOT, skipReason, startStep, VARIANTS, expectMtls } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('hello-dapr-slim') ? it.skip : it;
@@ -21,7 +21,7 @@ maybe.each(VARIANTS)('profile %s: the sidecar invokes nodeapp neworder, by URL a
   topo = await startStep('hello-dapr-slim', [profile]);
   const t = topo;
   const app = `nodeapp-${suffix}`;
-  expect(t.plan.groups.map((g) => g.services)).toEqual([[app, `${app}-dapr`]]);
+  expect(t.plan.groups.map((g) => g.services)).toEqual([['trust-root'], [app, `${app}-dapr`]]);
   // compose started the sidecar only once the app was healthy; the sidecar itself may still be loading.
   const sidecar = `http://${t.address(`${app}-dapr`)}:3500`;
   await t.waitForOutput(`${app}-dapr`, 'dapr initialized', 15000);
@@ -36,6 +36,7 @@ maybe.each(VARIANTS)('profile %s: the sidecar invokes nodeapp neworder, by URL a
   // The line the variant's README shows in the app's log, once per call.
   await t.waitForOutput(app, /(Got a new order! Order ID: 41[\s\S]*){2}/, 5000);
 
+  expectMtls(t);
   topo = undefined;
   await expectCleanStop(t);
 });

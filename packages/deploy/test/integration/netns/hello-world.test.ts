@@ -4,7 +4,7 @@
  * sidecars find each other by DNS name (compose/config.yaml), as in Docker.
  */
 import type { Topology } from '../../../src/netns';
-import { expectCleanStop, skipReason, startStep } from './helpers';
+import { expectCleanStop, skipReason, startStep, expectMtls } from './helpers';
 
 jest.setTimeout(60000);
 const maybe = skipReason('hello-world', { redis: true }) ? it.skip : it;
@@ -18,6 +18,7 @@ maybe('pythonapp sends orders to nodeapp through both sidecars; nodeapp persists
   topo = await startStep('hello-world');
   const t = topo;
   expect(t.plan.groups.map((g) => g.services)).toEqual([
+    ['trust-root'],
     ['nodeapp', 'nodeapp-dapr'],
     ['pythonapp', 'pythonapp-dapr'],
   ]);
@@ -28,6 +29,7 @@ maybe('pythonapp sends orders to nodeapp through both sidecars; nodeapp persists
   expect(t.output('pythonapp')).toContain('Order passed: {"orderId":1}');
   expect(t.forwardedConnections('redis')).toBeGreaterThan(0);
 
+  expectMtls(t);
   topo = undefined;
   await expectCleanStop(t);
 });

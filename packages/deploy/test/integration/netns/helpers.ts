@@ -57,6 +57,21 @@ export function redisCommand(...args: string[]): Promise<string> {
   });
 }
 
+/**
+ * Checks that the trust-root one-shot wrote the root and every sidecar of the run signed its own
+ * workload certificate with it and serves the sidecar-to-sidecar port over mTLS.
+ */
+export function expectMtls(t: Topology): void {
+  expect(t.output('trust-root')).toMatch(/Created the mTLS trust root in /);
+  const sidecars = t.plan.services.filter((s) => s.name.endsWith('-dapr'));
+  expect(sidecars.length).toBeGreaterThan(0);
+  for (const s of sidecars) {
+    const appId = s.argv[s.argv.indexOf('--app-id') + 1];
+    expect(t.output(s.name)).toContain(`mTLS enabled: workload certificate spiffe://public/ns/default/${appId} valid until`);
+    expect(t.output(s.name)).toMatch(/sidecar-to-sidecar on 0\.0\.0\.0:50002 \(mTLS\)/);
+  }
+}
+
 /** Stops the topology and checks it left nothing behind: every process ended, no namespace or link remains. */
 export async function expectCleanStop(t: Topology): Promise<void> {
   const network = t.network;

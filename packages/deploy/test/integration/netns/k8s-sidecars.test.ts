@@ -8,13 +8,15 @@
  * manifest's Redis password and map its PostgreSQL database. Each sidecar must answer its
  * liveness probe (components loaded) and, with a stand-in for its app on the app container's
  * port, its readiness probe with 204, list its mounted components in /v1.0/metadata, exit 0 on
- * SIGTERM and log no warning or error on the way.
+ * SIGTERM and log no warning or error on the way. The trust-root Secret the sidecars mount is the
+ * one a user creates (k8s/README.md), made from a trust root in a temp folder; every sidecar signs
+ * its workload certificate with it and serves the sidecar-to-sidecar port over mTLS.
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { requireServiceSync, waitFor } from '@minidapr/testkit';
-import { checkComponents, flagValues, kubectlAvailable, kustomizeBuild, repoRoot, STEPS, type K8sObject } from '../../../src';
+import { requireServiceSync, tempDir, waitFor } from '@minidapr/testkit';
+import { checkComponents, flagValues, kubectlAvailable, kustomizeBuild, repoRoot, STEPS, withTrustRootSecret, type K8sObject } from '../../../src';
 import { leftovers, requireNetnsSync, startK8sSidecars, type K8sSidecars, type RunningSidecar } from '../../../src/netns';
 
 jest.setTimeout(90000);
@@ -38,6 +40,8 @@ const admin = () => new Client({ host: '127.0.0.1', port: 5432, user: 'postgres'
 const database = `minidapr_k8s_${randomBytes(4).toString('hex')}`;
 let created = false;
 let running: K8sSidecars | undefined;
+/** The trust root behind the minidapr-trust-root Secret, shared by every scenario of the file. */
+const certs = tempDir('minidapr-k8s-certs-');
 
 beforeAll(async () => {
   if (skip) return;
@@ -52,6 +56,7 @@ afterEach(async () => {
   running = undefined;
 });
 afterAll(async () => {
+  certs.remove();
   if (!created) return;
   const c = admin();
   await c.connect();
@@ -111,7 +116,7 @@ async function probePasses(s: RunningSidecar, which: 'liveness' | 'readiness'): 
 }
 
 maybe.each(DIRS)('%s: every minidaprd container starts cleanly with its manifest args', async (dir, stepComponents) => {
-  const objects: K8sObject[] = kustomizeBuild(join(ROOT, dir));
+  const objects: K8sObject[] = await withTrustRootSecret(kustomizeBuild(join(ROOT, dir)), certs.path);
   const namespace = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? 'default';
   running = await startK8sSidecars({ objects, repoRoot: ROOT, postgresDatabase: database, standInApps: true });
   const r = running;
@@ -147,6 +152,13 @@ maybe.each(DIRS)('%s: every minidaprd container starts cleanly with its manifest
   if (usesRedis) expect(r.backing.get('redis')?.events()).toContain('AUTH ok');
   if (listed.includes('sqldb')) expect(r.backing.get('postgres')?.events()).toContain(`database orders → ${database}`);
 
+  // mTLS with the mounted trust root: the workload certificate names the app id in the pod's namespace.
+  for (const s of r.sidecars) {
+    const appId = flagValues(s.run.argv, 'app-id')[0] ?? '';
+    expect(s.proc.output()).toContain(`mTLS enabled: workload certificate spiffe://public/ns/${namespace}/${appId} valid until`);
+    expect(s.proc.output()).toMatch(/sidecar-to-sidecar on 0\.0\.0\.0:50002 \(mTLS\)/);
+  }
+
   for (const s of r.sidecars) await s.proc.stop('SIGTERM', 5000);
   for (const s of r.sidecars) expect({ sidecar: s.name, exit: await s.proc.exited }).toEqual({ sidecar: s.name, exit: { code: 0, signal: null } });
   expect(r.sidecars.flatMap((s) => unclean(s, namespace))).toEqual([]);
@@ -158,7 +170,7 @@ maybe.each(DIRS)('%s: every minidaprd container starts cleanly with its manifest
 });
 
 maybe('a sidecar whose Redis password does not match the Redis Deployment fails, and the scenario says so', async () => {
-  const objects = kustomizeBuild(join(ROOT, 'k8s/state-management'));
+  const objects = await withTrustRootSecret(kustomizeBuild(join(ROOT, 'k8s/state-management')), certs.path);
   // The Redis pod now requires another password than the `redis` Secret the sidecars read.
   const redis = objects.find((o) => o.kind === 'Deployment' && o.metadata?.name === 'redis') as K8sObject;
   const container = (redis.spec as { template: { spec: { containers: Array<{ args: string[] }> } } }).template.spec.containers[0];
@@ -169,4 +181,9 @@ maybe('a sidecar whose Redis password does not match the Redis Deployment fails,
   await expect(probePasses(s, 'liveness')).rejects.toThrow(/order-processor-http exited with code 1 before it was healthy/);
   expect(running.backing.get('redis')?.events()).toContain('AUTH wrong password');
   expect(s.proc.output()).toMatch(/WRONGPASS/);
+});
+
+maybe('without the trust-root Secret the pod cannot start: the runner names the missing Secret, as the kubelet would', async () => {
+  const objects = kustomizeBuild(join(ROOT, 'k8s/state-management')).filter((o) => o.kind !== 'Deployment' || ['redis', 'order-processor-http'].includes(o.metadata?.name ?? ''));
+  await expect(startK8sSidecars({ objects, repoRoot: ROOT, postgresDatabase: database })).rejects.toThrow(/volume trust-root: Secret "minidapr-trust-root" is not in the manifests/);
 });

@@ -4,7 +4,7 @@
  * order-processor's sidecar delivers them, each app with its sidecar in its own namespace.
  */
 import type { Topology } from '../../../src/netns';
-import { expectCleanStop, redisCommand, skipReason, startStep, VARIANTS } from './helpers';
+import { expectCleanStop, redisCommand, skipReason, startStep, VARIANTS, expectMtls } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('pubsub', { redis: true }) ? it.skip : it;
@@ -26,6 +26,7 @@ maybe.each(VARIANTS)('profile %s: order-processor receives the 10 orders checkou
   topo = await startStep('pubsub', [profile]);
   const t = topo;
   expect(t.plan.groups.map((g) => g.services)).toEqual([
+    ['trust-root'],
     [processor, `${processor}-dapr`],
     [checkout, `${checkout}-dapr`],
   ]);
@@ -38,6 +39,7 @@ maybe.each(VARIANTS)('profile %s: order-processor receives the 10 orders checkou
   }
   expect(t.forwardedConnections('redis')).toBeGreaterThan(0);
 
+  expectMtls(t);
   topo = undefined;
   await expectCleanStop(t);
 });

@@ -4,7 +4,7 @@
  * (compose/config.yaml → <appId>:50002), each app and its sidecar in their own namespace.
  */
 import type { Topology } from '../../../src/netns';
-import { expectCleanStop, skipReason, startStep, VARIANTS } from './helpers';
+import { expectCleanStop, skipReason, startStep, VARIANTS, expectMtls } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('service-invocation') ? it.skip : it;
@@ -21,6 +21,7 @@ maybe.each(VARIANTS)('profile %s: checkout passes 10 orders to order-processor t
   const processor = `order-processor-${suffix}`;
   const checkout = `checkout-${suffix}`;
   expect(t.plan.groups.map((g) => g.services)).toEqual([
+    ['trust-root'],
     [processor, `${processor}-dapr`],
     [checkout, `${checkout}-dapr`],
   ]);
@@ -31,6 +32,7 @@ maybe.each(VARIANTS)('profile %s: checkout passes 10 orders to order-processor t
   expect(t.output(checkout)).toContain('Order passed: {"orderId":10}');
   expect((await t.exited(checkout)).code).toBe(0);
 
+  expectMtls(t);
   topo = undefined;
   await expectCleanStop(t);
 });

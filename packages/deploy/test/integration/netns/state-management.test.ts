@@ -4,7 +4,7 @@
  * service, here the machine's Redis through the forwarder on the bridge.
  */
 import type { Topology } from '../../../src/netns';
-import { expectCleanStop, skipReason, startStep, VARIANTS } from './helpers';
+import { expectCleanStop, skipReason, startStep, VARIANTS, expectMtls } from './helpers';
 
 jest.setTimeout(90000);
 const maybe = skipReason('state-management', { redis: true }) ? it.skip : it;
@@ -19,7 +19,7 @@ maybe.each(VARIANTS)('profile %s: order-processor saves, gets and deletes 10 ord
   topo = await startStep('state-management', [profile]);
   const t = topo;
   const app = `order-processor-${suffix}`;
-  expect(t.plan.groups.map((g) => g.services)).toEqual([[app, `${app}-dapr`]]);
+  expect(t.plan.groups.map((g) => g.services)).toEqual([['trust-root'], [app, `${app}-dapr`]]);
   expect(t.plan.externals).toEqual([{ name: 'redis', port: 6379 }]);
   // The lines the variant's README shows.
   await t.waitForOutput(app, 'state done: 10 orders', 30000);
@@ -30,6 +30,7 @@ maybe.each(VARIANTS)('profile %s: order-processor saves, gets and deletes 10 ord
   expect((await t.exited(app)).code).toBe(0);
   expect(t.forwardedConnections('redis')).toBeGreaterThan(0);
 
+  expectMtls(t);
   topo = undefined;
   await expectCleanStop(t);
 });

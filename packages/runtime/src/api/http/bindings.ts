@@ -12,6 +12,7 @@ import { bindingErrors } from '../../errors/bindings';
 import { isHeaderName, isHeaderValue } from '../../invoke/app-call';
 import { ensureTraceparent } from '../../invoke/trace';
 import { goField } from '../../json/go-fields';
+import { jsonTooDeep, tooDeepMessage } from '../../json/depth';
 import { readBody } from '../../server/body';
 import type { AppDeps } from '../../server/deps';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
@@ -34,9 +35,11 @@ function typeName(v: unknown): string {
  * (`Operation`, `DATA`), type mismatches are errors, metadata keys kept as sent.
  */
 export function parseOutputRequest(raw: Buffer): OutputBindingRequest {
+  const text = raw.toString('utf8');
+  if (jsonTooDeep(text)) throw bindingErrors.malformedRequest(tooDeepMessage());
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString('utf8'));
+    parsed = JSON.parse(text);
   } catch (err) {
     const detail = raw.length === 0 ? 'unexpected end of JSON input' : (err as Error).message;
     throw bindingErrors.malformedRequest(detail, err);

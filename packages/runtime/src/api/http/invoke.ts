@@ -5,7 +5,8 @@
  */
 import { invokeErrors } from '../../errors/invoke';
 import { commonErrors } from '../../errors/common';
-import { InvalidMethodError, appIdFromBasicAuth, decodePath, normaliseMethod, parseInvokePath, splitAppId } from '../../invoke/method';
+import { InvalidMethodError, normaliseMethod } from '../../acl/normalize';
+import { appIdFromBasicAuth, decodePath, parseInvokePath, splitAppId } from '../../invoke/method';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { unescapeParam } from '../../server/router';
 
@@ -22,8 +23,9 @@ export async function handleInvoke(ctx: RequestContext): Promise<void> {
     id = (headerId ?? basicId) as string;
     rawMethod = ctx.rawPath.replace(/^\/+/, '');
   } else {
-    // The method is taken from the path as sent, not the cleaned one: `a%23/../b` must be refused
-    // by the normaliser, not silently turned into `b` before anyone looked at it.
+    // The method is taken from the path as sent, then decoded and cleaned like daprd does
+    // (findTargetIDAndMethod + NormalizeMethod): `public%23/../admin` is the method `admin`, which the
+    // callee's access check judges; `admin%23x` is refused.
     const raw = ctx.rawPath.includes('//') ? ctx.rawPath.replace(/\/{2,}/g, '/') : ctx.rawPath;
     const parsed = parseInvokePath(raw) ?? parseInvokePath(ctx.path);
     if (!parsed) throw invokeErrors.noAppId();

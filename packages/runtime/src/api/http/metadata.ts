@@ -3,7 +3,10 @@
  * GET /v1.0/metadata (daprd's full shape, answering as soon as the server listens) and
  * PUT /v1.0/metadata/{key} (stored in `extended`).
  */
+import type { IncomingMessage } from 'node:http';
 import { bindingCapabilities } from '../../bindings/direction';
+import { isDaprError } from '../../errors/dapr-error';
+import { metadataErrors } from '../../errors/metadata';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import type { AppDeps } from '../../server/deps';
 import { readBody } from '../../server/body';
@@ -47,6 +50,23 @@ export function buildMetadata(deps: AppDeps): Record<string, unknown> {
   return body;
 }
 
+/**
+ * Bounds on PUT /v1.0/metadata/{key}: every key and value lives in the sidecar's memory and in each
+ * GET /v1.0/metadata answer, so an API caller must not be able to grow them without end.
+ */
+export const MAX_METADATA_KEY_BYTES = 256;
+export const MAX_METADATA_VALUE_BYTES = 64 * 1024;
+export const MAX_METADATA_KEYS = 100;
+
+async function readValue(req: IncomingMessage): Promise<Buffer> {
+  try {
+    return await readBody(req, MAX_METADATA_VALUE_BYTES);
+  } catch (err) {
+    if (isDaprError(err) && err.code === 'ERR_BODY_TOO_LARGE') throw metadataErrors.valueTooLarge(MAX_METADATA_VALUE_BYTES);
+    throw err;
+  }
+}
+
 export function metadataEndpoints(): Endpoint[] {
   return [
     {
@@ -62,8 +82,12 @@ export function metadataEndpoints(): Endpoint[] {
       methods: ['PUT'],
       route: '/v1.0/metadata/:key',
       handler: async ({ req, res, params, deps }: RequestContext) => {
-        const value = (await readBody(req, deps.options.maxBodySize)).toString('utf8');
         const key = params.key ?? '';
+        const extended = deps.metadata.extended;
+        const keyBytes = Buffer.byteLength(key);
+        if (keyBytes > MAX_METADATA_KEY_BYTES) throw metadataErrors.keyTooLong(keyBytes, MAX_METADATA_KEY_BYTES);
+        if (key && !extended.has(key) && extended.size >= MAX_METADATA_KEYS) throw metadataErrors.tooManyKeys(MAX_METADATA_KEYS);
+        const value = (await readValue(req)).toString('utf8');
         if (key) {
           deps.metadata.extended.set(key, value);
           deps.onExtendedChange?.(key, value);

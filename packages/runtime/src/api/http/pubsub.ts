@@ -11,6 +11,7 @@ import { pubsubErrors, errText, type PubsubErrors } from '../../errors/pubsub';
 import { ensureTraceparent } from '../../invoke/trace';
 import { asObject, goField, goFieldKey } from '../../json/go-fields';
 import { CLOUDEVENT_CONTENT_TYPE, arrayElements, buildEnvelope, mediaType, topLevelMembers } from '../../pubsub/cloudevent';
+import { jsonTooDeep, tooDeepMessage } from '../../json/depth';
 import { readBody } from '../../server/body';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { queryMetadata } from '../../server/endpoints';
@@ -136,6 +137,7 @@ export function eventBytes(event: unknown, contentType: string, rawEvent?: strin
 
 function parseBulk(raw: Buffer, errors: PubsubErrors): BulkEntry[] {
   const text = raw.toString('utf8');
+  if (jsonTooDeep(text)) throw errors.events(`failed to parse the request body: ${tooDeepMessage()}`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -16,6 +16,7 @@ import { commonErrors } from '../../errors/common';
 import { asObject, goField } from '../../json/go-fields';
 import { stateErrors } from '../../errors/state';
 import type { DaprError } from '../../errors/dapr-error';
+import { jsonTooDeep } from '../../json/depth';
 import { readJSON } from '../../server/body';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { queryMetadata, queryParam } from '../../server/endpoints';
@@ -209,6 +210,7 @@ async function bulkGetState(ctx: RequestContext): Promise<void> {
 /** Stored bytes as a JSON value for bulk/query bodies; bytes that are not JSON go out as a string. */
 function rawJSON(data: Buffer): unknown {
   const text = data.toString('utf8');
+  if (jsonTooDeep(text)) return text; // JSON.stringify of the answer would overflow the stack
   try {
     return JSON.parse(text);
   } catch {

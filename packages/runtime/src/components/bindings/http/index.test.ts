@@ -26,6 +26,8 @@ beforeAll(async () => {
         res.writeHead(Number(req.url.slice(8)), { 'x-multi': ['a', 'b'] }).end('nope');
       } else if (req.url === '/big') {
         res.writeHead(200).end('x'.repeat(5000));
+      } else if (req.url === '/hang') {
+        // never answers
       } else if (req.url === '/slow') {
         setTimeout(() => res.writeHead(200).end('late'), 500);
       } else {
@@ -134,6 +136,55 @@ describe('bindings.http', () => {
     await down.init({ url: 'http://127.0.0.1:1' }, { appId: 'a', cwd: '.' });
     await expect(down.invoke({ operation: 'get', data: Buffer.alloc(0), metadata: {} })).rejects.toThrow(/ECONNREFUSED/);
     await down.close();
+  });
+
+  it('refuses a percent-encoded ".." path before it reaches the server (issue 12 probe)', async () => {
+    const b = createHttpBinding(ctx);
+    await b.init({ url: `${base}/api/` }, { appId: 'a', cwd: '.' });
+    for (const path of ['%2e%2e/%2e%2e/admin', '%2E%2E/admin', '..%2fadmin', '%252e%252e/admin', 'x/..%5c..%5cadmin', '.%2e/admin']) {
+      await expect(b.invoke({ operation: 'get', data: Buffer.alloc(0), metadata: { path } })).rejects.toThrow(`invalid path: ${path}`);
+    }
+    expect(seen).toEqual([]);
+    await b.invoke({ operation: 'get', data: Buffer.alloc(0), metadata: { path: 'a%2Fb/c..d' } });
+    expect(seen.map((x) => x.url)).toEqual(['/api/a%2Fb/c..d']);
+    await b.close();
+  });
+
+  it('drops framing and connection headers from metadata, so they cannot hang the call (issue 12 probe)', async () => {
+    const b = await binding({ responseTimeout: '5s' });
+    const metadata = {
+      'Transfer-Encoding': 'chunked',
+      'Content-Length': '100000',
+      Connection: 'keep-alive, Upgrade',
+      Upgrade: 'websocket',
+      Host: 'admin.internal',
+      Expect: '100-continue',
+      'X-Kept': 'yes',
+    };
+    const res = await b.invoke({ operation: 'post', data: Buffer.from('{"a":1}'), metadata });
+    expect(res?.data?.toString()).toBe('echo POST');
+    const s = seen[0] as Seen;
+    expect(s.body).toBe('{"a":1}');
+    expect(s.headers['content-length']).toBe('7');
+    expect(s.headers['transfer-encoding']).toBeUndefined();
+    expect(s.headers.host).toBe(new URL(base).host);
+    expect(s.headers.upgrade).toBeUndefined();
+    expect(s.headers.expect).toBeUndefined();
+    expect(s.headers['x-kept']).toBe('yes');
+    await b.close();
+  });
+
+  it('times out after 60s by default (a server that never answers fails the call); responseTimeout 0 means no limit', async () => {
+    const timeoutOf = (b: HttpBinding): number => (b as unknown as { config: { responseTimeoutMs: number } }).config.responseTimeoutMs;
+    const byDefault = await binding({});
+    expect(timeoutOf(byDefault)).toBe(60_000);
+    await byDefault.close();
+    const unlimited = await binding({ responseTimeout: '0' });
+    expect(timeoutOf(unlimited)).toBe(0);
+    await unlimited.close();
+    const short = await binding({ responseTimeout: '200ms' });
+    await expect(short.invoke({ operation: 'get', data: Buffer.alloc(0), metadata: { path: 'hang' } })).rejects.toThrow(/no complete response within 200 ms/);
+    await short.close();
   });
 
   it.each([

@@ -2,16 +2,18 @@
  * @module components/bindings/http
  * bindings.http (output): one HTTP request per invoke, to `url` + request metadata `path`. The
  * operation is the method (`create` = POST); a body is sent only for POST/PUT/PATCH. Request metadata
- * keys starting with an upper-case letter become headers. The answer's bytes (cut at
+ * keys starting with an upper-case letter become headers, except those that frame the message (outgoing.ts). The answer's bytes (cut at
  * maxResponseBodySize) come back with metadata `statusCode`, `status` and every response header; a
  * non-2xx answer fails the call unless errorIfNot2XX is false (the metadata still travels with the error).
  */
 import http from 'node:http';
 import https from 'node:https';
-import { isHeaderName } from '../../../invoke/app-call';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
 import { parseHttpMetadata, type HttpBindingConfig } from './metadata';
+import { canonicalHeader, requestHeaders, requestTarget } from './outgoing';
+
+export { canonicalHeader } from './outgoing';
 
 export const HTTP_OPERATIONS = ['create', 'get', 'head', 'post', 'put', 'patch', 'delete', 'options', 'trace'] as const;
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH']);
@@ -26,11 +28,6 @@ export class HttpBindingError extends Error {
     super(message);
     this.name = 'HttpBindingError';
   }
-}
-
-/** Go's CanonicalMIMEHeaderKey: `content-type` → `Content-Type`. */
-export function canonicalHeader(name: string): string {
-  return name.toLowerCase().replace(/(^|-)([a-z])/g, (_m, sep: string, c: string) => sep + c.toUpperCase());
 }
 
 export class HttpBinding implements OutputBinding {
@@ -60,35 +57,14 @@ export class HttpBinding implements OutputBinding {
   async invoke(req: InvokeRequest): Promise<InvokeResponse | undefined> {
     const c = this.config;
     if (!c || !this.agent) throw new Error('bindings.http: invoke() before init()');
-    let target = c.url.toString();
-    const path = req.metadata.path;
-    if (path !== undefined) {
-      target = `${target.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`;
-      if (target.includes('..')) throw new Error(`invalid path: ${path}`);
-    }
+    const url = requestTarget(c.url, req.metadata.path);
     const errorIfNot2XX = req.metadata.errorIfNot2XX !== undefined ? TRUTHY.has(req.metadata.errorIfNot2XX.trim().toLowerCase()) : c.errorIfNot2XX;
     let method = req.operation.toUpperCase();
     if (method === 'CREATE') method = 'POST';
     if (!(HTTP_OPERATIONS as readonly string[]).includes(method.toLowerCase())) throw new Error(`invalid operation: ${req.operation}`);
     const withBody = BODY_METHODS.has(method);
-
-    const headers: Record<string, string> = { Accept: 'application/json; charset=utf-8' };
-    if (withBody) headers['Content-Type'] = 'application/json; charset=utf-8';
-    if (c.securityToken && c.securityTokenHeader) headers[canonicalHeader(c.securityTokenHeader)] = c.securityToken;
-    for (const [k, v] of Object.entries(req.metadata)) {
-      const first = k.charAt(0);
-      if (first !== first.toLowerCase() && isHeaderName(k) && !/[\r\n\0]/.test(v)) headers[canonicalHeader(k)] = v;
-    }
-    if (req.metadata.traceparent) headers.Traceparent = req.metadata.traceparent;
-    if (req.metadata.tracestate) headers.Tracestate = req.metadata.tracestate;
+    const headers = requestHeaders(req.metadata, withBody, { header: c.securityTokenHeader, value: c.securityToken });
     if (withBody) headers['Content-Length'] = String(req.data.length);
-
-    let url: URL;
-    try {
-      url = new URL(target);
-    } catch {
-      throw new Error(`invalid URL: ${target}`);
-    }
     const { status, statusText, responseHeaders, body } = await this.send(url, method, headers, withBody ? req.data : undefined, c);
     const metadata: Record<string, string> = { statusCode: String(status), status: `${status} ${statusText}`.trim() };
     for (const [name, value] of Object.entries(responseHeaders)) {
@@ -142,7 +118,7 @@ export class HttpBinding implements OutputBinding {
         res.on('error', (err) => settle(err));
         res.on('aborted', () => settle(new Error('the server closed the connection before the response ended')));
       });
-      if (c.responseTimeoutMs !== undefined) {
+      if (c.responseTimeoutMs > 0) {
         const ms = c.responseTimeoutMs;
         timer = setTimeout(() => {
           const err = new Error(`${method} ${url.origin}${url.pathname}: no complete response within ${ms} ms (responseTimeout)`);

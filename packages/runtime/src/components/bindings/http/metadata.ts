@@ -12,10 +12,17 @@ import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
 
 export const COMPONENT = 'bindings.http';
 export const DEFAULT_MAX_RESPONSE_BODY_SIZE = '100Mi';
+/** Dapr sets no limit; a request that never completes would hold the caller forever, so this does. */
+export const DEFAULT_RESPONSE_TIMEOUT = '60s';
 
 export const HTTP_BINDING_METADATA: readonly FieldSpec[] = [
   { name: 'url', type: 'string', required: true, description: 'Base URL requests go to; the request metadata `path` is appended.' },
-  { name: 'responseTimeout', type: 'duration', description: 'Give up on a request (and fail it) after this long; default: no limit.' },
+  {
+    name: 'responseTimeout',
+    type: 'duration',
+    default: DEFAULT_RESPONSE_TIMEOUT,
+    description: 'Give up on a request (and fail it) when no complete response arrived after this long; `0` means no limit (Dapr has none by default).',
+  },
   {
     name: 'maxResponseBodySize',
     type: 'string',
@@ -34,7 +41,8 @@ export const HTTP_BINDING_METADATA: readonly FieldSpec[] = [
 
 export interface HttpBindingConfig {
   url: URL;
-  responseTimeoutMs?: number;
+  /** 0 = no limit. */
+  responseTimeoutMs: number;
   maxResponseBodySize: number;
   errorIfNot2XX: boolean;
   ca?: string;
@@ -61,24 +69,23 @@ export function parseHttpMetadata(raw: MetadataMap, cwd: string): HttpBindingCon
   try {
     url = new URL(m.url as string);
   } catch {
-    throw new MetadataError(COMPONENT, 'url', `must be an absolute http or https URL, got "${m.url as string}"`);
+    throw new MetadataError(COMPONENT, 'url', 'must be an absolute http or https URL');
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new MetadataError(COMPONENT, 'url', `must use http or https, got "${url.protocol.slice(0, -1)}"`);
+    throw new MetadataError(COMPONENT, 'url', 'must use http or https');
   }
   const maxResponseBodySize = parseQuantity(m.maxResponseBodySize as string);
   if (maxResponseBodySize === undefined) {
-    throw new MetadataError(COMPONENT, 'maxResponseBodySize', `must be a size like 100Mi or 1048576, got "${m.maxResponseBodySize as string}"`);
+    throw new MetadataError(COMPONENT, 'maxResponseBodySize', 'must be a size like 100Mi or 1048576');
   }
   const cert = pem('MTLSClientCert', m.MTLSClientCert as string | undefined, cwd);
   const key = pem('MTLSClientKey', m.MTLSClientKey as string | undefined, cwd);
   if ((cert === undefined) !== (key === undefined)) {
     throw new MetadataError(COMPONENT, cert === undefined ? 'MTLSClientCert' : 'MTLSClientKey', 'is required when the other half of the client certificate is set');
   }
-  const timeout = m.responseTimeout as number | undefined;
   return {
     url,
-    responseTimeoutMs: timeout !== undefined && timeout > 0 ? timeout : undefined,
+    responseTimeoutMs: Math.max(0, m.responseTimeout as number),
     maxResponseBodySize,
     errorIfNot2XX: m.errorIfNot2XX as boolean,
     ca: pem('MTLSRootCA', m.MTLSRootCA as string | undefined, cwd),

@@ -3,16 +3,18 @@
  * bindings.localstorage (output): files under rootPath. Operations `create` (request metadata
  * `fileName`, a UUID when absent; data unquoted if it is a quoted string, then base64-decoded if it is
  * valid base64 — Dapr's quirk), `get` (raw bytes), `list` (JSON array of absolute file paths under
- * `fileName` or the root) and `delete`. File names never lead outside rootPath (paths.ts).
+ * `fileName` or the root) and `delete`. File names never lead outside rootPath: checked by name first
+ * (paths.ts), then on the opened descriptor, so a symlink swapped in meanwhile changes nothing (confine.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, realpath, stat, unlink } from 'node:fs/promises';
-import { dirname, join, relative } from 'node:path';
+import { mkdir, realpath, stat } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
 import { MetadataError } from '../../errors';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
 import { COMPONENT, isForbiddenRoot, parseLocalStorageMetadata } from './metadata';
-import { isInside, PathEscapeError, securePath, WRITE_FLAGS } from './paths';
+import { listInside, openForRead, openForWrite, unlinkInside } from './confine';
+import { PathEscapeError, securePath } from './paths';
 
 export const LOCALSTORAGE_OPERATIONS = ['create', 'get', 'list', 'delete'] as const;
 
@@ -91,33 +93,35 @@ export class LocalStorageBinding implements OutputBinding {
   }
 
   private async create(fileName: string, data: Buffer): Promise<InvokeResponse> {
-    let abs = await securePath(this.root, fileName);
+    const abs = await securePath(this.root, fileName);
     if (abs === this.root) throw new PathEscapeError(fileName, this.root, 'it names the root directory itself');
-    const real = await realpath(abs).catch(() => abs);
-    if (real !== abs && isInside(this.root, real)) abs = real; // a symlink inside the root: write its target
-    await mkdir(dirname(abs), { recursive: true });
-    let handle;
+    const { dirParts, name } = split(this.root, abs);
+    let opened;
     try {
-      handle = await open(abs, WRITE_FLAGS, 0o666);
+      opened = await openForWrite(this.root, fileName, dirParts, name);
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ELOOP') throw new PathEscapeError(fileName, this.root, 'it is a symlink');
-      if (code === 'EISDIR') throw new Error(`cannot create file ${abs}: it is a directory`);
+      if ((err as NodeJS.ErrnoException).code === 'EISDIR') throw new Error(`cannot create file ${abs}: it is a directory`);
       throw err;
     }
     try {
-      await handle.writeFile(fileContent(data));
+      await opened.handle.writeFile(fileContent(data));
     } finally {
-      await handle.close();
+      await opened.handle.close();
     }
-    this.logger.debug(`created ${abs}`);
-    return { data: Buffer.from(JSON.stringify({ fileName: relative(this.root, abs) })) };
+    this.logger.debug(`created ${opened.real}`);
+    return { data: Buffer.from(JSON.stringify({ fileName: relative(this.root, opened.real) })) };
   }
 
   private async get(fileName: string): Promise<InvokeResponse> {
     const abs = await securePath(this.root, fileName);
+    const { dirParts, name } = split(this.root, abs);
     try {
-      return { data: await readFile(abs) };
+      const handle = await openForRead(this.root, fileName, dirParts, name);
+      try {
+        return { data: await handle.readFile() };
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`file not found: ${abs}`);
@@ -131,16 +135,23 @@ export class LocalStorageBinding implements OutputBinding {
     const s = await stat(abs).catch(() => undefined);
     if (!s) throw new Error(`file not found: ${abs}`);
     if (!s.isDirectory()) throw new Error(`unable to list files as the file specified is not a directory [${abs}]`);
-    const files: string[] = [];
-    await walk(abs, files);
+    let files: string[];
+    try {
+      files = await listInside(this.root, fileName, relative(this.root, abs).split(sep), abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`file not found: ${abs}`);
+      throw err;
+    }
     return { data: Buffer.from(JSON.stringify(files)) };
   }
 
   private async remove(fileName: string): Promise<undefined> {
     const abs = await securePath(this.root, fileName);
     if (abs === this.root) throw new PathEscapeError(fileName, this.root, 'it names the root directory itself');
+    const { dirParts, name } = split(this.root, abs);
     try {
-      await unlink(abs);
+      await unlinkInside(this.root, fileName, dirParts, name);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' || code === 'ENOTDIR') throw new Error(`file not found: ${abs}`);
@@ -151,14 +162,10 @@ export class LocalStorageBinding implements OutputBinding {
   }
 }
 
-/** Every non-directory under `dir` (symlinks are listed, not followed), in lexical order like Go's Walk. */
-async function walk(dir: string, out: string[]): Promise<void> {
-  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-  for (const e of entries) {
-    const p = join(dir, e.name);
-    if (e.isDirectory()) await walk(p, out);
-    else out.push(p);
-  }
+/** The directories between the root and `abs`, and its last part. */
+function split(root: string, abs: string): { dirParts: string[]; name: string } {
+  const parts = relative(root, abs).split(sep);
+  return { dirParts: parts.slice(0, -1), name: parts[parts.length - 1] ?? '' };
 }
 
 export function createLocalStorageBinding(ctx: FactoryContext): LocalStorageBinding {

@@ -4,7 +4,6 @@
  * or a NUL byte, or when an existing part of it (a directory or the file itself) is a symlink that
  * resolves outside the root. Checked before anything is created or written.
  */
-import { constants } from 'node:fs';
 import { lstat, realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 
@@ -65,5 +64,3 @@ export async function securePath(root: string, fileName: string): Promise<string
   return abs;
 }
 
-/** open() flags for writing a file without following a symlink at its last component. */
-export const WRITE_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | (constants.O_NOFOLLOW ?? 0);

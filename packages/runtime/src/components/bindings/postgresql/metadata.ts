@@ -58,7 +58,7 @@ export function parsePostgresBindingMetadata(raw: MetadataMap): PostgresBindingS
   const fromString = connectionParameter(text, 'pool_max_conns');
   if (maxConns === undefined && fromString !== undefined) maxConns = Number(fromString);
   if (maxConns !== undefined && (!Number.isInteger(maxConns) || maxConns < 1)) {
-    throw new MetadataError(POSTGRES_BINDING_COMPONENT, 'maxConns', `must be a positive integer, got "${maxConns}"`);
+    throw new MetadataError(POSTGRES_BINDING_COMPONENT, 'maxConns', 'must be a positive integer');
   }
   return { target, timeoutMs, maxConns: maxConns ?? 10, connectionMaxIdleTimeMs: m.connectionMaxIdleTime as number | undefined };
 }

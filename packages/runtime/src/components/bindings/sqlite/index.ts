@@ -9,12 +9,14 @@
  * Several sidecars may share the file: WAL journal, a busy timeout, and an open path that waits out
  * other processes opening the same file (../../sqlite-connection). Values in query results:
  * INTEGER → number (all 64 bits kept), REAL → number, TEXT → string, BLOB → base64 string, NULL → null.
+ * Statements that would write or open other files (ATTACH, VACUUM INTO, …) are refused (./guard).
  */
 import type Database from 'better-sqlite3';
 import type { InvokeRequest, InvokeResponse, OutputBinding } from '../contract';
 import { openSqlite } from '../../sqlite-connection';
 import type { FactoryContext, InitContext, Logger, MetadataMap } from '../../types';
 import { invokeSql, SQL_OPERATIONS } from '../sql-operations';
+import { assertStatementAllowed } from './guard';
 import { parseSqliteBindingMetadata } from './metadata';
 
 type Statement = Database.Statement<unknown[], unknown>;
@@ -62,6 +64,7 @@ export class SqliteBinding implements OutputBinding {
   }
 
   private exec(db: Database.Database, sql: string, params: unknown[]): number {
+    assertStatementAllowed(sql);
     let stmt: Statement;
     try {
       stmt = db.prepare(sql);
@@ -75,6 +78,7 @@ export class SqliteBinding implements OutputBinding {
   }
 
   private query(db: Database.Database, sql: string, params: unknown[]): unknown[][] {
+    assertStatementAllowed(sql);
     const stmt = db.prepare(sql);
     if (!stmt.reader) {
       bind(params, (args) => stmt.run(...args));

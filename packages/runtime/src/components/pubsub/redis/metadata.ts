@@ -55,7 +55,7 @@ export interface RedisPubSubConfig {
 function wholeNumber(field: string, value: number | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new MetadataError(COMPONENT, field, `must be a whole number of at least ${min}, got "${value}"`);
+    throw new MetadataError(COMPONENT, field, `must be a whole number of at least ${min}`);
   }
   return value;
 }

@@ -5,6 +5,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { MetadataError } from '../../errors';
+import { checkSqliteFile } from '../../sqlite-path';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';
 
@@ -83,7 +84,7 @@ function positive(field: string, value: number): number {
 function wholeNumber(field: string, value: number | undefined, min: number): number | undefined {
   if (value === undefined) return undefined;
   if (!Number.isSafeInteger(value) || value < min) {
-    throw new MetadataError(COMPONENT, field, `must be a whole number of at least ${min}, got "${value}"`);
+    throw new MetadataError(COMPONENT, field, `must be a whole number of at least ${min}`);
   }
   return value;
 }
@@ -93,8 +94,10 @@ export function parseSqlitePubSubMetadata(raw: MetadataMap, cwd: string, appId: 
   const m = decodeMetadata(COMPONENT, SQLITE_PUBSUB_METADATA, raw);
   const consumerID = ((m.consumerID as string | undefined) ?? appId).trim();
   if (consumerID === '') throw new MetadataError(COMPONENT, 'consumerID', 'is empty and no app id is set to default to');
+  const file = resolveFile(m.connectionString as string, cwd);
+  checkSqliteFile(COMPONENT, 'connectionString', file);
   return {
-    file: resolveFile(m.connectionString as string, cwd),
+    file,
     consumerID,
     processingTimeoutMs: positive('processingTimeout', m.processingTimeout as number),
     redeliverIntervalMs: m.redeliverInterval as number,
@@ -111,7 +114,7 @@ function resolveFile(connectionString: string, cwd: string): string {
   if (path.toLowerCase().startsWith('file:')) path = path.slice(5).replace(/^\/\/(localhost)?(?=\/)/, '');
   if (path === '' || path === ':memory:' || path.includes('?')) {
     // An in-memory database cannot be shared between processes, which is the point of this broker.
-    throw new MetadataError(COMPONENT, 'connectionString', `must be a file path, got "${connectionString}"`);
+    throw new MetadataError(COMPONENT, 'connectionString', 'must be a file path');
   }
   return isAbsolute(path) ? path : resolve(cwd, path);
 }

@@ -14,6 +14,7 @@ import {
   type TransactionOperation,
   type TransactionalStateStore,
 } from '../contract';
+import { expiresAtMs, parseTtl } from '../ttl';
 
 interface Item {
   data: Buffer;
@@ -72,10 +73,7 @@ export class InMemoryStateStore implements TransactionalStateStore {
   }
 
   private checkSet(req: SetRequest): void {
-    const ttl = req.metadata?.ttlInSeconds;
-    if (ttl !== undefined && !/^-?\d+(\.\d+)?$/.test(ttl.trim())) {
-      throw new Error(`metadata ttlInSeconds must be a number of seconds, got ${JSON.stringify(ttl)}`);
-    }
+    parseTtl(req.metadata);
     const current = this.live(req.key);
     if (req.etag) {
       if (!current || current.etag !== req.etag) throw new ETagMismatchError();
@@ -95,8 +93,7 @@ export class InMemoryStateStore implements TransactionalStateStore {
       this.items.delete(op.request.key);
       return;
     }
-    const ttl = Number(op.request.metadata?.ttlInSeconds);
-    const expiresAt = Number.isFinite(ttl) && ttl > 0 ? Date.now() + ttl * 1000 : undefined;
+    const expiresAt = expiresAtMs(parseTtl(op.request.metadata), Date.now());
     this.items.set(op.request.key, { data: op.request.value, etag: randomUUID(), expiresAt });
   }
 }

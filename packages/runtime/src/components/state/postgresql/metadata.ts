@@ -41,13 +41,13 @@ export function decodePostgresMetadata(component: string, raw: MetadataMap): Pos
   const d = decodeMetadata(component, POSTGRES_STATE_METADATA, raw);
   for (const field of ['tableName', 'metadataTableName']) {
     if (!IDENTIFIER.test(d[field] as string)) {
-      throw new MetadataError(component, field, `must be a table name of letters, digits and underscores (optionally schema.table), got "${d[field]}"`);
+      throw new MetadataError(component, field, 'must be a table name of letters, digits and underscores (optionally schema.table)');
     }
   }
   if (d.tableName === d.metadataTableName) throw new MetadataError(component, 'metadataTableName', 'must differ from tableName');
   const maxConns = d.maxConns as number | undefined;
   if (maxConns !== undefined && (!Number.isInteger(maxConns) || maxConns < 1)) {
-    throw new MetadataError(component, 'maxConns', `must be a positive integer, got "${maxConns}"`);
+    throw new MetadataError(component, 'maxConns', 'must be a positive integer');
   }
   const timeoutMs = d.timeout as number;
   if (timeoutMs <= 0) throw new MetadataError(component, 'timeout', 'must be greater than zero');
@@ -129,7 +129,7 @@ function parseUrl(component: string, text: string): Record<string, string> {
     throw new MetadataError(component, 'connectionString', 'is not a valid postgres:// URL');
   }
   if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-    throw new MetadataError(component, 'connectionString', `must use the postgres:// scheme, got "${url.protocol}"`);
+    throw new MetadataError(component, 'connectionString', 'must use the postgres:// scheme');
   }
   const out: Record<string, string> = {};
   if (url.hostname) out.host = decodeURIComponent(url.hostname.replace(/^\[(.*)\]$/, '$1'));

@@ -4,6 +4,7 @@
  * binary) for the jsonb column, expiry times in RFC 3339, and error text for logs and messages.
  */
 import { ETagInvalidError } from '../../errors';
+import { parseTtl } from '../ttl';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -14,13 +15,10 @@ export function checkETag(etag: string | undefined): string | undefined {
   return etag.toLowerCase();
 }
 
-/** `ttlInSeconds`: absent, empty, 0 or -1 → no expiry (and overwriting clears an old one). */
+/** `ttlInSeconds` (the shared parser, ../ttl.ts): absent, empty, 0 or -1 → no expiry (and overwriting clears an old one). */
 export function ttlSeconds(metadata: Record<string, string> | undefined): number | null {
-  const raw = metadata?.ttlInSeconds?.trim();
-  if (raw === undefined || raw === '') return null;
-  const n = Number(raw);
-  if (!/^-?\d+(\.\d+)?$/.test(raw) || n < -1) throw new Error(`metadata ttlInSeconds must be a number of seconds ≥ -1, got "${raw}"`);
-  return n > 0 ? n : null;
+  const ttl = parseTtl(metadata);
+  return ttl !== undefined && ttl > 0 ? ttl : null;
 }
 
 /** JSON text goes into the jsonb column as is; anything else is flagged binary (value = its base64 as a JSON string). */

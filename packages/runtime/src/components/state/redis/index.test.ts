@@ -62,7 +62,7 @@ describe('state.redis metadata', () => {
     expect(() => parseRedisStateMetadata({ redisHost: 'h', redisPort: '99999' })).toThrow(/"redisPort" has an invalid port/);
     expect(() => parseRedisStateMetadata({ redisHost: 'h:1', redisDB: 'one' })).toThrow(/"redisDB" must be a number/);
     expect(() => parseRedisStateMetadata({ redisHost: 'h:1', dialTimeout: 'soon' })).toThrow(/"dialTimeout" must be a duration/);
-    expect(() => parseRedisStateMetadata({ redisHost: 'h:1', ttlInSeconds: '1.5' })).toThrow(/"ttlInSeconds" must be a whole number/);
+    expect(() => parseRedisStateMetadata({ redisHost: 'h:1', ttlInSeconds: '1.5' })).toThrow(/"ttlInSeconds" must be a whole number of seconds from -1 to 2147483647$/);
     expect(() => parseRedisStateMetadata({ redisHost: 'h:1', enableTLS: 'maybe' })).toThrow(/"enableTLS" must be true or false/);
   });
 

@@ -28,6 +28,7 @@ import {
 import { closeRedis, connectRedis, describeRedisError, watchRedisConnection } from '../../redis-connection';
 import { parseRedisStateMetadata, type RedisStateSettings } from './metadata';
 import { GET_SCRIPT, WRITE_SCRIPT } from './scripts';
+import { MAX_TTL_SECONDS, parseTtl, TtlError } from '../ttl';
 
 const FEATURES = [STATE_FEATURES.ETAG, STATE_FEATURES.TRANSACTIONAL, STATE_FEATURES.TTL] as const;
 
@@ -104,12 +105,7 @@ export class RedisStateStore implements TransactionalStateStore {
   }
 
   private ttlOf(metadata: Record<string, string> | undefined): number {
-    const raw = metadata?.ttlInSeconds;
-    if (raw === undefined || raw === '') return this.settings?.ttlInSeconds ?? 0;
-    if (!/^-?\d+$/.test(raw.trim())) throw new Error(`failed to parse ttl from metadata: ttlInSeconds must be a whole number of seconds, got "${raw}"`);
-    const ttl = Number(raw);
-    if (ttl < -1) throw new Error(`failed to parse ttl from metadata: ttlInSeconds must be ≥ -1, got "${raw}"`);
-    return ttl;
+    return parseTtl(metadata) ?? this.settings?.ttlInSeconds ?? 0;
   }
 
   private async write(ops: readonly WriteOp[]): Promise<number> {
@@ -135,6 +131,7 @@ export class RedisStateStore implements TransactionalStateStore {
     } catch (err) {
       const message = (err as Error).message ?? String(err);
       if (message.startsWith('ETAGMISMATCH')) throw new ETagMismatchError();
+      if (message.startsWith('BADTTL')) throw new TtlError(`must be an integer from -1 to ${MAX_TTL_SECONDS}`);
       throw new Error(`redis store: ${describeRedisError(this.client, this.settings, err).message}`, { cause: err });
     }
   }

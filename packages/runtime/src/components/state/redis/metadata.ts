@@ -8,6 +8,7 @@ import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-settings';
 import type { MetadataMap } from '../../types';
+import { MAX_TTL_SECONDS, parseTtlValue } from '../ttl';
 
 export const REDIS_STATE_COMPONENT = 'state.redis';
 
@@ -23,12 +24,15 @@ export interface RedisStateSettings extends RedisConnectionSettings {
   ttlInSeconds?: number;
 }
 
-export function parseRedisStateMetadata(raw: MetadataMap): RedisStateSettings {
-  const m = decodeMetadata(REDIS_STATE_COMPONENT, REDIS_STATE_METADATA, raw);
+export function parseRedisStateMetadata(metadata: MetadataMap): RedisStateSettings {
+  const m = decodeMetadata(REDIS_STATE_COMPONENT, REDIS_STATE_METADATA, metadata);
   const connection = parseRedisConnection(REDIS_STATE_COMPONENT, m);
-  const ttl = m.ttlInSeconds as number | undefined;
-  if (ttl !== undefined && (!Number.isInteger(ttl) || ttl < -1)) {
-    throw new MetadataError(REDIS_STATE_COMPONENT, 'ttlInSeconds', `must be a whole number of seconds ≥ -1, got "${ttl}"`);
+  const raw = Object.entries(metadata).find(([k]) => k.toLowerCase() === 'ttlinseconds')?.[1];
+  let ttl: number | undefined;
+  try {
+    ttl = raw === undefined || raw === '' ? undefined : parseTtlValue(raw.trim());
+  } catch {
+    throw new MetadataError(REDIS_STATE_COMPONENT, 'ttlInSeconds', `must be a whole number of seconds from -1 to ${MAX_TTL_SECONDS}`);
   }
   return { ...connection, ttlInSeconds: ttl };
 }

@@ -18,8 +18,10 @@ return {v[1], v[2], redis.call('PTTL', KEYS[1])}
 /**
  * Applies N operations in order, all or nothing. KEYS[i] is operation i's key; ARGV holds five
  * values per operation: kind (set|del), etag ('' = none), first-write (1|0), data, ttl seconds
- * (> 0: EXPIRE, otherwise PERSIST). Pass 1 replays the operations on a copy of each key's state
- * (exists, version, first-write marker) and stops at the first conflict; pass 2 writes.
+ * (> 0: EXPIRE, otherwise PERSIST). Pass 1 checks every TTL (Redis does not undo the writes of a
+ * script that fails half-way, so an EXPIRE it would refuse must be caught here) and replays the
+ * operations on a copy of each key's state (exists, version, first-write marker), stopping at the
+ * first conflict; pass 2 writes, with nothing left that can fail.
  */
 export const WRITE_SCRIPT = `
 local seen = {}
@@ -43,6 +45,10 @@ for i = 1, #KEYS do
   local base = (i - 1) * 5
   local kind, etag, fw = ARGV[base + 1], ARGV[base + 2], ARGV[base + 3]
   local s = current(KEYS[i])
+  if kind == 'set' then
+    local ttl = tonumber(ARGV[base + 5])
+    if not ttl or ttl ~= math.floor(ttl) or ttl < -1 or ttl > 2147483647 then return redis.error_reply('BADTTL ' .. i) end
+  end
   if etag ~= '' then
     if not s.exists or s.version ~= tonumber(etag) then return redis.error_reply('ETAGMISMATCH ' .. i) end
   elseif kind == 'set' and s.exists and (fw == '1' or s.marked) then

@@ -29,6 +29,7 @@ import {
 } from '../contract';
 import { buildQuery } from './query';
 import { parseSqliteMetadata, type SqliteConfig } from './metadata';
+import { expiresAtMs, parseTtl, TtlError } from '../ttl';
 
 const COMPONENT = 'state.sqlite';
 const FEATURES = [STATE_FEATURES.ETAG, STATE_FEATURES.TRANSACTIONAL, STATE_FEATURES.TTL, STATE_FEATURES.QUERY_API] as const;
@@ -38,18 +39,11 @@ const MAX_EXPIRY_MS = Date.UTC(9999, 11, 31);
 /** setInterval cannot wait longer than this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-/** `ttlInSeconds`: absent, empty or -1 → no expiry; a positive integer → expiry time; else an error. */
+/** `ttlInSeconds` (read by the shared parser, ../ttl.ts) → the expiry as ISO text, or null for none. */
 export function expiryFor(metadata: Record<string, string> | undefined, nowMs: number): string | null {
-  const raw = metadata?.ttlInSeconds;
-  if (raw === undefined || raw.trim() === '') return null;
-  const text = raw.trim();
-  const ttl = /^-?\d+$/.test(text) ? Number(text) : NaN;
-  if (ttl === -1) return null;
-  if (!Number.isSafeInteger(ttl) || ttl <= 0) {
-    throw new Error(`invalid value for metadata "ttlInSeconds": "${raw}": must be a positive integer number of seconds, or -1 for no expiry`);
-  }
-  const at = nowMs + ttl * 1000;
-  if (at > MAX_EXPIRY_MS) throw new Error(`invalid value for metadata "ttlInSeconds": "${raw}" is too large`);
+  const at = expiresAtMs(parseTtl(metadata), nowMs);
+  if (at === undefined) return null;
+  if (at > MAX_EXPIRY_MS) throw new TtlError('the expiry would lie beyond the year 9999');
   return new Date(at).toISOString();
 }
 

@@ -4,6 +4,7 @@
  */
 import { isAbsolute, resolve } from 'node:path';
 import { MetadataError } from '../../errors';
+import { checkSqliteFile } from '../../sqlite-path';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';
 
@@ -77,14 +78,16 @@ export function parseSqliteMetadata(raw: MetadataMap, cwd: string): SqliteConfig
   const metadataTableName = m.metadataTableName as string;
   for (const [field, value] of [['tableName', tableName], ['metadataTableName', metadataTableName]] as const) {
     if (!IDENTIFIER.test(value)) {
-      throw new MetadataError(COMPONENT, field, `must be a plain SQL identifier (letters, digits, _), got "${value}"`);
+      throw new MetadataError(COMPONENT, field, 'must be a plain SQL identifier (letters, digits, _)');
     }
   }
   if (tableName.toLowerCase() === metadataTableName.toLowerCase()) {
     throw new MetadataError(COMPONENT, 'metadataTableName', `must differ from tableName ("${tableName}")`);
   }
+  const file = resolveDatabaseFile(m.connectionString as string, cwd);
+  checkSqliteFile(COMPONENT, 'connectionString', file);
   return {
-    file: resolveDatabaseFile(m.connectionString as string, cwd),
+    file,
     tableName,
     metadataTableName,
     cleanupIntervalMs: m.cleanupInterval as number,
