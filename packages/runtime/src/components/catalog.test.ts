@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerBuiltins } from './builtin';
-import { CATALOG, catalogTypeNames, findCatalogEntry, isDurable, serverNeeded, STORAGE_LABELS, type CatalogEntry } from './catalog';
-import type { FieldSpec } from './metadata';
+import { CATALOG, catalogTypeNames, findCatalogEntry } from './catalog';
+import { FIELD_HEADER, fieldRow, SUMMARY_HEADER, summaryRow } from './catalog-doc';
 
 const DOC_PATH = join(__dirname, '..', '..', '..', '..', 'docs', 'components.md');
 const doc = readFileSync(DOC_PATH, 'utf8');
@@ -49,19 +49,7 @@ function listLine(section: string, label: string): string[] | undefined {
   return [...(m[1] as string).matchAll(/`([^`]+)`/g)].map((x) => x[1] as string);
 }
 
-const FIELD_HEADER = ['field', 'type', 'default', 'required', 'sensitive', 'description'];
-const SUMMARY_HEADER = ['type', 'also', 'category', 'keeps data in', 'needs a server', 'durable', 'what it is'];
-
 const code = (s: string): string => `\`${s}\``;
-
-function fieldRow(f: FieldSpec): string[] {
-  return [code(f.name), f.type, f.default === undefined ? '' : code(f.default), f.required ? 'yes' : '', f.sensitive ? 'yes' : '', f.description];
-}
-
-function summaryRow(e: CatalogEntry): string[] {
-  const durable = isDurable(e);
-  return [code(e.type), e.aliases.map(code).join(', '), e.category, STORAGE_LABELS[e.storage], serverNeeded(e) ?? 'no', durable === undefined ? '—' : durable ? 'yes' : 'no', e.summary];
-}
 
 /** Compares rows keyed by their first cell; every difference is one line naming the row and column. */
 function compareRows(where: string, columns: readonly string[], expected: string[][], actual: string[][]): string[] {
