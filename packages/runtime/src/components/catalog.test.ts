@@ -81,7 +81,7 @@ describe('component catalogue', () => {
     expect(findCatalogEntry('state.nope')).toBeUndefined();
   });
 
-  it('loads no database driver: only metadata modules are imported', () => {
+  it('loads no database driver: only descriptor and metadata modules are imported', () => {
     jest.isolateModules(() => {
       const loaded: string[] = [];
       jest.doMock('pg', () => (loaded.push('pg'), {}));
