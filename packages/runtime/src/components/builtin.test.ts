@@ -1,29 +1,33 @@
 import { registerBuiltins } from './builtin';
+import type { ComponentDescriptor } from './descriptor';
+import { DESCRIPTORS } from './descriptors';
 
 const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } };
 
 describe('registerBuiltins', () => {
-  it('registers every built-in type', () => {
-    expect(registerBuiltins().knownTypes()).toEqual([
-      'bindings.cron/v1',
-      'bindings.http/v1',
-      'bindings.localstorage/v1',
-      'bindings.postgres/v1',
-      'bindings.postgresql/v1',
-      'bindings.redis/v1',
-      'bindings.sqlite/v1',
-      'pubsub.in-memory/v1',
-      'pubsub.redis/v1',
-      'pubsub.sqlite/v1',
-      'secretstores.local.env/v1',
-      'secretstores.local.file/v1',
-      'state.in-memory/v1',
-      'state.postgres/v1',
-      'state.postgresql/v1',
-      'state.redis/v1',
-      'state.sqlite/v1',
-      'state.sqlite3/v1',
-    ]);
+  it('registers every descriptor under its type and aliases, at its version', () => {
+    const expected = DESCRIPTORS.flatMap((d) => [d.type, ...d.aliases].map((t) => `${t}/${d.version}`)).sort();
+    expect(registerBuiltins().knownTypes()).toEqual(expected);
+    expect(expected).toContain('state.sqlite3/v1'); // an alias
+    expect(expected.length).toBeGreaterThan(DESCRIPTORS.length);
+  });
+
+  it('registers a new descriptor with nothing else to change', () => {
+    const instance = { init: async () => {}, close: async () => {}, features: () => ['X'] };
+    const extra: ComponentDescriptor = {
+      type: 'state.example',
+      aliases: ['state.sample'],
+      version: 'v1',
+      category: 'state',
+      summary: 'An example.',
+      storage: 'memory',
+      features: ['X'],
+      metadata: [],
+      load: () => () => instance,
+    };
+    const registry = registerBuiltins(undefined, [...DESCRIPTORS, extra]);
+    expect(registry.create('state.sample', '', ctx)).toBe(instance);
+    expect(registry.knownTypes().length).toBe(registerBuiltins().knownTypes().length + 2);
   });
 
   it('loads a driver-backed component only when it is created', () => {

@@ -1,12 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerBuiltins } from './builtin';
-import { CATALOG, catalogTypeNames, findCatalogEntry, isDurable, serverNeeded, STORAGE_LABELS, type CatalogEntry } from './catalog';
-import type { FieldSpec } from './metadata';
+import { CATALOG, catalogTypeNames, findCatalogEntry } from './catalog';
+import { FIELD_HEADER, fieldRow, SUMMARY_HEADER, summaryRow } from './catalog-doc';
 
 const DOC_PATH = join(__dirname, '..', '..', '..', '..', 'docs', 'components.md');
 const doc = readFileSync(DOC_PATH, 'utf8');
-const ctx = { logger: { debug() {}, info() {}, warn() {}, error() {} } };
 
 /** The cells of a markdown table row (`\|` is a literal pipe), or undefined for other lines. */
 function cells(line: string): string[] | undefined {
@@ -50,19 +49,7 @@ function listLine(section: string, label: string): string[] | undefined {
   return [...(m[1] as string).matchAll(/`([^`]+)`/g)].map((x) => x[1] as string);
 }
 
-const FIELD_HEADER = ['field', 'type', 'default', 'required', 'sensitive', 'description'];
-const SUMMARY_HEADER = ['type', 'also', 'category', 'keeps data in', 'needs a server', 'durable', 'what it is'];
-
 const code = (s: string): string => `\`${s}\``;
-
-function fieldRow(f: FieldSpec): string[] {
-  return [code(f.name), f.type, f.default === undefined ? '' : code(f.default), f.required ? 'yes' : '', f.sensitive ? 'yes' : '', f.description];
-}
-
-function summaryRow(e: CatalogEntry): string[] {
-  const durable = isDurable(e);
-  return [code(e.type), e.aliases.map(code).join(', '), e.category, STORAGE_LABELS[e.storage], serverNeeded(e) ?? 'no', durable === undefined ? '—' : durable ? 'yes' : 'no', e.summary];
-}
 
 /** Compares rows keyed by their first cell; every difference is one line naming the row and column. */
 function compareRows(where: string, columns: readonly string[], expected: string[][], actual: string[][]): string[] {
@@ -89,41 +76,12 @@ describe('component catalogue', () => {
     expect(catalogTypeNames()).toEqual(registered);
   });
 
-  it('has one entry per main type, with fields named once each', () => {
-    const problems: string[] = [];
-    for (const e of CATALOG) {
-      if (!e.type.startsWith(`${e.category}.`)) problems.push(`${e.type}: not in category ${e.category}`);
-      const names = e.metadata.map((f) => f.name.toLowerCase());
-      const twice = names.filter((n, i) => names.indexOf(n) !== i);
-      if (twice.length > 0) problems.push(`${e.type}: fields declared twice: ${twice.join(', ')}`);
-      if ((e.category === 'bindings') !== (e.directions !== undefined)) problems.push(`${e.type}: directions are for bindings only`);
-      if ((e.operations !== undefined) !== (e.directions?.includes('output') ?? false)) problems.push(`${e.type}: operations go with the output direction`);
-    }
-    expect(problems).toEqual([]);
+  it('finds an entry by any of its names, case-insensitively', () => {
     expect(findCatalogEntry('STATE.SQLITE3')?.type).toBe('state.sqlite');
     expect(findCatalogEntry('state.nope')).toBeUndefined();
   });
 
-  it('matches what a fresh instance of each component reports', () => {
-    const registry = registerBuiltins();
-    const problems: string[] = [];
-    for (const e of CATALOG) {
-      for (const name of [e.type, ...e.aliases]) {
-        const instance = registry.create(name, 'v1', ctx) as unknown as Record<string, unknown> & { features(): readonly string[] };
-        if (JSON.stringify(instance.features()) !== JSON.stringify(e.features)) {
-          problems.push(`${name}: features() is ${JSON.stringify(instance.features())}, the catalogue says ${JSON.stringify(e.features)}`);
-        }
-        if (e.category !== 'bindings') continue;
-        const sides = [typeof instance.read === 'function' ? 'input' : '', typeof instance.operations === 'function' ? 'output' : ''].filter(Boolean);
-        if (JSON.stringify(sides) !== JSON.stringify(e.directions)) problems.push(`${name}: has sides ${sides.join(', ')}, the catalogue says ${e.directions?.join(', ')}`);
-        const ops = typeof instance.operations === 'function' ? (instance.operations as () => readonly string[])() : undefined;
-        if (JSON.stringify(ops) !== JSON.stringify(e.operations)) problems.push(`${name}: operations() is ${JSON.stringify(ops)}, the catalogue says ${JSON.stringify(e.operations)}`);
-      }
-    }
-    expect(problems).toEqual([]);
-  });
-
-  it('loads no database driver: only metadata modules are imported', () => {
+  it('loads no database driver: only descriptor and metadata modules are imported', () => {
     jest.isolateModules(() => {
       const loaded: string[] = [];
       jest.doMock('pg', () => (loaded.push('pg'), {}));

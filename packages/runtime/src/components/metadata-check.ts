@@ -4,7 +4,7 @@
  * itself reads. Components ignore such entries, so a typo (`tablName` for `tableName`) would
  * otherwise go unnoticed; the warning names the file, the component and the closest known field.
  */
-import { BINDING_RUNTIME_FIELDS } from '../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from './bindings/runtime-fields';
 import { CATALOG, findCatalogEntry, type CatalogEntry } from './catalog';
 import { closestName } from './suggest';
 import type { ComponentManifest } from './types';

@@ -62,6 +62,18 @@ describe('loadConfiguration', () => {
     expect(() => loadConfiguration([file], {})).toThrow(/acl\.yaml: field "spec\.accessControl\.policies\[0\]\.namespace" is required/);
   });
 
+  it('reads spec.secrets.scopes, and a bad one stops start-up', () => {
+    const file = join(dir, 'config.yaml');
+    const head = 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  secrets:\n    scopes:\n';
+    writeFileSync(file, `${head}      - {storeName: local, defaultAccess: deny, allowedSecrets: [a]}\n`);
+    const cfg = loadConfiguration([file], {});
+    expect(cfg.secretScopes?.get('local')).toEqual({ storeName: 'local', defaultAccess: 'deny', allowedSecrets: ['a'], deniedSecrets: [] });
+    writeFileSync(file, `${head}      - {storeName: local, defaultAccess: nope}\n`);
+    expect(() => loadConfiguration([file], {})).toThrow(/config\.yaml: field "spec\.secrets\.scopes\[0\]\.defaultAccess"/);
+    writeFileSync(file, 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec: {}\n');
+    expect(loadConfiguration([file], {}).secretScopes).toBeUndefined();
+  });
+
   it('expands $VAR and ${VAR}', () => {
     expect(expandEnv('a $X ${Y} $MISSING.', { X: '1', Y: '2' })).toBe('a 1 2 .');
   });

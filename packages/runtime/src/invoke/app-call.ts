@@ -6,16 +6,12 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { isHeaderName, isHeaderValue } from '../http-syntax';
 import type { AppChannel } from './app-channel';
 
-const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** Characters Node refuses in a header value (it would throw and the message would be retried forever). */
-const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
+/** Re-exported for the callers that took them from here (the output binding endpoint). */
+export { isHeaderName, isHeaderValue };
 
-/** True when `name` is an HTTP token, i.e. can be a header name. */
-export const isHeaderName = (name: string): boolean => HEADER_NAME.test(name);
-/** True when Node accepts `value` as a header value. */
-export const isHeaderValue = (value: string): boolean => !BAD_HEADER_VALUE.test(value);
 const RESERVED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token', 'keep-alive', 'upgrade']);
 
 /**

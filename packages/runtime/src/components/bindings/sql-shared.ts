@@ -7,7 +7,7 @@
  * nanoseconds, `duration` as Go prints a time.Duration).
  * Upstream: components-contrib bindings/postgres/postgres.go.
  */
-import { goMarshal } from '../../bindings/go-json';
+import { goMarshal } from '../../json/go-json';
 
 /** A JSON fragment written as is: exact numerics and 64-bit integers keep every digit. */
 export class RawJson {

@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { loadConfiguration } from '../../config/configuration';
 import { isSecretAllowed, parseSecretScopes, type SecretScope } from './scopes';
 
 function scopes(...list: Array<Partial<SecretScope> & { storeName: string }>): Map<string, SecretScope> {
@@ -57,23 +53,5 @@ describe('parseSecretScopes', () => {
     const notList: string[] = [];
     parseSecretScopes({ storeName: 'a' }, 'c.yaml', new Map(), notList);
     expect(notList[0]).toMatch(/field "spec\.secrets\.scopes" must be a list/);
-  });
-});
-
-describe('Configuration spec.secrets.scopes', () => {
-  let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'minidapr-cfg-'))));
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('is loaded by loadConfiguration, and a bad one stops start-up', () => {
-    const file = join(dir, 'config.yaml');
-    const head = 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec:\n  secrets:\n    scopes:\n';
-    writeFileSync(file, `${head}      - {storeName: local, defaultAccess: deny, allowedSecrets: [a]}\n`);
-    const cfg = loadConfiguration([file], {});
-    expect(cfg.secretScopes?.get('local')).toEqual({ storeName: 'local', defaultAccess: 'deny', allowedSecrets: ['a'], deniedSecrets: [] });
-    writeFileSync(file, `${head}      - {storeName: local, defaultAccess: nope}\n`);
-    expect(() => loadConfiguration([file], {})).toThrow(/config\.yaml: field "spec\.secrets\.scopes\[0\]\.defaultAccess"/);
-    writeFileSync(file, 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata: {name: c}\nspec: {}\n');
-    expect(loadConfiguration([file], {}).secretScopes).toBeUndefined();
   });
 });

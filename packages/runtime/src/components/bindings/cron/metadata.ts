@@ -4,7 +4,7 @@
  */
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';
-import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from '../runtime-fields';
 
 export const COMPONENT = 'bindings.cron';
 

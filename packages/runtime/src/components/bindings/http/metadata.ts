@@ -8,7 +8,7 @@ import { parseQuantity } from '../../../quantity';
 import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';
-import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from '../runtime-fields';
 
 export const COMPONENT = 'bindings.http';
 export const DEFAULT_MAX_RESPONSE_BODY_SIZE = '100Mi';

@@ -6,7 +6,7 @@
  * the connection: Go's client ignores or rewrites those, and here they could desynchronise or hang
  * the request).
  */
-import { isHeaderName } from '../../../invoke/app-call';
+import { isHeaderName } from '../../../http-syntax';
 
 /**
  * Headers a metadata key may not set: message framing and routing (Host, Content-Length,

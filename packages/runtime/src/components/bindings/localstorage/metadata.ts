@@ -3,7 +3,7 @@
  * bindings.localstorage metadata: the root directory every file lives under.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from '../runtime-fields';
 import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import type { MetadataMap } from '../../types';

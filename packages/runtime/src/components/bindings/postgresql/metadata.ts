@@ -8,7 +8,7 @@ import { MetadataError } from '../../errors';
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import { parseConnectionString, type ConnectionTarget } from '../../state/postgresql/metadata';
 import type { MetadataMap } from '../../types';
-import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from '../runtime-fields';
 
 export const POSTGRES_BINDING_COMPONENT = 'bindings.postgresql';
 

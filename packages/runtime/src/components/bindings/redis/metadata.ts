@@ -6,7 +6,7 @@
 import { decodeMetadata, type FieldSpec } from '../../metadata';
 import { parseRedisConnection, REDIS_CONNECTION_METADATA, type RedisConnectionSettings } from '../../redis-settings';
 import type { MetadataMap } from '../../types';
-import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from '../runtime-fields';
 
 export const REDIS_BINDING_COMPONENT = 'bindings.redis';
 

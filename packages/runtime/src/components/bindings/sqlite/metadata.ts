@@ -8,7 +8,7 @@ import { MetadataError } from '../../errors';
 import type { FieldSpec } from '../../metadata';
 import { parseSqliteMetadata } from '../../state/sqlite/metadata';
 import type { MetadataMap } from '../../types';
-import { BINDING_RUNTIME_FIELDS } from '../../../bindings/runtime-fields';
+import { BINDING_RUNTIME_FIELDS } from '../runtime-fields';
 
 export const SQLITE_BINDING_COMPONENT = 'bindings.sqlite';
 

@@ -1,9 +1,9 @@
 /**
- * @module bindings/runtime-fields
+ * @module components/bindings/runtime-fields
  * The metadata fields daprd itself reads on every bindings component (§9.2): components list them in
  * their metadata declarations so that the docs and decoders know them, the runtime interprets them.
  */
-import type { FieldSpec } from '../components/metadata';
+import type { FieldSpec } from '../metadata';
 
 export const BINDING_RUNTIME_FIELDS: readonly FieldSpec[] = [
   {
