@@ -3,7 +3,9 @@
  * The command table: names, flags (dapr/cli's names and short forms), help examples, and a lazy
  * loader per command so `minidapr list` never loads the run supervisor.
  */
+import { LOG_LEVELS, SUPPORTED_APP_PROTOCOLS } from '@minidapr/runtime/flags';
 import type { Output } from './lib/output';
+import { sidecarOption } from './sidecar-options';
 
 export interface OptionSpec {
   flags: string;
@@ -14,6 +16,8 @@ export interface OptionSpec {
   defaultValue?: string;
   /** Accepted for Dapr compatibility but not shown in --help. */
   hidden?: boolean;
+  /** Set on `run` options that are minidaprd flags (sidecar-options.ts): the runtime's name, the CLI's own default. */
+  sidecar?: { flag: string; cliDefault?: string | null };
 }
 
 export interface CommandContext {
@@ -60,29 +64,39 @@ const load = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
+const FREE_PORT = 'a free port';
+
+/** `run`'s minidaprd flags: names, lists and shown defaults come from the runtime's flag table. */
+const SIDECAR_RUN_OPTIONS: readonly OptionSpec[] = [
+  sidecarOption('-a, --app-id <id>', 'the app id', { cliDefault: 'the name of the current folder' }),
+  sidecarOption('-p, --app-port <port>', 'the port your app listens on (given to it as APP_PORT)', { parse: 'port' }),
+  sidecarOption('-H, --dapr-http-port <port>', 'the sidecar HTTP API port', { parse: 'port', cliDefault: FREE_PORT }),
+  sidecarOption('-G, --dapr-grpc-port <port>', 'accepted for Dapr compatibility and ignored: minidaprd has no gRPC API yet (HTTP only)', {
+    parse: 'port',
+    cliDefault: null,
+  }),
+  sidecarOption('-I, --dapr-internal-grpc-port <port>', 'the sidecar-to-sidecar port', { parse: 'port', cliDefault: FREE_PORT }),
+  sidecarOption('-M, --metrics-port <port>', 'the Prometheus metrics port', { parse: 'port', cliDefault: FREE_PORT }),
+  sidecarOption('--resources-path <dir>', 'a folder of component YAML files (repeatable)', { parse: 'list', cliDefault: 'MINIDAPR_HOME/components' }),
+  sidecarOption('-d, --components-path <dir>', 'deprecated alias of --resources-path', { parse: 'list', cliDefault: null }),
+  sidecarOption('-c, --config <file>', 'a Configuration YAML file', { cliDefault: 'MINIDAPR_HOME/config.yaml' }),
+  sidecarOption('-P, --app-protocol <protocol>', `how the sidecar talks to the app: ${SUPPORTED_APP_PROTOCOLS.join(' or ')}`),
+  sidecarOption('--app-channel-address <host>', 'the host of the app'),
+  sidecarOption('--enable-api-logging', 'log every API call the sidecar receives'),
+  sidecarOption('--log-level <level>', `sidecar log level: ${LOG_LEVELS.join(', ')}`),
+  sidecarOption('--max-body-size <size>', 'largest request body'),
+  sidecarOption('--read-buffer-size <size>', 'largest request header block'),
+  sidecarOption('--app-max-concurrency <n>', 'most concurrent calls into the app (-1: unlimited)', { parse: 'int' }),
+  sidecarOption('--enable-app-health-check', 'probe the app health endpoint'),
+  sidecarOption('--app-health-check-path <path>', 'the app health endpoint'),
+  sidecarOption('--app-health-probe-interval <seconds>', 'seconds between health probes', { parse: 'int' }),
+  sidecarOption('--app-health-probe-timeout <ms>', 'health probe timeout in milliseconds', { parse: 'int' }),
+  sidecarOption('--app-health-threshold <n>', 'failed probes before the app counts as unhealthy', { parse: 'int' }),
+  sidecarOption('--dapr-listen-addresses <addresses>', 'addresses the sidecar listens on'),
+];
+
 const RUN_OPTIONS: readonly OptionSpec[] = [
-  { flags: '-a, --app-id <id>', description: 'the app id (default: the name of the current folder)' },
-  { flags: '-p, --app-port <port>', description: 'the port your app listens on (given to it as APP_PORT)', parse: 'port' },
-  { flags: '-H, --dapr-http-port <port>', description: 'the sidecar HTTP API port (default: a free port)', parse: 'port' },
-  { flags: '-G, --dapr-grpc-port <port>', description: 'accepted for Dapr compatibility and ignored: minidaprd has no gRPC API yet (HTTP only)', parse: 'port' },
-  { flags: '-I, --dapr-internal-grpc-port <port>', description: 'the sidecar-to-sidecar port (default: a free port)', parse: 'port' },
-  { flags: '-M, --metrics-port <port>', description: 'the Prometheus metrics port (default: a free port)', parse: 'port' },
-  { flags: '--resources-path <dir>', description: 'a folder of component YAML files (repeatable; default: MINIDAPR_HOME/components)', parse: 'list' },
-  { flags: '-d, --components-path <dir>', description: 'deprecated alias of --resources-path', parse: 'list' },
-  { flags: '-c, --config <file>', description: 'a Configuration YAML file (default: MINIDAPR_HOME/config.yaml)' },
-  { flags: '-P, --app-protocol <protocol>', description: 'how the sidecar talks to the app: http or https (default: http)' },
-  { flags: '--app-channel-address <host>', description: 'the host of the app (default: 127.0.0.1)' },
-  { flags: '--enable-api-logging', description: 'log every API call the sidecar receives' },
-  { flags: '--log-level <level>', description: 'sidecar log level: debug, info, warn, error (default: info)' },
-  { flags: '--max-body-size <size>', description: 'largest request body, e.g. 4Mi' },
-  { flags: '--read-buffer-size <size>', description: 'largest request header block, e.g. 4Ki' },
-  { flags: '--app-max-concurrency <n>', description: 'most concurrent calls into the app (-1: unlimited)', parse: 'int' },
-  { flags: '--enable-app-health-check', description: 'probe the app health endpoint' },
-  { flags: '--app-health-check-path <path>', description: 'the app health endpoint (default: /healthz)' },
-  { flags: '--app-health-probe-interval <seconds>', description: 'seconds between health probes', parse: 'int' },
-  { flags: '--app-health-probe-timeout <ms>', description: 'health probe timeout in milliseconds', parse: 'int' },
-  { flags: '--app-health-threshold <n>', description: 'failed probes before the app counts as unhealthy', parse: 'int' },
-  { flags: '--dapr-listen-addresses <addresses>', description: 'addresses the sidecar listens on (default: 127.0.0.1)' },
+  ...SIDECAR_RUN_OPTIONS,
   { flags: '-f, --run-file <file|dir>', description: 'run every app of a multi-app run file (a dir means <dir>/dapr.yaml)' },
   { flags: '--placement-host-address <address>', description: 'ignored (no actors yet)', hidden: true },
   { flags: '--scheduler-host-address <address>', description: 'ignored (no scheduler)', hidden: true },

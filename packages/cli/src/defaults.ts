@@ -1,16 +1,19 @@
 /**
  * @module defaults
- * Every default the CLI uses, named once (dapr/cli `cmd/run.go` values where Dapr has one).
+ * Every default the CLI uses, named once (dapr/cli `cmd/run.go` values where Dapr has one). The
+ * sidecar's defaults are the runtime's own (`@minidapr/runtime/flags`), re-exported, never copied.
  */
+import { defaults as runtime } from '@minidapr/runtime/flags';
+
 export const HOME_ENV = 'MINIDAPR_HOME';
-export const HOME_DIR_NAME = '.minidapr';
+export const HOME_DIR_NAME = runtime.HOME_DIR_NAME;
 /** Per-app folder next to the app's code: `resources/`, `config.yaml`, `logs/` (Dapr: `.dapr`). */
 export const APP_META_DIR = '.minidapr';
 export const RUN_FILE_NAME = 'dapr.yaml';
 export const RUN_FILE_VERSION = 1;
 
-export const DEFAULT_APP_PROTOCOL = 'http';
-export const DEFAULT_APP_CHANNEL_ADDRESS = '127.0.0.1';
+export const DEFAULT_APP_PROTOCOL = runtime.DEFAULT_APP_PROTOCOL;
+export const DEFAULT_APP_CHANNEL_ADDRESS = runtime.DEFAULT_APP_CHANNEL_ADDRESS;
 export const DEFAULT_APP_LOG_DESTINATION = 'fileAndConsole';
 export const DEFAULT_DAPRD_LOG_DESTINATION = 'file';
 export const DEFAULT_INVOKE_VERB = 'POST';

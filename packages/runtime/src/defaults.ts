@@ -17,6 +17,8 @@ export const DEFAULT_APP_HEALTH_CHECK_PATH = '/healthz';
 export const DEFAULT_APP_HEALTH_PROBE_INTERVAL_S = 5;
 export const DEFAULT_APP_HEALTH_PROBE_TIMEOUT_MS = 500;
 export const DEFAULT_APP_HEALTH_THRESHOLD = 3;
+/** daprd's --app-binding-options-timeout default: how long the OPTIONS probe of an input binding may take. */
+export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = 3000;
 /** How often the app port is dialled while waiting for the app (daprd: 100 ms). */
 export const APP_PORT_POLL_MS = 100;
 export const HOME_DIR_NAME = '.minidapr';

@@ -1,6 +1,18 @@
 /** @module @minidapr/runtime Public API of the sidecar: create it in-process, or parse daprd flags. */
 export { createRuntime, type Runtime, type RuntimeOverrides } from './runtime';
-export { parseOptions, USAGE, type RuntimeOptions, type ParsedOptions } from './options';
+export { parseOptions, USAGE, type RuntimeOptions, type ParsedOptions, type FlagIssue } from './options';
+// The sidecar flag table (also `@minidapr/runtime/flags`, a light module the CLI loads for its help).
+export {
+  FLAGS as SIDECAR_FLAGS,
+  ALIASES as SIDECAR_FLAG_ALIASES,
+  APP_ID_PATTERN,
+  APP_PROTOCOLS,
+  SUPPORTED_APP_PROTOCOLS,
+  LOG_LEVELS,
+  canonicalFlag,
+  flagDefault,
+  type FlagDef,
+} from './option-flags';
 export { createApp } from './server/app';
 export { RUNTIME_VERSION } from './version';
 export * as defaults from './defaults';

@@ -3,6 +3,7 @@
  * The flag group that guards the sidecar's HTTP ports against browsers and slow clients:
  * --allowed-hosts, --allowed-origins (daprd's name), --read-header-timeout, --read-body-idle-timeout.
  */
+import type { FlagDef } from './option-flags';
 
 /** How long a client may take to send the request line and headers (Go's ReadHeaderTimeout). */
 export const DEFAULT_READ_HEADER_TIMEOUT_MS = 10_000;
@@ -20,12 +21,20 @@ export interface GuardOptions {
   readBodyIdleTimeoutMs: number;
 }
 
-export const GUARD_FLAGS = {
-  'allowed-hosts': { kind: 'list' },
-  'allowed-origins': { kind: 'list' },
-  'read-header-timeout': { kind: 'duration' },
-  'read-body-idle-timeout': { kind: 'duration' },
-} as const;
+export const GUARD_FLAGS: Record<string, FlagDef> = {
+  'allowed-hosts': {
+    kind: 'list',
+    arg: '<a,b>',
+    help: "extra Host names the API answers to; * turns the check off\n(env MINIDAPR_ALLOWED_HOSTS; localhost, IP addresses and this\nmachine's / container's hostname are always allowed)",
+  },
+  'allowed-origins': {
+    kind: 'list',
+    arg: '<a,b>',
+    help: 'browser origins allowed to call the API (CORS); * allows any\n(env MINIDAPR_ALLOWED_ORIGINS; default: none)',
+  },
+  'read-header-timeout': { kind: 'duration', arg: '<dur>', help: "time allowed for a request's headers", dflt: `${DEFAULT_READ_HEADER_TIMEOUT_MS / 1000}s` },
+  'read-body-idle-timeout': { kind: 'duration', arg: '<dur>', help: 'time a request body may stall before a 408', dflt: `${DEFAULT_READ_BODY_IDLE_TIMEOUT_MS / 1000}s` },
+};
 
 export interface GuardFlagReader {
   list(name: string): string[] | undefined;
@@ -42,13 +51,3 @@ export function parseGuardOptions(flags: GuardFlagReader, env: NodeJS.ProcessEnv
     readBodyIdleTimeoutMs: flags.duration('read-body-idle-timeout', DEFAULT_READ_BODY_IDLE_TIMEOUT_MS),
   };
 }
-
-export const GUARD_USAGE = `  --allowed-hosts <a,b>         extra Host names the API answers to; * turns the check off
-                                (env MINIDAPR_ALLOWED_HOSTS; localhost, IP addresses and this
-                                machine's / container's hostname are always allowed)
-  --allowed-origins <a,b>       browser origins allowed to call the API (CORS); * allows any
-                                (default: none)
-  --read-header-timeout <dur>   time allowed for a request's headers (default 10s)
-  --read-body-idle-timeout <dur>
-                                time a request body may stall before a 408 (default 60s)
-`;

@@ -8,15 +8,25 @@ import { homedir, hostname } from 'node:os';
 import { join } from 'node:path';
 import { parseDurationMs } from './components/metadata';
 import * as D from './defaults';
-import { ACCEPTED_NO_OP, ALIASES, FLAGS, NO_OP_BOOLEANS } from './option-flags';
-import { GUARD_USAGE, parseGuardOptions, type GuardOptions } from './options-guards';
+import {
+  ACCEPTED_NO_OP,
+  ALIASES,
+  APP_ID_PATTERN,
+  APP_PROTOCOLS,
+  FLAGS,
+  flagUsageLines,
+  LOG_LEVELS,
+  NO_OP_BOOLEANS,
+  SUPPORTED_APP_PROTOCOLS,
+} from './option-flags';
+import { parseGuardOptions, type GuardOptions } from './options-guards';
 import { parseQuantity } from './quantity';
 
-/** daprd's --app-binding-options-timeout default: how long the OPTIONS probe of an input binding may take. */
-export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = 3000;
+/** daprd's --app-binding-options-timeout default (named in defaults.ts). */
+export const DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS = D.DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS;
 
-export type AppProtocol = 'http' | 'https' | 'h2c' | 'grpc' | 'grpcs';
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+export type AppProtocol = (typeof APP_PROTOCOLS)[number];
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 export interface RuntimeOptions extends GuardOptions {
   appId: string;
@@ -72,27 +82,37 @@ export interface MtlsFlags {
   issuerCredentials?: string;
 }
 
+/** One problem with one flag: `errors` holds the same as `--${flag}: ${message}`. */
+export interface FlagIssue {
+  /** The flag as it was written, without dashes (an alias stays an alias; see canonicalFlag). */
+  flag: string;
+  message: string;
+}
+
 export interface ParsedOptions {
   options?: Readonly<RuntimeOptions>;
   errors: string[];
+  /** The errors, by flag (what the CLI maps back to its own flag or run-file field). */
+  issues: FlagIssue[];
   warnings: string[];
   /** --version / --build-info: print and exit. */
   action?: 'version' | 'build-info' | 'help';
 }
 
-const PROTOCOLS: readonly AppProtocol[] = ['http', 'https', 'h2c', 'grpc', 'grpcs'];
-const LEVELS: readonly LogLevel[] = ['debug', 'info', 'warn', 'error', 'fatal'];
+const PROTOCOLS: readonly string[] = APP_PROTOCOLS;
+const SUPPORTED: readonly string[] = SUPPORTED_APP_PROTOCOLS;
+const LEVELS: readonly string[] = LOG_LEVELS;
 
 interface RawFlags {
   values: Map<string, string[]>;
   warnings: string[];
-  errors: string[];
+  issues: FlagIssue[];
 }
 
 function tokenize(argv: readonly string[]): RawFlags {
   const values = new Map<string, string[]>();
   const warnings: string[] = [];
-  const errors: string[] = [];
+  const issues: FlagIssue[] = [];
   for (let i = 0; i < argv.length; i++) {
     const token = argv[i] as string;
     if (!token.startsWith('-') || token === '-' || token === '--') {
@@ -115,20 +135,21 @@ function tokenize(argv: readonly string[]): RawFlags {
       continue;
     }
     if (value === undefined) {
-      errors.push(`--${rawName}: a value is required`);
+      issues.push({ flag: rawName, message: 'a value is required' });
       continue;
     }
     const list = values.get(name) ?? [];
     list.push(value);
     values.set(name, list);
   }
-  return { values, warnings, errors };
+  return { values, warnings, issues };
 }
 
 export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cwd: string): ParsedOptions {
   const raw = tokenize(argv);
-  const errors = [...raw.errors];
+  const issues = [...raw.issues];
   const warnings = [...raw.warnings];
+  const problem = (flag: string, message: string): void => void issues.push({ flag, message });
   const last = (name: string): string | undefined => raw.values.get(name)?.at(-1);
   const list = (name: string): string[] | undefined =>
     raw.values.get(name)?.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -137,7 +158,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     if (v === undefined) return dflt;
     if (/^(true|1|t)$/i.test(v)) return true;
     if (/^(false|0|f)$/i.test(v)) return false;
-    errors.push(`--${name}: must be true or false, got "${v}"`);
+    problem(name, `must be true or false, got "${v}"`);
     return dflt;
   };
   const int = (name: string, dflt: number, min: number, max: number): number => {
@@ -145,7 +166,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     if (v === undefined || v === '') return dflt;
     const n = Number(v);
     if (!Number.isInteger(n) || n < min || n > max) {
-      errors.push(`--${name}: must be a whole number from ${min} to ${max}, got "${v}"`);
+      problem(name, `must be a whole number from ${min} to ${max}, got "${v}"`);
       return dflt;
     }
     return n;
@@ -155,7 +176,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     if (v === undefined) return dflt;
     const n = parseQuantity(v);
     if (n === undefined || n <= 0) {
-      errors.push(`--${name}: must be a size like 4Mi or 4096, got "${v}"`);
+      problem(name, `must be a size like 4Mi, 512Ki or 4096, got "${v}"`);
       return dflt;
     }
     return n;
@@ -166,41 +187,41 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     if (v === undefined) return dflt;
     const ms = parseDurationMs(v);
     if (ms === undefined || ms <= 0) {
-      errors.push(`--${name}: must be a duration greater than zero like 3s or 500ms, got "${v}"`);
+      problem(name, `must be a duration greater than zero like 3s or 500ms, got "${v}"`);
       return dflt;
     }
     return ms;
   };
 
-  if (bool('version', false)) return { errors: [], warnings, action: 'version' };
-  if (bool('build-info', false)) return { errors: [], warnings, action: 'build-info' };
-  if (bool('help', false)) return { errors: [], warnings, action: 'help' };
+  if (bool('version', false)) return { errors: [], issues: [], warnings, action: 'version' };
+  if (bool('build-info', false)) return { errors: [], issues: [], warnings, action: 'build-info' };
+  if (bool('help', false)) return { errors: [], issues: [], warnings, action: 'help' };
 
   const appId = last('app-id') ?? env.APP_ID ?? '';
-  if (!appId) errors.push('--app-id: is required');
-  else if (appId.includes('.')) errors.push(`--app-id: must not contain "." (got "${appId}")`);
-  else if (!/^[A-Za-z0-9][A-Za-z0-9_-]*$/.test(appId)) errors.push(`--app-id: use letters, digits, "-" and "_" only (got "${appId}")`);
+  if (!appId) problem('app-id', 'is required');
+  else if (appId.includes('.')) problem('app-id', `must not contain "." (got "${appId}")`);
+  else if (!APP_ID_PATTERN.test(appId)) problem('app-id', `use letters, digits, "-" and "_" only, starting with a letter or digit (got "${appId}")`);
 
   const appPort = int('app-port', 0, 0, 65535) || undefined;
   let appProtocol = (last('app-protocol') ?? D.DEFAULT_APP_PROTOCOL).toLowerCase() as AppProtocol;
   if (!PROTOCOLS.includes(appProtocol)) {
-    errors.push(`--app-protocol: must be one of ${PROTOCOLS.join(', ')}, got "${appProtocol}"`);
+    problem('app-protocol', `must be one of ${PROTOCOLS.join(', ')}, got "${appProtocol}"`);
     appProtocol = 'http';
-  } else if (appProtocol !== 'http' && appProtocol !== 'https') {
-    errors.push(`--app-protocol: ${appProtocol} apps are not supported by minidaprd yet; use http or https`);
+  } else if (!SUPPORTED.includes(appProtocol)) {
+    problem('app-protocol', `${appProtocol} apps are not supported by minidaprd yet; use ${SUPPORTED.join(' or ')}`);
   }
   if (bool('app-ssl', false)) appProtocol = 'https';
 
   const daprHttpPort = int('dapr-http-port', D.DEFAULT_DAPR_HTTP_PORT, 1, 65535);
   if (appPort !== undefined && appPort === daprHttpPort) {
-    errors.push(`--dapr-http-port: must differ from --app-port (both are ${appPort})`);
+    problem('dapr-http-port', `must differ from --app-port (both are ${appPort})`);
   }
   const internalExplicit = (last('dapr-internal-port') ?? '0') !== '0' && last('dapr-internal-port') !== '';
   const metricsExplicit = last('metrics-port') !== undefined;
 
   let logLevel = (last('log-level') ?? D.DEFAULT_LOG_LEVEL).toLowerCase() as LogLevel;
   if (!LEVELS.includes(logLevel)) {
-    errors.push(`--log-level: must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
+    problem('log-level', `must be one of ${LEVELS.join(', ')}, got "${logLevel}"`);
     logLevel = 'info';
   }
 
@@ -253,44 +274,22 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     ...parseGuardOptions({ list, duration }, env, hostname()),
   };
   if (options.appHealthProbeTimeoutMs > options.appHealthProbeIntervalS * 1000) {
-    errors.push('--app-health-probe-timeout: must not be longer than --app-health-probe-interval');
+    problem('app-health-probe-timeout', 'must not be longer than --app-health-probe-interval');
   }
-  if (errors.length > 0) return { errors, warnings };
-  return { options: Object.freeze(options), errors, warnings };
+  const errors = issues.map((i) => `--${i.flag}: ${i.message}`);
+  if (errors.length > 0) return { errors, issues, warnings };
+  return { options: Object.freeze(options), errors, issues, warnings };
 }
 
+/** minidaprd's --help text; the flag lines come from the flag table (option-flags.ts). */
 export const USAGE = `Usage: minidaprd --app-id <id> [flags]
 
 A Dapr-compatible sidecar (HTTP API v1.0). Flags use daprd's names; --flag value, --flag=value and
 single-dash forms all work.
 
-  --app-id <id>                 the app's id (required)
-  --app-port <port>             port the app listens on (0 or unset: no app)
-  --app-protocol http|https     protocol of the app (default http)
-  --app-channel-address <host>  host of the app (default 127.0.0.1)
-  --dapr-http-port <port>       HTTP API port (default 3500)
-  --dapr-internal-port <port>   sidecar-to-sidecar port (default 50002; a free port if that is busy)
-  --metrics-port <port>         Prometheus metrics port (default 9090)
-  --resources-path <dir>        component YAML folder (repeatable; alias --components-path)
-  --config <file>               Configuration YAML (name resolution, API logging)
-  --log-level <level>           debug, info, warn, error (default info)
-  --log-as-json                 JSON logs
-  --enable-api-logging          one log line per API call
-  --max-body-size <size>        request body limit (default 4Mi)
-  --read-buffer-size <size>     header size limit (default 4Ki)
-  --dapr-listen-addresses <a,b> addresses to listen on (default 127.0.0.1)
-  --dapr-internal-grpc-listen-address <a,b>
-                                sidecar-to-sidecar addresses (default: as above with mTLS,
-                                127.0.0.1 without)
-  --enable-mtls[=false]         mTLS between sidecars (default: the Configuration's spec.mtls)
-  --trust-anchors-file <file>   trust anchors PEM (default MINIDAPR_HOME/certs/ca.crt)
-  --issuer-credentials <dir>    issuer.crt + issuer.key (default MINIDAPR_HOME/certs)
-  --sentry-address <host:port>  get the workload certificate from minidapr sentry instead
-  --app-binding-options-timeout <duration>
-                                how long an input binding's OPTIONS probe may take (default 3s)
-${GUARD_USAGE}  --version                     print the version and exit
+${flagUsageLines()}
 
-Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/.minidapr),
+Environment: DAPR_API_TOKEN, APP_API_TOKEN, NAMESPACE, MINIDAPR_HOME (default ~/${D.HOME_DIR_NAME}),
 MINIDAPR_ALLOWED_HOSTS, MINIDAPR_ALLOWED_ORIGINS.
 
 Example:

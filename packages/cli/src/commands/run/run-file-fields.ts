@@ -7,55 +7,49 @@
  */
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import {
-  checkAppId,
-  checkBool,
-  checkChoice,
-  checkExists,
-  checkInt,
-  checkLogLevel,
-  checkPort,
-  checkProtocol,
-  checkQuantity,
-  checkString,
-  LOG_DESTINATIONS,
-} from './validate';
+import { checkBool, checkChoice, checkExists, checkPort, checkQuantity, checkString, checkWhole, LOG_DESTINATIONS } from './validate';
 
-type Kind =
-  | 'appId' | 'dir' | 'appPort' | 'port' | 'argv' | 'env' | 'path' | 'paths' | 'file' | 'protocol'
-  | 'string' | 'logLevel' | 'int' | 'quantity' | 'bool' | 'logDest';
+type Kind = 'dir' | 'appPort' | 'port' | 'argv' | 'env' | 'path' | 'paths' | 'file' | 'string' | 'int' | 'quantity' | 'bool' | 'logDest';
 
-/** Fields minidapr uses; `common: false` ones only make sense per app. */
-export const FIELDS: Record<string, { kind: Kind; common: boolean }> = {
-  appID: { kind: 'appId', common: false },
+/**
+ * Fields minidapr uses; `common: false` ones only make sense per app. `flag` is the minidaprd flag
+ * a field becomes: here only its type is checked, its value by minidaprd's parser (sidecar-check.ts).
+ */
+export const FIELDS: Record<string, { kind: Kind; common: boolean; flag?: string }> = {
+  appID: { kind: 'string', common: false, flag: 'app-id' },
   appDirPath: { kind: 'dir', common: false },
-  appPort: { kind: 'appPort', common: false },
+  appPort: { kind: 'appPort', common: false, flag: 'app-port' },
   command: { kind: 'argv', common: false },
-  daprHTTPPort: { kind: 'port', common: false },
-  daprGRPCPort: { kind: 'port', common: false },
-  daprInternalGRPCPort: { kind: 'port', common: false },
-  metricsPort: { kind: 'port', common: false },
+  daprHTTPPort: { kind: 'port', common: false, flag: 'dapr-http-port' },
+  daprGRPCPort: { kind: 'port', common: false, flag: 'dapr-grpc-port' },
+  daprInternalGRPCPort: { kind: 'port', common: false, flag: 'dapr-internal-port' },
+  metricsPort: { kind: 'port', common: false, flag: 'metrics-port' },
   env: { kind: 'env', common: true },
   resourcesPath: { kind: 'path', common: true },
   componentsPath: { kind: 'path', common: true },
   resourcesPaths: { kind: 'paths', common: true },
   configFilePath: { kind: 'file', common: true },
-  appProtocol: { kind: 'protocol', common: true },
-  appChannelAddress: { kind: 'string', common: true },
-  logLevel: { kind: 'logLevel', common: true },
-  appMaxConcurrency: { kind: 'int', common: true },
-  maxBodySize: { kind: 'quantity', common: true },
-  readBufferSize: { kind: 'quantity', common: true },
-  enableApiLogging: { kind: 'bool', common: true },
+  appProtocol: { kind: 'string', common: true, flag: 'app-protocol' },
+  appChannelAddress: { kind: 'string', common: true, flag: 'app-channel-address' },
+  logLevel: { kind: 'string', common: true, flag: 'log-level' },
+  appMaxConcurrency: { kind: 'int', common: true, flag: 'app-max-concurrency' },
+  maxBodySize: { kind: 'quantity', common: true, flag: 'max-body-size' },
+  readBufferSize: { kind: 'quantity', common: true, flag: 'read-buffer-size' },
+  enableApiLogging: { kind: 'bool', common: true, flag: 'enable-api-logging' },
   appLogDestination: { kind: 'logDest', common: true },
   daprdLogDestination: { kind: 'logDest', common: true },
-  enableAppHealthCheck: { kind: 'bool', common: true },
-  appHealthCheckPath: { kind: 'string', common: true },
-  appHealthProbeInterval: { kind: 'int', common: true },
-  appHealthProbeTimeout: { kind: 'int', common: true },
-  appHealthThreshold: { kind: 'int', common: true },
-  apiListenAddresses: { kind: 'string', common: true },
+  enableAppHealthCheck: { kind: 'bool', common: true, flag: 'enable-app-health-check' },
+  appHealthCheckPath: { kind: 'string', common: true, flag: 'app-health-check-path' },
+  appHealthProbeInterval: { kind: 'int', common: true, flag: 'app-health-probe-interval' },
+  appHealthProbeTimeout: { kind: 'int', common: true, flag: 'app-health-probe-timeout' },
+  appHealthThreshold: { kind: 'int', common: true, flag: 'app-health-threshold' },
+  apiListenAddresses: { kind: 'string', common: true, flag: 'dapr-listen-addresses' },
 };
+
+/** The run-file field a minidaprd flag comes from (`log-level` → `logLevel`). */
+export function fieldOfFlag(flag: string): string | undefined {
+  return Object.keys(FIELDS).find((k) => FIELDS[k]?.flag === flag);
+}
 
 /** Dapr run-file fields with no meaning for minidapr (profiling, actors, sockets, Kubernetes). */
 const IGNORED_DAPR_FIELDS = new Set([
@@ -107,22 +101,16 @@ export function checkPath(value: unknown, where: string, base: PathBase, issues:
 function checkValue(kind: Kind, value: unknown, where: string, base: PathBase | undefined, issues: string[]): unknown {
   const before = issues.length;
   switch (kind) {
-    case 'appId':
-      return checkAppId(value, where, issues);
     case 'appPort':
       return checkPort(value, where, issues, true);
     case 'port':
       return checkPort(value, where, issues);
     case 'int':
-      return checkInt(value, where, issues, -1, 3_600_000);
+      return checkWhole(value, where, issues);
     case 'bool':
       return checkBool(value, where, issues);
     case 'string':
       return checkString(value, where, issues);
-    case 'logLevel':
-      return checkLogLevel(value, where, issues);
-    case 'protocol':
-      return checkProtocol(value, where, issues);
     case 'quantity':
       return checkQuantity(value, where, issues);
     case 'logDest':
@@ -194,5 +182,3 @@ export function checkFields(obj: Record<string, unknown>, where: string, isCommo
   if (hasResources) values.resources = resources;
   return values;
 }
-
-/** Health-check and listen-address fields become daprd flags as they are. */

@@ -21,7 +21,8 @@ import {
 import { ConfigError } from '../../errors';
 import { homeComponentsDir, homeConfigFile } from '../../lib/home';
 import type { AppPlan, PortName } from './plan';
-import { checkFields, checkPath, isMapping, type PathBase, type Values } from './run-file-fields';
+import { checkFields, checkPath, fieldOfFlag, isMapping, type PathBase, type Values } from './run-file-fields';
+import { checkSidecar, mergeIssues } from './sidecar-check';
 import { appIdFromDir, checkDistinctPorts, isDir, isFile, type LogDestination } from './validate';
 
 export interface RunFileApp extends AppPlan {
@@ -137,6 +138,26 @@ function buildApp(index: number, app: Values, common: Values, home: string): Run
   };
 }
 
+/**
+ * minidaprd's own verdict on an app's sidecar flags, each problem named by the field the value came
+ * from (`apps[0].logLevel`, or `common.logLevel` once for all apps); the app as minidaprd spells it.
+ */
+function checkAppSidecar(app: RunFileApp, values: Values, common: Values, reported: Set<string>): { issues: string[]; app?: RunFileApp } {
+  const check = checkSidecar(app);
+  const label = (flag: string): string => {
+    const key = fieldOfFlag(flag);
+    if (key === undefined) return `apps[${app.index}]: --${flag}`;
+    return values[key] === undefined && common[key] !== undefined ? `common.${key}` : `apps[${app.index}].${key}`;
+  };
+  const all = mergeIssues([], check, [], label);
+  const issues = all.filter((i) => !reported.has(i));
+  for (const i of issues) reported.add(i);
+  if (all.length > 0) return { issues };
+  // No options and no issue here: only a port flag is at fault, and checkAcrossApps names it.
+  if (!check.options) return { issues, app };
+  return { issues, app: { ...app, appProtocol: check.options.appProtocol, logLevel: app.logLevel === undefined ? undefined : check.options.logLevel } };
+}
+
 /** Cross-app rules: unique app ids, unique chosen ports. */
 function checkAcrossApps(apps: RunFileApp[], issues: string[]): void {
   const ids = new Map<string, number>();
@@ -189,6 +210,7 @@ export function parseRunFile(text: string, file: string, label: string, home: st
     fail();
   }
   const apps: RunFileApp[] = [];
+  const reported = new Set<string>();
   (top.apps as unknown[]).forEach((raw, i) => {
     if (!isMapping(raw)) {
       issues.push(`apps[${i}]: must be a mapping with appDirPath, got ${JSON.stringify(raw)}`);
@@ -207,7 +229,10 @@ export function parseRunFile(text: string, file: string, label: string, home: st
         notes.push(`apps[${i}].appID: not set; using "${derived}" (from appDirPath)`);
       }
     }
-    if (issues.length === before) apps.push(buildApp(i, values, common, home));
+    if (issues.length !== before) return;
+    const checked = checkAppSidecar(buildApp(i, values, common, home), values, common, reported);
+    issues.push(...checked.issues);
+    if (checked.app) apps.push(checked.app);
   });
   checkAcrossApps(apps, issues);
   if (issues.length > 0) fail();

@@ -1,17 +1,13 @@
 /**
  * @module commands/run/validate
- * Field checks shared by `run` flags and run files. Each pushes `where: what` onto `issues` (so all
- * problems are reported at once) and returns the normalised value, or undefined.
+ * Field checks shared by `run` flags and run files: value types, ports, paths. Each pushes
+ * `where: what` onto `issues` (so all problems are reported at once) and returns the value, or
+ * undefined. What minidaprd accepts (app ids, log levels, protocols, sizes, ranges) is minidaprd's
+ * own parser's to say: sidecar-check.ts.
  */
 import { statSync } from 'node:fs';
 import { basename } from 'node:path';
-import { parseQuantity } from '@minidapr/runtime';
 
-/** The app ids minidaprd accepts (daprd forbids `.`; minidaprd also keeps ids URL- and file-safe). */
-export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
-export const APP_PROTOCOLS = ['http', 'https'] as const;
-const DAPR_ONLY_PROTOCOLS = ['grpc', 'grpcs', 'h2c'];
 export const LOG_DESTINATIONS = ['file', 'console', 'fileAndConsole'] as const;
 export type LogDestination = (typeof LOG_DESTINATIONS)[number];
 
@@ -26,25 +22,10 @@ export function appIdFromDir(dir: string): string {
   return id || 'app';
 }
 
-export function checkAppId(value: unknown, where: string, issues: string[]): string | undefined {
-  if (typeof value !== 'string' || value === '') {
-    issues.push(`${where}: must be a non-empty string, got ${show(value)}`);
-    return undefined;
-  }
-  if (value.includes('.')) {
-    issues.push(`${where}: must not contain "." (got "${value}")`);
-    return undefined;
-  }
-  if (!APP_ID_PATTERN.test(value)) {
-    issues.push(`${where}: use letters, digits, "-" and "_" only, starting with a letter or digit (got "${value}")`);
-    return undefined;
-  }
-  return value;
-}
-
-export function checkInt(value: unknown, where: string, issues: string[], min: number, max: number): number | undefined {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    issues.push(`${where}: must be a whole number from ${min} to ${max}, got ${show(value)}`);
+/** A whole number (its range is minidaprd's to check). */
+export function checkWhole(value: unknown, where: string, issues: string[]): number | undefined {
+  if (typeof value !== 'number' || !Number.isInteger(value)) {
+    issues.push(`${where}: must be a whole number, got ${show(value)}`);
     return undefined;
   }
   return value;
@@ -84,24 +65,10 @@ export function checkChoice<T extends string>(value: unknown, where: string, iss
   return value as T;
 }
 
-export function checkLogLevel(value: unknown, where: string, issues: string[]): string | undefined {
-  const v = typeof value === 'string' ? value.toLowerCase() : value;
-  return checkChoice(v, where, issues, LOG_LEVELS);
-}
-
-export function checkProtocol(value: unknown, where: string, issues: string[]): string | undefined {
-  const v = typeof value === 'string' ? value.toLowerCase() : value;
-  if (typeof v === 'string' && DAPR_ONLY_PROTOCOLS.includes(v)) {
-    issues.push(`${where}: ${v} apps are not supported by minidaprd yet; use http or https`);
-    return undefined;
-  }
-  return checkChoice(v, where, issues, APP_PROTOCOLS);
-}
-
-/** A size like `4Mi`, `512Ki` or `4096` (numbers are bytes). */
+/** A size written as text (`4Mi`) or a number of bytes; whether minidaprd takes it is its parser's to say. */
 export function checkQuantity(value: unknown, where: string, issues: string[]): string | undefined {
   const text = typeof value === 'number' ? String(value) : value;
-  if (typeof text !== 'string' || !(parseQuantity(text) ?? 0)) {
+  if (typeof text !== 'string') {
     issues.push(`${where}: must be a size like 4Mi, 512Ki or 4096, got ${show(value)}`);
     return undefined;
   }
