@@ -19,3 +19,7 @@ export { SubscriberApp, messageKey, SUCCESS_BEHAVIOURS, type Behaviour, type Del
 export { PubSubTopology, publish, publishAll, type PubSubTopologyOptions, type PublishOptions, type Subscriber } from './conformance/pubsub-topology';
 export { runCrashScenario, type CrashScenarioOptions, type CrashScenarioResult } from './conformance/pubsub-crash';
 export { registerCrashCase, type CrashCaseOptions } from './conformance/pubsub-crash.case';
+export { runStateContract, type StateContractOptions, type StateCaseContext } from './contract/state';
+export { runPubSubContract, type PubSubContractOptions, type PubSubCaseContext, type Recorder } from './contract/pubsub';
+export { expectRejectsNamed } from './contract/common';
+export * from './contract/types';
