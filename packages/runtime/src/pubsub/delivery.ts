@@ -29,18 +29,59 @@ interface Active {
   unsubscribe: () => Promise<void>;
 }
 
-/** Runs every subscription of one sidecar: start() subscribes, stop() unsubscribes and drains. */
+/**
+ * Runs every subscription of one sidecar: start() subscribes, stop() unsubscribes and drains.
+ * pause() (the app turned unhealthy) unsubscribes without forgetting the subscriptions, so the
+ * broker keeps the messages; resume() subscribes them again. Start, pause and resume run in order.
+ */
 export class Deliveries {
   private readonly active: Active[] = [];
   private readonly inFlight = new Set<Promise<unknown>>();
-  /** Sends the buffered batches of bulk subscriptions (on stop). */
+  /** Sends the buffered batches of bulk subscriptions (on stop and pause). */
   private readonly flushes: Array<() => void> = [];
   private stopping = false;
+  private paused = false;
+  private wanted: { subs: readonly Subscription[]; store: ComponentStore } | undefined;
+  private order: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DeliveryDeps) {}
 
   /** Subscribes each subscription on its component; unknown pub/sub names are skipped with a warning. */
-  async start(subs: readonly Subscription[], store: ComponentStore): Promise<void> {
+  start(subs: readonly Subscription[], store: ComponentStore): Promise<void> {
+    return this.inOrder(async () => {
+      this.wanted = { subs, store };
+      if (!this.paused) await this.subscribeAll(subs, store);
+    });
+  }
+
+  /** Stops taking messages until resume(): the broker keeps them (retries meanwhile are not counted). */
+  pause(): Promise<void> {
+    return this.inOrder(async () => {
+      if (this.paused || this.stopping) return;
+      this.paused = true;
+      const subs = this.active.splice(0);
+      await Promise.allSettled(subs.map((a) => a.unsubscribe()));
+      for (const flush of this.flushes.splice(0)) flush();
+      if (subs.length > 0) this.deps.logger.info(`stopped delivering pub/sub messages to the app: unsubscribed from ${subs.length} topic subscription(s)`);
+    });
+  }
+
+  /** Subscribes the paused subscriptions again. */
+  resume(): Promise<void> {
+    return this.inOrder(async () => {
+      if (!this.paused || this.stopping) return;
+      this.paused = false;
+      if (this.wanted) await this.subscribeAll(this.wanted.subs, this.wanted.store);
+    });
+  }
+
+  private inOrder(op: () => Promise<void>): Promise<void> {
+    const next = this.order.then(op);
+    this.order = next.catch(() => {});
+    return next;
+  }
+
+  private async subscribeAll(subs: readonly Subscription[], store: ComponentStore): Promise<void> {
     for (const sub of subs) {
       if (this.stopping) return;
       const found = store.lookup<PubSub>('pubsub', sub.pubsubname);
@@ -77,12 +118,12 @@ export class Deliveries {
   }
 
   handlerFor(sub: Subscription, pubsub: PubSub): (msg: Message) => Promise<HandlerResult> {
-    const deps = { ...this.deps, isStopping: () => this.stopping };
+    const deps = { ...this.deps, isStopping: () => this.stopping || this.paused };
     const bulk = sub.bulkSubscribe?.enabled ? new BulkDelivery(sub, pubsub, deps) : undefined;
     if (bulk) this.flushes.push(() => bulk.flush());
     const settler = bulk ? undefined : new Settler(sub, pubsub, deps.logger, deps.isStopping);
     return (msg) => {
-      if (this.stopping) return Promise.resolve('retry');
+      if (this.stopping || this.paused) return Promise.resolve('retry');
       const p = bulk ? bulk.add(msg) : this.deliver(sub, settler as Settler, msg);
       this.inFlight.add(p);
       void p.finally(() => this.inFlight.delete(p));
