@@ -28,6 +28,11 @@ export const appHealthPart: LifecyclePart = {
   start(ctx) {
     const { options, appChannel } = ctx;
     if (!options.enableAppHealthCheck || !appChannel) return;
+    if (options.appProtocol !== 'http' && options.appProtocol !== 'https') {
+      // daprd probes gRPC apps with the gRPC health service, which minidaprd does not implement.
+      ctx.logger.warn(`--enable-app-health-check: only HTTP apps are probed; the ${options.appProtocol} app is treated as always healthy`);
+      return;
+    }
     const health = new AppHealth({
       probe: httpProbe(appChannel, options.appHealthCheckPath),
       intervalMs: options.appHealthProbeIntervalS * 1000,
