@@ -3,7 +3,8 @@
  * The parts that need the app, started after start() has returned, in this order: wait for the
  * app port; the app health prober (with --enable-app-health-check); pub/sub subscriptions; input
  * bindings; ready. With health checks, subscriptions and input bindings start once the app is
- * first healthy, pause while it is unhealthy and resume when it recovers (daprd appHealthChanged).
+ * first healthy, pause while it is unhealthy and resume when it recovers (daprd appHealthChanged);
+ * as in daprd, readiness does not wait for the app's health (only for its port).
  * Only HTTP apps get subscriptions and input bindings (gRPC app callbacks are not implemented).
  */
 import { AppHealth, httpProbe } from '../invoke/app-health';
@@ -57,19 +58,29 @@ export const appHealthPart: LifecyclePart = {
   },
 };
 
-/** True once the app may take work: always without health checks, else when first healthy. */
-async function appTakesWork(ctx: RuntimeContext): Promise<boolean> {
-  if (!ctx.appHealth) return !ctx.signal.aborted;
-  return (await ctx.appHealth.waitHealthy(ctx.signal)) && !ctx.signal.aborted;
+/**
+ * Runs `work` now (awaited: ready comes after it) without health checks; with them, once the app is
+ * first healthy, without holding up the parts after this one.
+ */
+function whenAppTakesWork(ctx: RuntimeContext, what: string, work: () => Promise<void>): Promise<void> {
+  const health = ctx.appHealth;
+  if (!health) return ctx.signal.aborted ? Promise.resolve() : work();
+  void health
+    .waitHealthy(ctx.signal)
+    .then((ok) => (ok && !ctx.signal.aborted ? work() : undefined))
+    .catch((err: unknown) => ctx.logger.error({ err }, `starting ${what} failed`));
+  return Promise.resolve();
 }
 
 export const subscriptionsPart: LifecyclePart = {
   name: 'subscriptions',
   async start(ctx) {
     const { deliveries, appChannel } = ctx;
-    if (!deliveries || !appChannel || !(await appTakesWork(ctx))) return;
-    // Discover (GET /dapr/subscribe) and subscribe before reporting ready.
-    await startSubscriptions({ deliveries, channel: appChannel, logger: ctx.logger, store: ctx.store, declarative: ctx.declarativeSubs, metadata: ctx.metadata, signal: ctx.signal });
+    if (!deliveries || !appChannel) return;
+    // Discover (GET /dapr/subscribe) and subscribe.
+    await whenAppTakesWork(ctx, 'subscriptions', () =>
+      startSubscriptions({ deliveries, channel: appChannel, logger: ctx.logger, store: ctx.store, declarative: ctx.declarativeSubs, metadata: ctx.metadata, signal: ctx.signal }),
+    );
   },
   stop(ctx) {
     // Stop taking messages now; in-flight deliveries finish while the servers drain.
@@ -80,9 +91,10 @@ export const subscriptionsPart: LifecyclePart = {
 export const inputBindingsPart: LifecyclePart = {
   name: 'input bindings',
   async start(ctx) {
-    if (!ctx.inputBindings || !(await appTakesWork(ctx))) return;
+    const bindings = ctx.inputBindings;
+    if (!bindings) return;
     // Probe each route (OPTIONS) and start reading.
-    await ctx.inputBindings.start(ctx.store, ctx.signal);
+    await whenAppTakesWork(ctx, 'input bindings', () => bindings.start(ctx.store, ctx.signal));
   },
   stop(ctx) {
     // Stop reading now; in-flight posts to the app finish while the servers drain.
