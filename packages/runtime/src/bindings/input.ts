@@ -11,7 +11,9 @@
  * - retry policy (minidaprd's, daprd has none without a Resiliency): a transport error or a non-2xx
  *   answer is retried up to DELIVERY_ATTEMPTS times in all, waiting RETRY_BASE_MS, then twice as
  *   long each time; the last failure is returned to the component (its read handler rejects);
- * - stop(): stop reading first, then let in-flight posts finish within the grace period.
+ * - stop(): stop reading first, then let in-flight posts finish within the grace period;
+ * - pause() (the app turned unhealthy) stops reading without draining; resume() probes and reads
+ *   again (daprd StopReadingFromBindings / StartReadingFromBindings). Start, pause and resume run in order.
  */
 import type { InputBinding, InputEvent } from '../components/bindings/contract';
 import type { ComponentStore } from '../components/store';
@@ -61,6 +63,9 @@ export class InputBindings {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private stopping = false;
+  private paused = false;
+  private started: { store: ComponentStore; signal?: AbortSignal } | undefined;
+  private order: Promise<void> = Promise.resolve();
   /** Names of the bindings being read. */
   readonly names: string[] = [];
 
@@ -70,10 +75,44 @@ export class InputBindings {
     this.maxBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   }
 
-  async start(store: ComponentStore, signal?: AbortSignal): Promise<void> {
+  start(store: ComponentStore, signal?: AbortSignal): Promise<void> {
+    return this.inOrder(async () => {
+      this.started = { store, signal };
+      if (!this.paused) await this.startReading(store, signal);
+    });
+  }
+
+  /** Stops reading until resume(); in-flight posts finish on their own. */
+  pause(): Promise<void> {
+    return this.inOrder(async () => {
+      if (this.paused || this.stopping) return;
+      this.paused = true;
+      const readers = this.reading.splice(0);
+      this.names.splice(0);
+      await Promise.allSettled(readers.map((r) => r.stop()));
+      if (readers.length > 0) this.o.logger.info(`stopped reading ${readers.length} input binding(s)`);
+    });
+  }
+
+  /** Probes and reads the input bindings again. */
+  resume(): Promise<void> {
+    return this.inOrder(async () => {
+      if (!this.paused || this.stopping) return;
+      this.paused = false;
+      if (this.started) await this.startReading(this.started.store, this.started.signal);
+    });
+  }
+
+  private inOrder(op: () => Promise<void>): Promise<void> {
+    const next = this.order.then(op);
+    this.order = next.catch(() => {});
+    return next;
+  }
+
+  private async startReading(store: ComponentStore, signal?: AbortSignal): Promise<void> {
     const log = this.o.logger;
     for (const { manifest, instance } of store.all()) {
-      if (this.stopping || signal?.aborted) return;
+      if (this.stopping || this.paused || signal?.aborted) return;
       if (manifest.category !== 'bindings') continue;
       const sides = bindingSides(manifest, instance);
       if (!sides.input) continue;
@@ -96,7 +135,7 @@ export class InputBindings {
       const binding = instance as unknown as InputBinding;
       try {
         const stop = await binding.read((event) => this.handle(name, path, event));
-        if (this.stopping) {
+        if (this.stopping || this.paused) {
           await stop();
           return;
         }
@@ -126,6 +165,7 @@ export class InputBindings {
 
   private handle(name: string, path: string, event: InputEvent): Promise<Buffer | undefined> {
     if (this.stopping) return Promise.reject(new Error('the sidecar is shutting down'));
+    if (this.paused) return Promise.reject(new Error('the app is not in a healthy state'));
     const p = this.deliver(name, path, event);
     this.inFlight.add(p);
     void p.then(

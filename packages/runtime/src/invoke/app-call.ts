@@ -39,6 +39,8 @@ export interface AppCallOptions {
   timeoutMs?: number;
   /** The app's answer is read up to this many bytes; the rest is dropped, the status still counts (default: no cap). */
   maxBytes?: number;
+  /** Aborts the call (the app health probe's timeout and shutdown). */
+  signal?: AbortSignal;
 }
 
 /** Sends `method path` to the app with `headers` (the token is set or removed by the channel). */
@@ -47,7 +49,7 @@ export function callApp(channel: AppChannel, method: string, path: string, heade
   const request = t.protocol === 'https:' ? https.request : http.request;
   const maxBytes = o.maxBytes ?? Infinity;
   return new Promise((resolve, reject) => {
-    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method, path, headers: channel.decorate(headers) }, (res) => {
+    const req = request({ protocol: t.protocol, host: t.host, port: t.port, agent: t.agent, method, path, headers: channel.decorate(headers), signal: o.signal }, (res) => {
       const chunks: Buffer[] = [];
       let size = 0;
       const done = (): void => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks, size) });

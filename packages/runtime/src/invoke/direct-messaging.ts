@@ -4,6 +4,8 @@
  * app. A call to the sidecar's own app id goes straight to the app. Identity headers are set here and
  * only here. On the callee the method is normalised once (acl/normalize.ts); the access-control
  * policy judges that form and exactly that form, escaped, is what the app receives.
+ * Nothing here writes an error: a refused or failed call rejects with a DaprError, and the endpoint
+ * machinery (server/respond.ts respondError) answers it.
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
@@ -16,6 +18,7 @@ import type { DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import { ChannelWaitAborted, type AppChannel } from './app-channel';
+import { APP_UNHEALTHY_DETAIL } from './app-health';
 import { callerGone, forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
@@ -27,7 +30,8 @@ export interface DirectMessagingDeps {
   resolver: NameResolver;
   appChannel?: AppChannel;
   maxBodySize: number;
-  respondError(res: ServerResponse, err: DaprError): void;
+  /** False while the app health prober says the app is unhealthy: calls to the app fail fast. */
+  appHealthy?(): boolean;
   /** The caller's identity on the internal port (default: what its headers claim). */
   peerIdentity?(req: IncomingMessage): PeerIdentity;
   /** The Configuration's access-control list, applied to calls from peers (none: all allowed). */
@@ -44,9 +48,9 @@ const PEER_RETRY_DELAYS_MS = [250, 1000, 1000] as const;
 const APP_RETRY_DELAYS_MS = [0] as const;
 
 export interface DirectMessaging {
-  /** A call that arrived on the public API. */
+  /** A call that arrived on the public API; rejects with the DaprError to answer. */
   invoke(req: IncomingMessage, res: ServerResponse, target: InvokeTarget, query: string, dropAuthorization: boolean): Promise<void>;
-  /** A call that arrived on the internal port from a peer sidecar. */
+  /** A call that arrived on the internal port from a peer sidecar; rejects with the DaprError to answer. */
   deliverFromPeer(req: IncomingMessage, res: ServerResponse): Promise<void>;
   close(): void;
 }
@@ -57,10 +61,9 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
 
   const toApp = async (req: IncomingMessage, res: ServerResponse, path: string, headers: OutgoingHttpHeaders, appId: string, trace: string) => {
     const channel = d.appChannel;
-    if (!channel) {
-      d.respondError(res, invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port'));
-      return;
-    }
+    if (!channel) throw invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port');
+    // daprd's HTTP app channel refuses every call while the app is unhealthy (messages.ErrAppUnhealthy).
+    if (d.appHealthy && !d.appHealthy()) throw invokeErrors.failed(appId, APP_UNHEALTHY_DETAIL);
     const release = channel.tryAcquire() ?? (await waitForSlot(channel, res));
     if (!release) {
       req.resume(); // the caller hung up while queued: nothing to send, no slot taken
@@ -78,7 +81,6 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         responseHeaders: { traceparent: trace },
         retry: { delaysMs: APP_RETRY_DELAYS_MS },
         toError: (err) => invokeErrors.failed(appId, `error calling the app: ${describe(err)}`, err),
-        respondError: d.respondError,
       });
     } finally {
       release();
@@ -97,11 +99,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       const namespace = target.namespace ?? d.namespace;
       if (target.appId === d.appId && (namespace ?? '') === (d.namespace ?? '')) {
         // Self-invocation never crosses the internal port, so no access policy applies (as in daprd).
-        if (target.method.includes('%')) {
-          d.respondError(res, undeliverable(target.appId, target.method));
-          req.resume();
-          return;
-        }
+        if (target.method.includes('%')) throw undeliverable(target.appId, target.method);
         await toApp(req, res, path, headers, target.appId, trace);
         return;
       }
@@ -116,15 +114,9 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       try {
         first = await resolveTarget();
       } catch (err) {
-        d.respondError(res, invokeErrors.failed(target.appId, `name resolution failed: ${describe(err as Error)}`, err));
-        req.resume();
-        return;
+        throw invokeErrors.failed(target.appId, `name resolution failed: ${describe(err as Error)}`, err);
       }
-      if (!first) {
-        d.respondError(res, invokeErrors.failed(target.appId, `app id ${target.appId} not found: no running sidecar has registered it`));
-        req.resume();
-        return;
-      }
+      if (!first) throw invokeErrors.failed(target.appId, `app id ${target.appId} not found: no running sidecar has registered it`);
       await forward({
         req,
         res,
@@ -142,36 +134,19 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
           },
         },
         toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
-        respondError: d.respondError,
       });
     },
 
     async deliverFromPeer(req, res) {
       const callee = req.headers[CALLEE_APP_ID];
-      if (callee !== d.appId) {
-        // The caller's registry pointed at a port that now belongs to another app.
-        d.respondError(res, invokeErrors.failed(String(callee ?? ''), `this sidecar serves app ${d.appId}, not ${String(callee ?? '')}`));
-        req.resume();
-        return;
-      }
+      // The caller's registry pointed at a port that now belongs to another app.
+      if (callee !== d.appId) throw invokeErrors.failed(String(callee ?? ''), `this sidecar serves app ${d.appId}, not ${String(callee ?? '')}`);
       const caller = d.peerIdentity ? d.peerIdentity(req) : claimedIdentity(req.headers);
       const verb = req.method ?? 'GET';
       const target = peerTarget(req.url ?? '/', d.appId);
-      if (target instanceof Error) {
-        d.respondError(res, target);
-        req.resume();
-        return;
-      }
-      if (!authorize(d.accessControl, caller, target.method, verb).allowed) {
-        d.respondError(res, invokeErrors.permissionDenied(d.appId, spiffeId(caller), target.method, verb));
-        req.resume();
-        return;
-      }
-      if (target.method.includes('%')) {
-        d.respondError(res, undeliverable(d.appId, target.method));
-        req.resume();
-        return;
-      }
+      if (target instanceof Error) throw target;
+      if (!authorize(d.accessControl, caller, target.method, verb).allowed) throw invokeErrors.permissionDenied(d.appId, spiffeId(caller), target.method, verb);
+      if (target.method.includes('%')) throw undeliverable(d.appId, target.method);
       const trace = ensureTraceparent(req.headers.traceparent);
       const headers = filterPeerHeaders(req.headers);
       // The app sees the identity the decision rested on, never a forged one beside it.

@@ -3,6 +3,8 @@
  * Streams one HTTP exchange to another server (a peer sidecar or the app) and the answer back:
  * bodies are piped both ways, never buffered; the --max-body-size cap is enforced while streaming.
  * A connection failure that happens before any body byte left is retried (after re-resolving).
+ * Errors are not written here: a failure before the answer started rejects with the DaprError the
+ * caller should see (the endpoint machinery writes it); after that the connection is cut.
  */
 import http, { type Agent, type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import https from 'node:https';
@@ -40,8 +42,6 @@ export interface ForwardRequest {
   retry?: RetryPolicy;
   /** Maps a transport failure to the error the caller sees. */
   toError(err: Error): DaprError;
-  /** The one error writer (server/respond). */
-  respondError(res: ServerResponse, err: DaprError): void;
 }
 
 const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNABORTED']);
@@ -68,9 +68,8 @@ export function forward(f: ForwardRequest): Promise<void> {
   }
   const declared = Number(f.req.headers['content-length']);
   if (Number.isFinite(declared) && declared > f.maxBodySize) {
-    f.respondError(f.res, commonErrors.bodyTooLarge(f.maxBodySize));
     f.req.resume();
-    return Promise.resolve();
+    return Promise.reject(commonErrors.bodyTooLarge(f.maxBodySize));
   }
   if (Number.isFinite(declared) && declared <= SMALL_BODY_BYTES && f.req.headers['transfer-encoding'] === undefined) {
     return forwardBuffered(f, declared);
@@ -85,7 +84,7 @@ export function forward(f: ForwardRequest): Promise<void> {
  */
 function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
   const { req, res } = f;
-  return new Promise<void>((resolve) => {
+  return new Promise<void>((resolve, reject) => {
     let attempt = 0;
     let done = false;
     let current: http.ClientRequest | undefined;
@@ -94,6 +93,16 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
       done = true;
       resolve();
     };
+    const fail = (err: DaprError) => {
+      if (done) return;
+      if (res.headersSent) {
+        res.destroy(err);
+        finish();
+        return;
+      }
+      done = true;
+      reject(err);
+    };
     res.once('close', () => {
       if (!res.writableFinished) current?.destroy();
       finish();
@@ -101,7 +110,7 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
     const send = (target: ForwardTarget, body: Buffer) => {
       const out = openRequest(f, target);
       current = out;
-      out.once('response', (up) => relayResponse(up, res, f, (err) => f.respondError(res, err)));
+      out.once('response', (up) => relayResponse(up, res, f, fail));
       out.on('error', (err: NodeJS.ErrnoException) => {
         if (done || res.writableEnded) return;
         if (res.headersSent) {
@@ -110,10 +119,10 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
         }
         const delays = f.retry?.delaysMs ?? [];
         if (RETRYABLE.has(err.code ?? '') && attempt < delays.length) {
-          retryLater(f, target, delays[attempt++] as number, () => done, (next) => send(next, body), () => f.respondError(res, f.toError(err)));
+          retryLater(f, target, delays[attempt++] as number, () => done, (next) => send(next, body), () => fail(f.toError(err)));
           return;
         }
-        f.respondError(res, f.toError(err));
+        fail(f.toError(err));
       });
       out.end(body);
     };
@@ -131,13 +140,13 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
     req.once('end', () => {
       if (done) return;
       if (size !== length) {
-        f.respondError(res, commonErrors.bodyRead(`the body had ${size} bytes but Content-Length said ${length}`));
+        fail(commonErrors.bodyRead(`the body had ${size} bytes but Content-Length said ${length}`));
         return;
       }
       send(f.target, chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
     });
     req.once('error', (err) => {
-      if (!res.headersSent) f.respondError(res, commonErrors.bodyRead(err.message, err));
+      if (!res.headersSent) fail(commonErrors.bodyRead(err.message, err));
     });
   });
 }
@@ -253,7 +262,7 @@ function withoutFraming(headers: string[]): string[] {
 }
 
 function forwardStreamed(f: ForwardRequest): Promise<void> {
-  return new Promise<void>((resolve) => {
+  return new Promise<void>((resolve, reject) => {
     const { req, res } = f;
     const noBody = hasNoBody(req);
     let bodyStarted = false;
@@ -272,9 +281,15 @@ function forwardStreamed(f: ForwardRequest): Promise<void> {
     });
 
     const fail = (err: DaprError) => {
-      if (res.headersSent) res.destroy(err);
-      else f.respondError(res, err);
+      if (finished) return;
       if (!req.complete) req.resume();
+      if (res.headersSent) {
+        res.destroy(err);
+        finish();
+        return;
+      }
+      finished = true;
+      reject(err);
     };
 
     const start = (target: ForwardTarget) => {

@@ -14,7 +14,7 @@ import { callApp } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import { asObject, goField } from '../json/go-fields';
 import type { Logger } from '../logger';
-import { CLOUDEVENT_CONTENT_TYPE, isRawPayload, Settler, type Verdict } from './delivery';
+import { CLOUDEVENT_CONTENT_TYPE, isRawPayload, Settler, type Verdict } from './settle';
 import type { Subscription } from './subscriptions';
 
 export const DEFAULT_MAX_MESSAGES_COUNT = 100;

@@ -82,7 +82,7 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
     const segments = path === '/' ? [] : path.slice(1).split('/'); // cleanPath left no empty segment
     const match = router.match(method, segments);
     const endpoint = match?.value ?? fallback;
-    const ctx: RequestContext = { req, res, params: match?.params ?? {}, rawQuery, path, rawPath, deps };
+    const ctx: RequestContext = { req, res, params: match?.params ?? {}, rawParams: match?.rawParams, rawQuery, path, rawPath, deps };
     let result: Promise<void> | void;
     try {
       result = endpoint.handler(ctx);

@@ -9,6 +9,8 @@ export interface RequestContext {
   req: IncomingMessage;
   res: ServerResponse;
   params: Record<string, string>;
+  /** The route's parameters still escaped (the segments as matched on the cleaned path). */
+  rawParams?: Record<string, string>;
   /** The raw query string including `?`, or '' */
   rawQuery: string;
   /** The cleaned, still-escaped path. */

@@ -94,7 +94,7 @@ it('answers every hostile request on the public API and the internal port, in ti
   });
   await new Promise<void>((r) => app.listen(0, '127.0.0.1', r));
   channel = new AppChannel({ protocol: 'http', address: '127.0.0.1', port: (app.address() as AddressInfo).port, maxConcurrency: 2 });
-  const dm = createDirectMessaging({ appId: 'nodeapp', resolver: { name: 'none', resolve: async () => undefined, invalidate() {} }, appChannel: channel, maxBodySize: 1 << 20, respondError: (res, err) => respondError(res, err) });
+  const dm = createDirectMessaging({ appId: 'nodeapp', resolver: { name: 'none', resolve: async () => undefined, invalidate() {} }, appChannel: channel, maxBodySize: 1 << 20 });
   const b = build();
   const guard = guardFor(b.deps.options);
   const ports = {

@@ -6,6 +6,8 @@
 export interface RouteMatch<T> {
   value: T;
   params: Record<string, string>;
+  /** The same parameters still escaped, exactly as the segments were matched. */
+  rawParams: Record<string, string>;
 }
 
 interface Node<T> {
@@ -51,22 +53,24 @@ export class Router<T> {
   /** `segments` are the raw (still escaped) path segments. */
   match(method: string, segments: readonly string[]): RouteMatch<T> | undefined {
     const params: Record<string, string> = {};
-    const value = this.walk(this.root, method, segments, 0, params);
-    return value === undefined ? undefined : { value, params };
+    const rawParams: Record<string, string> = {};
+    const value = this.walk(this.root, method, segments, 0, params, rawParams);
+    return value === undefined ? undefined : { value, params, rawParams };
   }
 
-  private walk(node: Node<T>, method: string, segs: readonly string[], i: number, params: Record<string, string>): T | undefined {
+  private walk(node: Node<T>, method: string, segs: readonly string[], i: number, params: Record<string, string>, raw: Record<string, string>): T | undefined {
     if (i === segs.length) return node.byMethod.get(method);
     const seg = segs[i] as string;
     const lit = node.literal.get(seg);
     if (lit) {
-      const found = this.walk(lit, method, segs, i + 1, params);
+      const found = this.walk(lit, method, segs, i + 1, params, raw);
       if (found !== undefined) return found;
     }
     if (node.param) {
-      const found = this.walk(node.param.node, method, segs, i + 1, params);
+      const found = this.walk(node.param.node, method, segs, i + 1, params, raw);
       if (found !== undefined) {
         params[node.param.name] = unescapeParam(seg);
+        raw[node.param.name] = seg;
         return found;
       }
     }
@@ -74,6 +78,7 @@ export class Router<T> {
       const found = node.wildcard.byMethod.get(method);
       if (found !== undefined) {
         params[node.wildcard.name] = segs.slice(i).map(unescapeParam).join('/');
+        raw[node.wildcard.name] = segs.slice(i).join('/');
         return found;
       }
     }

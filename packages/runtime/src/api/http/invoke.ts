@@ -23,14 +23,10 @@ export async function handleInvoke(ctx: RequestContext): Promise<void> {
     id = (headerId ?? basicId) as string;
     rawMethod = ctx.rawPath.replace(/^\/+/, '');
   } else {
-    // The method is taken from the path as sent, then decoded and cleaned like daprd does
-    // (findTargetIDAndMethod + NormalizeMethod): `public%23/../admin` is the method `admin`, which the
-    // callee's access check judges; `admin%23x` is refused.
-    const raw = ctx.rawPath.includes('//') ? ctx.rawPath.replace(/\/{2,}/g, '/') : ctx.rawPath;
-    const parsed = parseInvokePath(raw) ?? parseInvokePath(ctx.path);
-    if (!parsed) throw invokeErrors.noAppId();
-    id = unescapeParam(parsed.id);
-    rawMethod = parsed.rawMethod;
+    const target = invokeTarget(ctx);
+    if (!target) throw invokeErrors.noAppId();
+    id = target.id;
+    rawMethod = target.rawMethod;
   }
   if (/^https?:\/\//i.test(id)) {
     throw invokeErrors.failed(id, 'invoking external URLs is disabled in minidaprd');
@@ -47,6 +43,22 @@ export async function handleInvoke(ctx: RequestContext): Promise<void> {
     throw err;
   }
   await ctx.deps.directMessaging.invoke(req, ctx.res, { ...split, method }, ctx.rawQuery, basicId !== undefined);
+}
+
+/**
+ * The target id (unescaped) and the method as sent (still escaped) of a path-form invocation. The
+ * method is taken from the path as sent, then decoded and cleaned like daprd does
+ * (findTargetIDAndMethod + NormalizeMethod): `public%23/../admin` is the method `admin`, which the
+ * callee's access check judges; `admin%23x` is refused. When cleaning left the path as sent (bar
+ * repeated slashes) the router's parameters are exactly that; otherwise (dot segments, a trailing
+ * slash, or no route matched) the path as sent is split at its first `/method/`.
+ */
+function invokeTarget(ctx: RequestContext): { id: string; rawMethod: string } | undefined {
+  const raw = ctx.rawPath.includes('//') ? ctx.rawPath.replace(/\/{2,}/g, '/') : ctx.rawPath;
+  const { params, rawParams } = ctx;
+  if (rawParams?.method !== undefined && params.id !== undefined && raw === ctx.path) return { id: params.id, rawMethod: rawParams.method };
+  const parsed = parseInvokePath(raw) ?? parseInvokePath(ctx.path);
+  return parsed && { id: unescapeParam(parsed.id), rawMethod: parsed.rawMethod };
 }
 
 export function invokeEndpoints(): Endpoint[] {
