@@ -11,16 +11,8 @@ import { GUARD_FLAGS } from './options-guards';
 /** The runtime's defaults, for tools that load only this light module (`@minidapr/runtime/flags`). */
 export * as defaults from './defaults';
 
-export type Kind = 'string' | 'int' | 'bool' | 'list' | 'quantity' | 'duration';
-export interface FlagDef {
-  kind: Kind;
-  /** The value placeholder in the usage (`<port>`, `http|https`); bools have none. */
-  arg?: string;
-  /** One line of help, or several separated by `\n`. */
-  help: string;
-  /** The default as the usage shows it (the value itself is a constant of defaults.ts). */
-  dflt?: string;
-}
+export type { FlagDef, Kind } from './flag-def';
+import type { FlagDef } from './flag-def';
 
 /** The log levels --log-level takes. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;

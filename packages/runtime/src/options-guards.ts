@@ -3,7 +3,7 @@
  * The flag group that guards the sidecar's HTTP ports against browsers and slow clients:
  * --allowed-hosts, --allowed-origins (daprd's name), --read-header-timeout, --read-body-idle-timeout.
  */
-import type { FlagDef } from './option-flags';
+import type { FlagDef } from './flag-def';
 
 /** How long a client may take to send the request line and headers (Go's ReadHeaderTimeout). */
 export const DEFAULT_READ_HEADER_TIMEOUT_MS = 10_000;
