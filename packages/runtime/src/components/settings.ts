@@ -7,7 +7,7 @@
  *
  * Only what daprd rejects fails start-up: a custom keyPrefix containing `||` (dapr/dapr
  * `pkg/components/state/state_config.go`). Topic scoping lists are never errors in daprd (entries
- * that do not parse are skipped, `pkg/scopes`), so they are not errors here either.
+ * that do not parse are ignored, `pkg/scopes`), so they are not errors here either.
  */
 import { ConfigError } from '../errors/startup';
 import type { Category, ComponentManifest, MetadataMap } from './types';
@@ -63,15 +63,14 @@ export function parseStateSettings(metadata: MetadataMap): StateSettings {
   return { keyPrefix: { kind: 'custom', value } };
 }
 
-/** Dapr's scoped-topic list `app1=t1,t2;app2=` (spaces removed; entries without exactly one `=` are skipped). */
+/** Dapr's scoped-topic list `app1=t1,t2;app2=` (spaces removed; an app listed twice gets both lists). */
 export function parseScopedTopics(value: string | undefined): Map<string, string[]> {
   const out = new Map<string, string[]>();
   if (!value) return out;
   for (const entry of value.replace(/ /g, '').split(';')) {
-    const [app, list] = entry.split('=');
-    if (app === undefined || list === undefined) continue;
+    const [app = '', list = ''] = entry.split('=');
     const topics = out.get(app) ?? [];
-    // `app2=` yields one empty topic: listed with nothing allowed.
+    // `app2=` (or a bare `app2`) yields one empty topic: listed with nothing allowed.
     topics.push(...list.split(','));
     out.set(app, topics);
   }
