@@ -111,13 +111,13 @@ export class InputBindings {
 
   private async startReading(store: ComponentStore, signal?: AbortSignal): Promise<void> {
     const log = this.o.logger;
-    for (const { manifest, instance } of store.all()) {
+    for (const { manifest, instance, settings } of store.all()) {
       if (this.stopping || this.paused || signal?.aborted) return;
       if (manifest.category !== 'bindings') continue;
-      const sides = bindingSides(manifest, instance);
+      const sides = bindingSides(manifest, instance, settings.bindings);
       if (!sides.input) continue;
       const name = manifest.name;
-      const route = inputRoute(manifest);
+      const route = inputRoute(manifest, settings.bindings);
       const path = encodePath(route);
       if (!sides.explicitInput) {
         let answer: AppAnswer;

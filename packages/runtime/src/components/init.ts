@@ -10,10 +10,13 @@
  * `auth.secretStore` and uses its entry `key`. As in daprd's self-hosted mode there is no default
  * store (Kubernetes mode defaults to the `kubernetes` store, which does not exist here). Secret
  * values never appear in logs or error messages: a component's init error is scrubbed of them.
+ * The metadata daprd reads itself (key prefix, topic scoping, binding direction) is parsed once
+ * here (components/settings.ts), before init, and kept on the store entry.
  */
 import { randomUUID } from 'node:crypto';
 import { ConfigError } from '../errors/startup';
 import type { Registry } from './registry';
+import { parseSettings } from './settings';
 import type { Secret, SecretStore } from './secretstores/contract';
 import type { ComponentStore } from './store';
 import type { ComponentManifest, InitContext, Logger, MetadataMap } from './types';
@@ -179,9 +182,10 @@ export async function initComponents(manifests: readonly ComponentManifest[], o:
       }
       const resolved = await resolveMetadata(m, o.ctx, o.env, secrets);
       secretValues = secretsOf(resolved);
+      const settings = parseSettings(m, resolved.metadata);
       const instance = o.registry.create(m.type, m.version, { logger: o.childLogger(m.name) });
       await withTimeout(instance.init(resolved.metadata, o.ctx), m.initTimeoutMs, `init timed out after ${m.initTimeoutMs} ms`);
-      o.store.add({ manifest: m, instance });
+      o.store.add({ manifest: m, instance, settings });
       o.logger.info({ component: m.name, type: m.type }, `Component loaded: ${m.name} (${m.type}/${m.version || 'v1'})`);
     } catch (err) {
       if (m.category === 'secretstores') failedStores.add(m.name);

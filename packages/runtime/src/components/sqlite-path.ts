@@ -3,12 +3,12 @@
  * Where a SQLite database file may live. Kernel file systems and device nodes are no place for one:
  * SQLite's locking and journal files misbehave there, and a synchronous open or read that never
  * returns blocks the sidecar's only thread (it then cannot even handle SIGTERM). So state.sqlite,
- * pubsub.sqlite and bindings.sqlite refuse, at init, a path that resolves (following symlinks)
- * under /proc, /sys or /dev, and an existing path that is not a regular file; `:memory:` is the
+ * pubsub.sqlite and bindings.sqlite refuse, at init, a path written under /proc, /sys or /dev or
+ * resolving (following symlinks) there (`/proc/self/fd/1` is refused whatever fd 1 is), and an existing path that is not a regular file; `:memory:` is the
  * throwaway database.
  */
 import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, join, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { MetadataError } from './errors';
 
 /** Directories a database file may not resolve into. */
@@ -49,7 +49,9 @@ function describeKind(path: string): string | undefined {
 export function checkSqliteFile(component: string, field: string, file: string): void {
   if (file === ':memory:') return;
   const real = realpathOfExisting(file);
-  const dir = SQLITE_FORBIDDEN_DIRS.find((d) => real === d || real.startsWith(`${d}${sep}`) || real.startsWith(`${d}/`));
+  const under = (p: string, d: string): boolean => p === d || p.startsWith(`${d}${sep}`) || p.startsWith(`${d}/`);
+  const written = resolve(file);
+  const dir = SQLITE_FORBIDDEN_DIRS.find((d) => under(real, d) || under(written, d));
   if (dir) {
     throw new MetadataError(component, field, `resolves to a path under ${dir}, which is not allowed for a database file (${SQLITE_FORBIDDEN_DIRS.join(', ')} are refused; use a file on disk, or :memory:)`);
   }

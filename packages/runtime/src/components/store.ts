@@ -3,19 +3,26 @@
  * ComponentStore: the configured, initialised instances by category and name. The registry knows
  * types; the store knows instances. Handlers ask the store.
  */
+import { literalMetadata, parseSettings, type ComponentSettings } from './settings';
 import type { Category, Component, ComponentManifest } from './types';
 
 export interface LoadedComponent<T extends Component = Component> {
   manifest: ComponentManifest;
   instance: T;
+  /** The runtime-read metadata (key prefix, topic scoping, binding direction), parsed at init. */
+  settings: ComponentSettings;
 }
+
+/** What add() takes: without settings they are parsed from the manifest's literal values. */
+export type NewComponent = Omit<LoadedComponent, 'settings'> & { settings?: ComponentSettings };
 
 export type Lookup<T extends Component> = { ok: true; component: LoadedComponent<T> } | { ok: false; reason: 'not-configured' | 'not-found' };
 
 export class ComponentStore {
   private readonly byCategory = new Map<Category, Map<string, LoadedComponent>>();
 
-  add(entry: LoadedComponent): void {
+  add(added: NewComponent): void {
+    const entry: LoadedComponent = { ...added, settings: added.settings ?? parseSettings(added.manifest, literalMetadata(added.manifest)) };
     let map = this.byCategory.get(entry.manifest.category);
     if (!map) {
       map = new Map();

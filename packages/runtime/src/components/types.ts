@@ -2,9 +2,10 @@
  * @module components/types
  * The base contract every component implements, and the manifest shape loaded from YAML.
  */
-export type Category = 'state' | 'pubsub' | 'bindings' | 'secretstores';
+/** The component categories (the `spec.type` prefix); a new building block's category is one more entry. */
+export const CATEGORIES = ['state', 'pubsub', 'bindings', 'secretstores'] as const;
 
-export const CATEGORIES: readonly Category[] = ['state', 'pubsub', 'bindings', 'secretstores'];
+export type Category = (typeof CATEGORIES)[number];
 
 export interface Logger {
   debug(obj: object | string, msg?: string): void;

@@ -10,7 +10,6 @@ import { isHeaderName, isHeaderValue } from '../http-syntax';
 import type { AppChannel } from './app-channel';
 
 /** Re-exported for the callers that took them from here (the output binding endpoint). */
-export { isHeaderName, isHeaderValue };
 
 const RESERVED_HEADERS = new Set(['content-length', 'content-type', 'host', 'connection', 'transfer-encoding', 'dapr-api-token', 'keep-alive', 'upgrade']);
 

@@ -119,7 +119,7 @@ describe('bulk delivery through Deliveries', () => {
       return 'success';
     });
     store = new ComponentStore();
-    store.add({ manifest: { name: 'ps', category: 'pubsub', type: 'pubsub.in-memory', version: 'v1', metadata: {} } as never, instance: broker });
+    store.add({ manifest: { name: 'ps', category: 'pubsub', type: 'pubsub.in-memory', version: 'v1', metadata: [] } as never, instance: broker });
     deliveries = new Deliveries({ channel, logger });
   });
 

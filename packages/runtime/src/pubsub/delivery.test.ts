@@ -91,7 +91,7 @@ describe('Deliveries', () => {
     channel = new AppChannel({ protocol: 'http', address: '127.0.0.1', port: (server.address() as AddressInfo).port, appApiToken: 'app-secret', maxConcurrency: 0 });
     broker = new InMemoryPubSub(logger);
     store = new ComponentStore();
-    store.add({ manifest: { name: 'ps', category: 'pubsub', type: 'pubsub.in-memory', version: 'v1', metadata: {} } as never, instance: broker });
+    store.add({ manifest: { name: 'ps', category: 'pubsub', type: 'pubsub.in-memory', version: 'v1', metadata: [] } as never, instance: broker });
     deliveries = new Deliveries({ channel, logger });
   });
 

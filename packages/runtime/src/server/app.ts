@@ -7,24 +7,17 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { handleInvoke } from '../api/http/invoke';
-import { healthzEndpoints } from '../api/http/healthz';
-import { invokeEndpoints } from '../api/http/invoke';
-import { metadataEndpoints } from '../api/http/metadata';
-import { bindingsEndpoints } from '../api/http/bindings';
-import { pubsubEndpoints } from '../api/http/pubsub';
-import { secretsEndpoints } from '../api/http/secrets';
-import { shutdownEndpoints } from '../api/http/shutdown';
-import { stateEndpoints } from '../api/http/state';
-import { unimplementedEndpoints } from '../api/http/unimplemented';
+import { httpApiTables } from '../api/http/tables';
 import { tokenDigest, tokenMatches } from '../security/token';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
 import { guardFor } from './request-guard';
 import { respondError, respondUnauthorized } from './respond';
-import { Router } from './router';
+import { Router, paramsAsSent } from './router';
 
+/** Every endpoint of the public API, from the one list of HTTP API tables (api/http/tables.ts). */
 export function allEndpoints(): Endpoint[] {
-  return [...healthzEndpoints(), ...metadataEndpoints(), ...shutdownEndpoints(), ...invokeEndpoints(), ...stateEndpoints(), ...pubsubEndpoints(), ...bindingsEndpoints(), ...secretsEndpoints(), ...unimplementedEndpoints()];
+  return httpApiTables.flatMap((table) => table());
 }
 
 const TOKEN_EXEMPT = new Set(['v1.0/healthz', 'v1.0/healthz/outbound']);
@@ -82,7 +75,8 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
     const segments = path === '/' ? [] : path.slice(1).split('/'); // cleanPath left no empty segment
     const match = router.match(method, segments);
     const endpoint = match?.value ?? fallback;
-    const ctx: RequestContext = { req, res, params: match?.params ?? {}, rawParams: match?.rawParams, rawQuery, path, rawPath, deps };
+    const params = match && endpoint.paramsAsSent ? paramsAsSent(endpoint.route, rawPath, path) : (match?.params ?? {});
+    const ctx: RequestContext = { req, res, params, rawParams: match?.rawParams, rawQuery, path, rawPath, deps };
     let result: Promise<void> | void;
     try {
       result = endpoint.handler(ctx);

@@ -28,6 +28,11 @@ export interface Endpoint {
   methods: readonly string[];
   /** Route pattern: `:param` one segment, `*rest` the remainder. */
   route: string;
+  /**
+   * Parameters are read from the path as sent (server/router.ts paramsAsSent), not the cleaned one:
+   * an empty segment stays an empty parameter (`/v1.0/publish//orders` has pub/sub name '').
+   */
+  paramsAsSent?: boolean;
   handler(ctx: RequestContext): Promise<void> | void;
 }
 

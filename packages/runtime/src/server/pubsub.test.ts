@@ -1,7 +1,8 @@
 import request from 'supertest';
 import type { PubSub, PublishRequest } from '../components/pubsub/contract';
 import type { ComponentManifest, MetadataItem } from '../components/types';
-import { splitPublishPath, scopedTopics } from '../api/http/pubsub';
+import { parseScopedTopics } from '../components/settings';
+import { paramsAsSent } from './router';
 import { build as buildApp, type Built as AppFixture } from '../../test/support/app';
 
 class FakePubSub implements PubSub {
@@ -265,21 +266,23 @@ describe('BulkPublishEvent', () => {
 });
 
 describe('path and scope helpers', () => {
+  const single = '/v1.0/publish/:pubsubname/*topic';
+  const bulk = '/v1.0-alpha1/publish/bulk/:pubsubname/*topic';
   it.each([
-    ['/v1.0/publish/p/t', '/v1.0/publish/p/t', 2, { pubsubName: 'p', topic: 't' }],
-    ['//v1.0/publish/p/a/b', '/v1.0/publish/p/a/b', 2, { pubsubName: 'p', topic: 'a/b' }],
-    ['/v1.0/publish//t', '/v1.0/publish/t', 2, { pubsubName: '', topic: 't' }],
-    ['/v1.0/publish/p/t/', '/v1.0/publish/p/t', 2, { pubsubName: 'p', topic: 't' }],
-    ['/v1.0/publish/x/../p/t', '/v1.0/publish/p/t', 2, { pubsubName: 'p', topic: 't' }],
-    ['/v1.0-alpha1/publish/bulk/p%20q/a%2Fb', '/v1.0-alpha1/publish/bulk/p%20q/a%2Fb', 3, { pubsubName: 'p q', topic: 'a/b' }],
-  ])('splitPublishPath(%s)', (raw, cleaned, prefix, want) => {
-    expect(splitPublishPath(raw, cleaned, prefix)).toEqual(want);
+    ['/v1.0/publish/p/t', '/v1.0/publish/p/t', single, { pubsubname: 'p', topic: 't' }],
+    ['//v1.0/publish/p/a/b', '/v1.0/publish/p/a/b', single, { pubsubname: 'p', topic: 'a/b' }],
+    ['/v1.0/publish//t', '/v1.0/publish/t', single, { pubsubname: '', topic: 't' }],
+    ['/v1.0/publish/p/t/', '/v1.0/publish/p/t', single, { pubsubname: 'p', topic: 't' }],
+    ['/v1.0/publish/x/../p/t', '/v1.0/publish/p/t', single, { pubsubname: 'p', topic: 't' }],
+    ['/v1.0-alpha1/publish/bulk/p%20q/a%2Fb', '/v1.0-alpha1/publish/bulk/p%20q/a%2Fb', bulk, { pubsubname: 'p q', topic: 'a/b' }],
+  ])('paramsAsSent(%s)', (raw, cleaned, pattern, want) => {
+    expect(paramsAsSent(pattern, raw, cleaned)).toEqual(want);
   });
 
-  it('scopedTopics reads `app=t1,t2;app2=`', () => {
-    expect(scopedTopics('a=t1, t2;b=', 'a')).toEqual(['t1', 't2']);
-    expect(scopedTopics('a=t1;b=', 'b')).toEqual(['']);
-    expect(scopedTopics('a=t1', 'c')).toBeUndefined();
-    expect(scopedTopics(undefined, 'a')).toBeUndefined();
+  it('parseScopedTopics reads `app=t1,t2;app2=`', () => {
+    expect(parseScopedTopics('a=t1, t2;b=').get('a')).toEqual(['t1', 't2']);
+    expect(parseScopedTopics('a=t1;b=').get('b')).toEqual(['']);
+    expect(parseScopedTopics('a=t1').get('c')).toBeUndefined();
+    expect(parseScopedTopics(undefined).size).toBe(0);
   });
 });

@@ -101,3 +101,30 @@ export function unescapeParam(seg: string): string {
     return spaced;
   }
 }
+
+/**
+ * The parameters of `pattern` read from the path as sent, for routes where an empty segment means
+ * something (the cleaned path collapses `//`): a literal skips empty segments before it, `:name`
+ * takes the next segment as it is (possibly empty), `*name` joins the non-empty rest. A path with
+ * `.`/`..` segments is read cleaned (resolving them needs the cleaning).
+ */
+export function paramsAsSent(pattern: string, rawPath: string, cleanedPath: string): Record<string, string> {
+  const dotted = /(^|\/)\.\.?(\/|$)/.test(rawPath);
+  const segs = (dotted ? cleanedPath : rawPath).split('/');
+  const params: Record<string, string> = {};
+  let i = 0;
+  for (const part of pattern.split('/').filter(Boolean)) {
+    if (part.startsWith('*')) {
+      params[part.slice(1)] = segs.slice(i).filter((s) => s !== '').map(unescapeParam).join('/');
+      break;
+    }
+    if (part.startsWith(':')) {
+      params[part.slice(1)] = unescapeParam(segs[i] ?? '');
+      i++;
+      continue;
+    }
+    while (i < segs.length && segs[i] === '') i++;
+    i++;
+  }
+  return params;
+}

@@ -1,22 +1,20 @@
 /**
  * @module api/http/bindings
- * Output bindings: `POST|PUT /v1.0/bindings/{name}` (daprd's onOutputBindingMessage). The body is
- * JSON whatever its content type: `{data, metadata, operation}`. `data` reaches the component
- * re-serialised as Go would (bindings/go-json.ts), the trace context (and baggage) is added to the metadata, and
- * the answer is 204 (no result) or 200 with the bytes and one `metadata.<k>` header per entry.
+ * Output bindings over HTTP: `POST|PUT /v1.0/bindings/{name}`, a thin adapter over
+ * api/universal/bindings.ts. The body is JSON whatever its content type: `{data, metadata,
+ * operation}`. `data` reaches the component re-serialised as Go would (json/go-json.ts), the
+ * trace headers (and baggage) go to the operation, and the answer is 204 (no result) or 200 with the
+ * bytes and one `metadata.<k>` header per entry.
  */
-import type { OutputBinding } from '../../components/bindings/contract';
-import { bindingSides } from '../../bindings/direction';
-import { goMarshal } from '../../bindings/go-json';
+import { goMarshal } from '../../json/go-json';
 import { bindingErrors } from '../../errors/bindings';
-import { isHeaderName, isHeaderValue } from '../../invoke/app-call';
-import { ensureTraceparent } from '../../invoke/trace';
 import { goField } from '../../json/go-fields';
 import { jsonTooDeep, tooDeepMessage } from '../../json/depth';
 import { readBody } from '../../server/body';
-import type { AppDeps } from '../../server/deps';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { respondEmpty, respondRaw } from '../../server/respond';
+import { invokeOutputBinding as invoke, metadataHeaders } from '../universal/bindings';
+import { universalOf } from './context';
 
 export interface OutputBindingRequest {
   data: unknown;
@@ -65,46 +63,22 @@ export function parseOutputRequest(raw: Buffer): OutputBindingRequest {
   return { data: goField(body, 'data') ?? null, metadata, operation };
 }
 
-/** The output binding by name, or undefined when it is unknown, not a binding, or input-only. */
-export function findOutputBinding(deps: AppDeps, name: string): OutputBinding | undefined {
-  const found = deps.store.lookup<OutputBinding>('bindings', name);
-  if (!found.ok) return undefined;
-  const { manifest, instance } = found.component;
-  return bindingSides(manifest, instance).output ? instance : undefined;
-}
-
-/** One `metadata.<k>` header per response metadata entry (entries that cannot be a header are left out). */
-export function metadataHeaders(metadata: Record<string, string> | undefined): Record<string, string> | undefined {
-  if (!metadata) return undefined;
-  const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(metadata)) {
-    if (typeof v === 'string' && isHeaderName(k) && isHeaderValue(v)) headers[`metadata.${k}`] = v;
-  }
-  return headers;
+function headerString(v: string | string[] | undefined): string | undefined {
+  return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
 async function invokeOutputBinding(ctx: RequestContext): Promise<void> {
-  const name = ctx.params.name ?? '';
   const req = parseOutputRequest(await readBody(ctx.req, ctx.deps.options.maxBodySize));
-  req.metadata.traceparent = ensureTraceparent(ctx.req.headers.traceparent);
-  const tracestate = ctx.req.headers.tracestate;
-  if (typeof tracestate === 'string' && tracestate !== '') req.metadata.tracestate = tracestate;
-  const baggage = ctx.req.headers.baggage;
-  if (typeof baggage === 'string' && baggage !== '') req.metadata.baggage = baggage;
-  if (req.operation === '') throw bindingErrors.invoke(name, bindingErrors.missingOperation());
-  const binding = findOutputBinding(ctx.deps, name);
-  if (!binding) throw bindingErrors.invoke(name, bindingErrors.notFound(name));
-  const operations = binding.operations();
-  if (!operations.includes(req.operation)) throw bindingErrors.invoke(name, bindingErrors.unsupportedOperation(name, req.operation, operations));
-  let result;
-  try {
-    result = await binding.invoke({ operation: req.operation, data: Buffer.from(goMarshal(req.data)), metadata: req.metadata });
-  } catch (err) {
-    const meta = (err as { metadata?: Record<string, string> } | undefined)?.metadata;
-    throw bindingErrors.invoke(name, err, metadataHeaders(meta));
-  }
-  const hasMetadata = result?.metadata !== undefined && Object.keys(result.metadata).length > 0;
-  if (!result || (result.data === undefined && !hasMetadata)) {
+  const result = await invoke(universalOf(ctx.deps), {
+    name: ctx.params.name ?? '',
+    operation: req.operation,
+    data: Buffer.from(goMarshal(req.data)),
+    metadata: req.metadata,
+    traceparent: headerString(ctx.req.headers.traceparent),
+    tracestate: headerString(ctx.req.headers.tracestate),
+    baggage: headerString(ctx.req.headers.baggage),
+  });
+  if (!result) {
     respondEmpty(ctx.res);
     return;
   }

@@ -1,30 +1,22 @@
 /**
  * @module api/http/metadata
  * GET /v1.0/metadata (daprd's full shape, answering as soon as the server listens) and
- * PUT /v1.0/metadata/{key} (stored in `extended`).
+ * PUT /v1.0/metadata/{key} (stored in `extended`), over api/universal/metadata.ts.
  */
 import type { IncomingMessage } from 'node:http';
-import { bindingCapabilities } from '../../bindings/direction';
 import { isDaprError } from '../../errors/dapr-error';
 import { metadataErrors } from '../../errors/metadata';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import type { AppDeps } from '../../server/deps';
 import { readBody } from '../../server/body';
 import { respondEmpty, respondJSON } from '../../server/respond';
+import { MAX_METADATA_VALUE_BYTES, checkMetadataKey, componentsMetadata, setMetadata, type ExtendedMetadata } from '../universal/metadata';
 
-const ACTOR_FEATURES = ['ETAG', 'TRANSACTIONAL'];
+export { MAX_METADATA_KEY_BYTES, MAX_METADATA_KEYS, MAX_METADATA_VALUE_BYTES } from '../universal/metadata';
 
 export function buildMetadata(deps: AppDeps): Record<string, unknown> {
   const o = deps.options;
-  const components = deps.store.all().map(({ manifest, instance }) => {
-    const caps = [...instance.features()];
-    if (manifest.category === 'state' && ACTOR_FEATURES.every((f) => caps.includes(f))) caps.push('ACTOR');
-    if (manifest.category === 'bindings') caps.push(...bindingCapabilities(manifest, instance));
-    const entry: Record<string, unknown> = { name: manifest.name, type: manifest.type };
-    if (manifest.version) entry.version = manifest.version;
-    if (caps.length > 0) entry.capabilities = caps;
-    return entry;
-  });
+  const components = componentsMetadata(deps.store);
   const appConnectionProperties: Record<string, unknown> = { protocol: o.appProtocol, channelAddress: o.appChannelAddress };
   if (o.appPort) appConnectionProperties.port = o.appPort;
   if (o.appMaxConcurrency > 0) appConnectionProperties.maxConcurrency = o.appMaxConcurrency;
@@ -49,14 +41,6 @@ export function buildMetadata(deps: AppDeps): Record<string, unknown> {
   body.actorRuntime = { runtimeStatus: 'DISABLED', placement: 'placement: disconnected' };
   return body;
 }
-
-/**
- * Bounds on PUT /v1.0/metadata/{key}: every key and value lives in the sidecar's memory and in each
- * GET /v1.0/metadata answer, so an API caller must not be able to grow them without end.
- */
-export const MAX_METADATA_KEY_BYTES = 256;
-export const MAX_METADATA_VALUE_BYTES = 64 * 1024;
-export const MAX_METADATA_KEYS = 100;
 
 async function readValue(req: IncomingMessage): Promise<Buffer> {
   try {
@@ -83,15 +67,9 @@ export function metadataEndpoints(): Endpoint[] {
       route: '/v1.0/metadata/:key',
       handler: async ({ req, res, params, deps }: RequestContext) => {
         const key = params.key ?? '';
-        const extended = deps.metadata.extended;
-        const keyBytes = Buffer.byteLength(key);
-        if (keyBytes > MAX_METADATA_KEY_BYTES) throw metadataErrors.keyTooLong(keyBytes, MAX_METADATA_KEY_BYTES);
-        if (key && !extended.has(key) && extended.size >= MAX_METADATA_KEYS) throw metadataErrors.tooManyKeys(MAX_METADATA_KEYS);
-        const value = (await readValue(req)).toString('utf8');
-        if (key) {
-          deps.metadata.extended.set(key, value);
-          deps.onExtendedChange?.(key, value);
-        }
+        const extended: ExtendedMetadata = { extended: deps.metadata.extended, onChange: deps.onExtendedChange };
+        checkMetadataKey(extended, key); // before the value is read
+        setMetadata(extended, { key, value: await readValue(req) });
         respondEmpty(res);
       },
     },

@@ -1,65 +1,27 @@
 /**
  * @module api/http/secrets
- * The secrets API: `GET /v1.0/secrets/{store}/{key}` (one secret: a map of string values) and
- * `GET /v1.0/secrets/{store}/bulk` (every secret, filtered by the Configuration's secret scopes).
- * `metadata.*` query parameters are passed to the store. Errors use daprd's legacy shape.
+ * The secrets API over HTTP: `GET /v1.0/secrets/{store}/{key}` (one secret: a map of string values)
+ * and `GET /v1.0/secrets/{store}/bulk` (every secret the Configuration's secret scopes allow). A thin
+ * adapter over api/universal/secrets.ts; `metadata.*` query parameters are passed to the store.
  */
-import type { Secret, SecretStore } from '../../components/secretstores/contract';
-import { isSecretAllowed } from '../../components/secretstores/scopes';
-import { secretErrors, type SecretErrors } from '../../errors/secrets';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { queryMetadata } from '../../server/endpoints';
 import { respondEmpty, respondJSON } from '../../server/respond';
-
-interface Resolved {
-  name: string;
-  store: SecretStore;
-  errors: SecretErrors;
-}
-
-function resolveStore(ctx: RequestContext): Resolved {
-  const name = ctx.params.secretStoreName ?? '';
-  const errors = secretErrors(name);
-  const found = ctx.deps.store.lookup<SecretStore>('secretstores', name);
-  if (!found.ok) throw found.reason === 'not-configured' ? errors.notConfigured() : errors.notFound();
-  return { name, store: found.component.instance, errors };
-}
+import * as secrets from '../universal/secrets';
+import { universalOf } from './context';
 
 async function getSecret(ctx: RequestContext): Promise<void> {
-  const { name, store, errors } = resolveStore(ctx);
-  const key = ctx.params.key ?? '';
-  if (!isSecretAllowed(ctx.deps.secretScopes, name, key)) throw errors.permissionDenied(key);
-  let data: Secret | undefined;
-  try {
-    data = await store.getSecret(key, queryMetadata(ctx.rawQuery));
-  } catch (err) {
-    throw errors.get(key, err);
-  }
-  if (data === undefined || data === null) {
-    respondEmpty(ctx.res);
-    return;
-  }
-  respondJSON(ctx.res, 200, data);
+  const storeName = ctx.params.secretStoreName ?? '';
+  const data = await secrets.getSecret(universalOf(ctx.deps), { storeName, key: ctx.params.key ?? '', metadata: queryMetadata(ctx.rawQuery) });
+  if (data === undefined) respondEmpty(ctx.res);
+  else respondJSON(ctx.res, 200, data);
 }
 
 async function bulkGetSecret(ctx: RequestContext): Promise<void> {
-  const { name, store, errors } = resolveStore(ctx);
-  let data: Record<string, Secret> | undefined;
-  try {
-    data = await store.bulkGetSecret(queryMetadata(ctx.rawQuery));
-  } catch (err) {
-    throw errors.bulkGet(err);
-  }
-  if (data === undefined || data === null) {
-    respondEmpty(ctx.res);
-    return;
-  }
-  const allowed: Record<string, Secret> = {};
-  for (const [key, secret] of Object.entries(data)) {
-    if (isSecretAllowed(ctx.deps.secretScopes, name, key)) allowed[key] = secret;
-    else ctx.deps.logger.debug(`access denied by policy to get ${JSON.stringify(key)} from ${JSON.stringify(name)}`);
-  }
-  respondJSON(ctx.res, 200, allowed);
+  const storeName = ctx.params.secretStoreName ?? '';
+  const data = await secrets.getBulkSecret(universalOf(ctx.deps), { storeName, metadata: queryMetadata(ctx.rawQuery) });
+  if (data === undefined) respondEmpty(ctx.res);
+  else respondJSON(ctx.res, 200, data);
 }
 
 export function secretsEndpoints(): Endpoint[] {

@@ -1,5 +1,5 @@
 /**
- * @module api/http/state-query
+ * @module api/universal/state-query
  * The body of the alpha state query API (`/v1.0-alpha1/state/{storeName}/query`), checked and typed:
  * `filter` (one operator per object: EQ, NEQ, GT, GTE, LT, LTE, IN, AND, OR), `sort` and `page`.
  */
