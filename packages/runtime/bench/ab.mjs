@@ -14,8 +14,12 @@
 //   state-save  POST /v1.0/state/statestore one key (in-memory store)
 //   state-get   GET  /v1.0/state/statestore/<key>
 // The sidecars are pinned to cpu 1 and this process and the app to cpu 0 (taskset; BENCH_NO_PIN=1
-// turns it off). Printed: per workload the median requests/s and p50/p99 latency of A and B over
-// BENCH_AB_ROUNDS (4) rounds, and the ratio B/A of the medians (above 1 means B is faster).
+// turns it off; BENCH_AB_ONLY=state-save,state-get runs only those). Printed: per workload the
+// median requests/s and p50/p99 latency of A and B over
+// BENCH_AB_ROUNDS (4) rounds with the ratio B/A of the medians (above 1: B serves more), and the
+// sidecars' CPU time per request (/proc user+system of the sidecars involved, divided by the
+// requests served; below 1: B costs less). The CPU figure depends far less on the load generator,
+// which shares cpu 0 with the app, than requests/s does.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -23,8 +27,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
-  LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, installCleanupHandlers,
-  log, median, nearestRank, pad, padR, setTmpDir, spawnTracked, waitFor,
+  LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
+  log, median, nearestRank, pad, padR, procTicks, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -77,7 +81,7 @@ async function startSidecar(bin, home, appId, extra) {
   const cp = spawnTracked(cmd, a, { stdio: ['ignore', out, out], env, cwd: tmp });
   fs.closeSync(out);
   await waitFor(`http://127.0.0.1:${httpPort}/v1.0/healthz`, 204, 30_000, 20, cp, `sidecar ${appId}`);
-  return { cp, httpPort };
+  return { cp, pid: cp.pid, httpPort };
 }
 
 /** One set of sidecars for a build: caller + callee (with the app) for invoke, one with a state store. */
@@ -98,7 +102,7 @@ async function startVariant(name, bin, appPort) {
     if (Date.now() > deadline) throw new Error(`${name}: invoke through the sidecars answered ${status}`);
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { name, caller };
+  return { name, caller, callee };
 }
 
 function once(method, url, body) {
@@ -140,7 +144,7 @@ async function load(method, url, body, ms) {
   const elapsed = (Date.now() - start) / 1000;
   agent.destroy();
   lat.sort((a, b) => a - b);
-  return { rps: lat.length / elapsed, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
+  return { rps: lat.length / elapsed, count: lat.length, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
 }
 
 const PAYLOAD = JSON.stringify({ data: 'x'.repeat(1000) });
@@ -150,7 +154,12 @@ const WORKLOADS = [
   { name: 'state-get', run: (v, ms) => load('GET', `http://127.0.0.1:${v.caller.httpPort}/v1.0/state/statestore/k1`, undefined, ms) },
 ];
 
+const ONLY = (process.env.BENCH_AB_ONLY ?? '').split(',').filter(Boolean);
+
+let clkTck = 100;
+
 async function main() {
+  clkTck = initClkTck();
   if (pin) execFileSync('taskset', ['-pc', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
   const baseBin = buildBaseline(cfg.ref);
   const headBin = path.join(RUNTIME, 'bin', 'minidaprd.js');
@@ -159,13 +168,18 @@ async function main() {
   const app = await startApp(appPort);
   const variants = { A: await startVariant('A', baseBin, appPort), B: await startVariant('B', headBin, appPort) };
   const results = { A: {}, B: {} };
-  for (const w of WORKLOADS) for (const k of ['A', 'B']) results[k][w.name] = [];
+  const workloads = ONLY.length ? WORKLOADS.filter((w) => ONLY.includes(w.name)) : WORKLOADS;
+  for (const w of workloads) for (const k of ['A', 'B']) results[k][w.name] = [];
   for (let round = 0; round < cfg.rounds; round++) {
     const order = round % 2 === 0 ? ['A', 'B', 'B', 'A'] : ['B', 'A', 'A', 'B'];
-    for (const w of WORKLOADS) {
+    for (const w of workloads) {
       for (const k of order) {
         await w.run(variants[k], 1000);
+        const pids = [variants[k].caller.pid, variants[k].callee.pid];
+        const t0 = pids.map(procTicks);
         const r = await w.run(variants[k], (cfg.seconds * 1000) / 2);
+        const used = pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
+        r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
         results[k][w.name].push(r);
         if (r.errors) log(`${k} ${w.name}: ${r.errors} errors`);
       }
@@ -174,10 +188,11 @@ async function main() {
   }
   app.close();
   console.log(`A = ${cfg.ref} (baseline), B = this checkout; ${cfg.rounds} rounds × 2 runs of ${cfg.seconds / 2} s each, ${cfg.conns} connections, closed loop${pin ? ', sidecars on cpu 1' : ''}`);
-  console.log(`${padR('workload', 12)}${pad('A rps', 10)}${pad('B rps', 10)}${pad('B/A', 8)}${pad('A p50', 9)}${pad('B p50', 9)}${pad('A p99', 9)}${pad('B p99', 9)}  (ms)`);
-  for (const w of WORKLOADS) {
+  console.log('rps: requests/s; cpu: sidecar CPU µs per request (user+system of the sidecars involved); p50/p99 in ms');
+  console.log(`${padR('workload', 12)}${pad('A rps', 10)}${pad('B rps', 10)}${pad('B/A', 8)}${pad('A cpu', 9)}${pad('B cpu', 9)}${pad('B/A', 8)}${pad('A p50', 9)}${pad('B p50', 9)}${pad('A p99', 9)}${pad('B p99', 9)}`);
+  for (const w of workloads) {
     const m = (k, f) => median(results[k][w.name].map((r) => r[f]));
-    console.log(`${padR(w.name, 12)}${pad(m('A', 'rps').toFixed(0), 10)}${pad(m('B', 'rps').toFixed(0), 10)}${pad(f3(m('B', 'rps') / m('A', 'rps')), 8)}${pad(f3(m('A', 'p50')), 9)}${pad(f3(m('B', 'p50')), 9)}${pad(f3(m('A', 'p99')), 9)}${pad(f3(m('B', 'p99')), 9)}`);
+    console.log(`${padR(w.name, 12)}${pad(m('A', 'rps').toFixed(0), 10)}${pad(m('B', 'rps').toFixed(0), 10)}${pad(f3(m('B', 'rps') / m('A', 'rps')), 8)}${pad(m('A', 'cpuUs').toFixed(1), 9)}${pad(m('B', 'cpuUs').toFixed(1), 9)}${pad(f3(m('B', 'cpuUs') / m('A', 'cpuUs')), 8)}${pad(f3(m('A', 'p50')), 9)}${pad(f3(m('B', 'p50')), 9)}${pad(f3(m('A', 'p99')), 9)}${pad(f3(m('B', 'p99')), 9)}`);
   }
 }
 

@@ -5,12 +5,22 @@
 import type { AppDeps } from '../../server/deps';
 import type { UniversalContext } from '../universal/context';
 
+const contexts = new WeakMap<AppDeps, UniversalContext>();
+
+/** One context per deps (made on first use; secret scopes are read live, start() sets them). */
 export function universalOf(deps: AppDeps): UniversalContext {
-  return {
-    store: deps.store,
-    appId: deps.options.appId,
-    namespace: deps.options.namespace,
-    secretScopes: deps.secretScopes,
-    debug: (message) => deps.logger.debug(message),
-  };
+  let u = contexts.get(deps);
+  if (u === undefined) {
+    u = {
+      store: deps.store,
+      appId: deps.options.appId,
+      namespace: deps.options.namespace,
+      get secretScopes() {
+        return deps.secretScopes;
+      },
+      debug: (message) => deps.logger.debug(message),
+    };
+    contexts.set(deps, u);
+  }
+  return u;
 }

@@ -14,6 +14,7 @@ import {
   isTransactional,
   type QueryableStateStore,
   type StateOptions,
+  type SetRequest,
   type StateStore,
   type TransactionOperation,
   type TransactionalStateStore,
@@ -118,22 +119,36 @@ export function keyPrefixBase(keyPrefix: KeyPrefix, storeName: string, appId: st
 }
 
 /** The state store by name, or ERR_STATE_STORE_NOT_CONFIGURED / ERR_STATE_STORE_NOT_FOUND. */
+/** Targets by store entry and context: the key prefix is settled once per store (settings are parsed at init). */
+const targets = new WeakMap<object, WeakMap<UniversalContext, StateTarget>>();
+
 export function stateTarget(u: UniversalContext, storeName: string): StateTarget {
-  const errors = stateErrors(storeName, u.appId);
   const found = u.store.lookup<StateStore>('state', storeName);
-  if (!found.ok) throw found.reason === 'not-configured' ? errors.notConfigured() : errors.notFound();
-  const keyPrefix = found.component.settings.state?.keyPrefix ?? { kind: 'appid' };
+  if (!found.ok) {
+    const errors = stateErrors(storeName, u.appId);
+    throw found.reason === 'not-configured' ? errors.notConfigured() : errors.notFound();
+  }
+  let byContext = targets.get(found.component);
+  if (byContext === undefined) targets.set(found.component, (byContext = new WeakMap()));
+  let t = byContext.get(u);
+  if (t === undefined) byContext.set(u, (t = makeTarget(u, storeName, found.component.instance, found.component.settings.state?.keyPrefix ?? { kind: 'appid' })));
+  return t;
+}
+
+function makeTarget(u: UniversalContext, storeName: string, store: StateStore, keyPrefix: KeyPrefix): StateTarget {
+  const errors = stateErrors(storeName, u.appId);
   const base = keyPrefixBase(keyPrefix, storeName, u.appId, u.namespace);
+  const full = base ? `${base}||` : '';
   return {
     storeName,
-    store: found.component.instance,
+    store,
     errors,
-    base: base ? `${base}||` : '',
+    base: full,
     prefix: (key) => {
       if (key.includes('||')) throw errors.illegalKey(key);
-      return base ? `${base}||${key}` : key;
+      return full + key;
     },
-    unprefix: (key) => (base && key.startsWith(`${base}||`) ? key.slice(base.length + 2) : key),
+    unprefix: (key) => (full && key.startsWith(full) ? key.slice(full.length) : key),
   };
 }
 
@@ -164,6 +179,11 @@ function checkOptions(o: StateOptionsInput | undefined, onBad: (msg: string) => 
   return out;
 }
 
+/** The error for bad options in a save: built only when one is bad. */
+function saveOptionError(t: StateTarget): (msg: string) => DaprError {
+  return (m) => t.errors.save(new Error(m));
+}
+
 function requireKey(key: string): void {
   if (key === '') throw commonErrors.malformedRequest('"key" is a required field');
 }
@@ -179,10 +199,12 @@ function isDaprErr(err: unknown): boolean {
 }
 
 export async function saveState(t: StateTarget, req: SaveStateRequest): Promise<void> {
-  const items = req.states.map((item) => {
+  const items: SetRequest[] = new Array(req.states.length);
+  for (let i = 0; i < items.length; i++) {
+    const item = req.states[i] as StateItem;
     requireKey(item.key);
-    return { ...item, key: t.prefix(item.key), options: checkOptions(item.options, (m) => t.errors.save(new Error(m))) };
-  });
+    items[i] = { key: t.prefix(item.key), value: item.value, etag: item.etag, metadata: item.metadata, options: checkOptions(item.options, saveOptionError(t)) };
+  }
   for (const item of items) {
     try {
       await t.store.set(item);
