@@ -153,7 +153,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    summary: 'Print the sidecar and app log files of a running app started by run -f',
+    summary: 'Print the sidecar and app log files of a running app (started by run or run -f)',
     options: [
       { flags: '-a, --app-id <id>', description: 'the app whose logs to print', required: true },
       { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C (or until the app\'s sidecar stops)' },

@@ -92,9 +92,9 @@ export const stopMessages = {
 
 export const logsMessages = {
   notRunning: (appId: string) =>
-    `failed to get logs for app id ${appId}: couldn't find app id ${appId}; it is not running (see minidapr list). Log files are shown for running apps started with minidapr run -f`,
-  singleRun: (appId: string) =>
-    `app id ${appId} has no log files: it was started with a single minidapr run, which prints the app's and the sidecar's logs to the console it runs in. Apps started with minidapr run -f write log files`,
+    `failed to get logs for app id ${appId}: couldn't find app id ${appId}; it is not running (see minidapr list). Log files are shown for running apps started with minidapr run`,
+  noLogFiles: (appId: string) =>
+    `app id ${appId} has no log files: its sidecar was not started by minidapr run (minidapr run and run -f record their log files in the sidecar's metadata), so its logs went wherever its own console is`,
   consoleOnly: (appId: string, runFile: string) =>
     `app id ${appId} has no log files: its run file ${runFile} sends its logs to the console only (appLogDestination and daprdLogDestination: console)`,
   noDaprdLog: (appId: string) => `note: the sidecar of ${appId} has no log file (daprdLogDestination: console); showing the app's log only`,
