@@ -61,6 +61,7 @@ const load = {
   logs: () => lazy<typeof import('./commands/logs')>(() => require('./commands/logs')),
   version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
   mtls: () => lazy<typeof import('./commands/mtls')>(() => require('./commands/mtls')),
+  dashboard: () => lazy<typeof import('./commands/dashboard')>(() => require('./commands/dashboard')),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -208,6 +209,19 @@ export const COMMANDS: readonly CommandSpec[] = [
       'kubectl create secret generic minidapr-trust-root -n <namespace> --from-file=./certs',
     ],
     action: async (opts, _args, ctx) => (await load.mtls()).createRoot({ ...(opts as { out?: string; trustDomain?: string }), ...ctx }),
+  },
+  {
+    name: 'dashboard',
+    summary: 'Start the dashboard web app (apps, logs, explorer, components, traces, graph, metrics) and the trace collector',
+    options: [
+      { flags: '-p, --port <port>', description: 'the dashboard port (default: 8080)', parse: 'port' },
+      { flags: '-a, --address <address>', description: 'the address to listen on (default: localhost)' },
+      { flags: '--zipkin-port <port>', description: 'the collector\'s Zipkin port (default: 9411)', parse: 'port' },
+      { flags: '--otlp-port <port>', description: 'the collector\'s OTLP/HTTP port (default: 4318)', parse: 'port' },
+      { flags: '--no-collector', description: 'do not start the trace collector (show the traces another one stores)' },
+    ],
+    examples: ['minidapr dashboard', 'minidapr dashboard -p 9999 -a 0.0.0.0', 'minidapr dashboard --no-collector'],
+    action: async (opts, _args, ctx) => (await load.dashboard()).dashboard({ ...opts, ...ctx }),
   },
   {
     name: 'version',

@@ -103,6 +103,22 @@ export const logsMessages = {
   stoppedRunning: (appId: string) => `app id ${appId} is no longer running; stopped following its logs`,
 };
 
+export const dashboardMessages = {
+  /** Dapr */ running: (url: string) => `Dapr Dashboard running on ${url}`,
+  zipkin: (url: string) => `Trace collector: Zipkin spans accepted on ${url} (the sidecars' default tracing endpoint)`,
+  otlp: (url: string) => `Trace collector: OTLP/HTTP traces accepted on ${url}`,
+  noCollector: 'Trace collector: off (--no-collector); traces show what another collector stores in MINIDAPR_HOME',
+  stopHint: 'Press Ctrl-C to stop',
+  stopping: 'Stopping the dashboard',
+  stopped: 'Dashboard stopped',
+  stillStopping: 'second signal received: still stopping the dashboard',
+  cannotListen: (flag: string, port: number, inUse: boolean, owner: string, why: string, collector: boolean) =>
+    inUse
+      ? `${flag}: port ${port} is already in use${owner}; choose another port with ${flag}` +
+        (collector ? ', or pass --no-collector when a collector (another dashboard, or Zipkin) already runs there' : '')
+      : `${flag}: ${why}`,
+};
+
 export const listMessages = {
   /** Dapr */ none: 'No Dapr instances found.',
   badOutput: (value: string) => `--output: must be one of table, json, yaml (got "${value}")`,

@@ -20,12 +20,12 @@ it('writes the sidecar and app logs under MINIDAPR_HOME/logs/<appId>', async () 
   }
 });
 
-it('opens no app log for a sidecar-only run', () => {
+it('opens no app log for a sidecar-only run', async () => {
   const home = mkdtempSync(join(tmpdir(), 'minidapr-logs-'));
   try {
     const logs = openSingleRunLogs(home, 'solo', false);
     expect(logs?.app).toBeUndefined();
-    return logs?.daprd.close();
+    await logs?.daprd.close();
   } finally {
     rmSync(home, { recursive: true, force: true });
   }
