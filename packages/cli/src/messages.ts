@@ -170,6 +170,7 @@ export const mtlsMessages = {
 export const uninstallMessages = {
   removed: (path: string) => `Removed ${path}`,
   kept: (path: string) => `Kept ${path} (changed or added by you; use --all to remove everything)`,
+  keptLogs: (dir: string, ids: string[]) => `Kept ${dir} (${ids.join(', ')} still running and writing logs there)`,
   keptTrustRoot: (dir: string) => `Kept the mTLS trust root in ${dir} (certificates you may have handed out chain to it; use --all to remove it)`,
   nothing: (home: string) => `Nothing to remove in ${home}`,
   running: (ids: string[]) => `${ids.length} sidecar(s) still running (${ids.join(', ')}); stop them first with minidapr stop --app-id <id>`,
