@@ -61,6 +61,7 @@ const load = {
   logs: () => lazy<typeof import('./commands/logs')>(() => require('./commands/logs')),
   version: () => lazy<typeof import('./commands/version')>(() => require('./commands/version')),
   mtls: () => lazy<typeof import('./commands/mtls')>(() => require('./commands/mtls')),
+  dashboard: () => lazy<typeof import('./commands/dashboard')>(() => require('./commands/dashboard')),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -153,7 +154,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   },
   {
     name: 'logs',
-    summary: 'Print the sidecar and app log files of a running app started by run -f',
+    summary: 'Print the sidecar and app log files of a running app (started by run or run -f)',
     options: [
       { flags: '-a, --app-id <id>', description: 'the app whose logs to print', required: true },
       { flags: '-f, --follow', description: 'keep printing new lines until Ctrl-C (or until the app\'s sidecar stops)' },
@@ -208,6 +209,19 @@ export const COMMANDS: readonly CommandSpec[] = [
       'kubectl create secret generic minidapr-trust-root -n <namespace> --from-file=./certs',
     ],
     action: async (opts, _args, ctx) => (await load.mtls()).createRoot({ ...(opts as { out?: string; trustDomain?: string }), ...ctx }),
+  },
+  {
+    name: 'dashboard',
+    summary: 'Start the dashboard web app (apps, logs, explorer, components, traces, graph, metrics) and the trace collector',
+    options: [
+      { flags: '-p, --port <port>', description: 'the dashboard port (default: 8080)', parse: 'port' },
+      { flags: '-a, --address <address>', description: 'the address to listen on (default: localhost)' },
+      { flags: '--zipkin-port <port>', description: 'the collector\'s Zipkin port (default: 9411)', parse: 'port' },
+      { flags: '--otlp-port <port>', description: 'the collector\'s OTLP/HTTP port (default: 4318)', parse: 'port' },
+      { flags: '--no-collector', description: 'do not start the trace collector (show the traces another one stores)' },
+    ],
+    examples: ['minidapr dashboard', 'minidapr dashboard -p 9999 -a 0.0.0.0', 'minidapr dashboard --no-collector'],
+    action: async (opts, _args, ctx) => (await load.dashboard()).dashboard({ ...opts, ...ctx }),
   },
   {
     name: 'version',

@@ -92,15 +92,31 @@ export const stopMessages = {
 
 export const logsMessages = {
   notRunning: (appId: string) =>
-    `failed to get logs for app id ${appId}: couldn't find app id ${appId}; it is not running (see minidapr list). Log files are shown for running apps started with minidapr run -f`,
-  singleRun: (appId: string) =>
-    `app id ${appId} has no log files: it was started with a single minidapr run, which prints the app's and the sidecar's logs to the console it runs in. Apps started with minidapr run -f write log files`,
+    `failed to get logs for app id ${appId}: couldn't find app id ${appId}; it is not running (see minidapr list). Log files are shown for running apps started with minidapr run`,
+  noLogFiles: (appId: string) =>
+    `app id ${appId} has no log files: its sidecar was not started by minidapr run (minidapr run and run -f record their log files in the sidecar's metadata), so its logs went wherever its own console is`,
   consoleOnly: (appId: string, runFile: string) =>
     `app id ${appId} has no log files: its run file ${runFile} sends its logs to the console only (appLogDestination and daprdLogDestination: console)`,
   noDaprdLog: (appId: string) => `note: the sidecar of ${appId} has no log file (daprdLogDestination: console); showing the app's log only`,
   noAppLog: (appId: string) => `note: app ${appId} has no log file (no command, or appLogDestination: console); showing its sidecar's log only`,
   fileGone: (path: string) => `note: log file ${path} no longer exists`,
   stoppedRunning: (appId: string) => `app id ${appId} is no longer running; stopped following its logs`,
+};
+
+export const dashboardMessages = {
+  /** Dapr */ running: (url: string) => `Dapr Dashboard running on ${url}`,
+  zipkin: (url: string) => `Trace collector: Zipkin spans accepted on ${url} (the sidecars' default tracing endpoint)`,
+  otlp: (url: string) => `Trace collector: OTLP/HTTP traces accepted on ${url}`,
+  noCollector: 'Trace collector: off (--no-collector); traces show what another collector stores in MINIDAPR_HOME',
+  stopHint: 'Press Ctrl-C to stop',
+  stopping: 'Stopping the dashboard',
+  stopped: 'Dashboard stopped',
+  stillStopping: 'second signal received: still stopping the dashboard',
+  cannotListen: (flag: string, port: number, inUse: boolean, owner: string, why: string, collector: boolean) =>
+    inUse
+      ? `${flag}: port ${port} is already in use${owner}; choose another port with ${flag}` +
+        (collector ? ', or pass --no-collector when a collector (another dashboard, or Zipkin) already runs there' : '')
+      : `${flag}: ${why}`,
 };
 
 export const listMessages = {
@@ -154,6 +170,7 @@ export const mtlsMessages = {
 export const uninstallMessages = {
   removed: (path: string) => `Removed ${path}`,
   kept: (path: string) => `Kept ${path} (changed or added by you; use --all to remove everything)`,
+  keptLogs: (dir: string, ids: string[]) => `Kept ${dir} (${ids.join(', ')} still running and writing logs there)`,
   keptTrustRoot: (dir: string) => `Kept the mTLS trust root in ${dir} (certificates you may have handed out chain to it; use --all to remove it)`,
   nothing: (home: string) => `Nothing to remove in ${home}`,
   running: (ids: string[]) => `${ids.length} sidecar(s) still running (${ids.join(', ')}); stop them first with minidapr stop --app-id <id>`,

@@ -3,3 +3,5 @@
  * minidapr's dashboard package: the embedded trace collector and the dashboard server.
  */
 export const DASHBOARD_PACKAGE = '@minidapr/dashboard';
+// Dashboard server (src/server).
+export * from './server';

@@ -47,3 +47,4 @@ export function createNameResolver(spec: NameResolutionSpec | undefined, home: s
 
 export type { NameResolver, SidecarAddress } from './types';
 export { listInstances, writeInstance, removeInstance, instancesDir, isAlive, type InstanceInfo } from './instances';
+export { runningApps, toRunningApp, type RunningApp } from './running-app';

@@ -1,7 +1,7 @@
 /**
  * @module commands/logs
  * `minidapr logs --app-id X [--follow]`: the sidecar's and the app's log files of a running app
- * started by `run -f` (this run's files), each line prefixed as `run -f` prints it. `--follow`
+ * started by `run` or `run -f` (this run's files), each line prefixed as `run -f` prints it. `--follow`
  * keeps printing new lines until Ctrl-C, or until the app's sidecar is gone. (Dapr's `dapr logs`
  * reads Kubernetes pods; minidapr's reads the local files.)
  */

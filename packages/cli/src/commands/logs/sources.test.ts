@@ -22,7 +22,7 @@ it('notes a log that went to the console only', () => {
 
 it('explains why there is nothing to show', () => {
   expect(logSources('ghost', [base])).toEqual({ ok: false, error: expect.stringMatching(/^failed to get logs for app id ghost: couldn't find app id ghost; it is not running/) });
-  expect(logSources('orders', [base])).toEqual({ ok: false, error: expect.stringContaining('started with a single minidapr run, which prints') });
+  expect(logSources('orders', [base])).toEqual({ ok: false, error: expect.stringContaining('its sidecar was not started by minidapr run') });
   expect(logSources('orders', [{ ...base, runTemplatePath: '/x/dapr.yaml' }])).toEqual({
     ok: false,
     error: expect.stringContaining('its run file /x/dapr.yaml sends its logs to the console only'),

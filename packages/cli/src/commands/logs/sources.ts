@@ -1,7 +1,7 @@
 /**
  * @module commands/logs/sources
- * Which log files `minidapr logs --app-id X` reads: the ones the running app's `run -f` wrote for
- * this run (stored in the sidecar's metadata as appLogPath/daprdLogPath), or why there are none.
+ * Which log files `minidapr logs --app-id X` reads: the ones the running app's `run` or `run -f` wrote
+ * for this run (stored in the sidecar's metadata as appLogPath/daprdLogPath), or why there are none.
  */
 import type { RunningApp } from '../../lib/instances';
 import { logsMessages as M, multiRunMessages as MM } from '../../messages';
@@ -23,7 +23,7 @@ export function logSources(appId: string, running: readonly RunningApp[]): LogSo
   if (app.daprdLogPath) sources.push({ prefix: MM.daprPrefix(appId), path: app.daprdLogPath });
   if (app.appLogPath) sources.push({ prefix: MM.appPrefix(appId), path: app.appLogPath });
   if (sources.length === 0) {
-    return { ok: false, error: app.runTemplatePath ? M.consoleOnly(appId, app.runTemplatePath) : M.singleRun(appId) };
+    return { ok: false, error: app.runTemplatePath ? M.consoleOnly(appId, app.runTemplatePath) : M.noLogFiles(appId) };
   }
   if (!app.daprdLogPath) notes.push(M.noDaprdLog(appId));
   if (!app.appLogPath) notes.push(M.noAppLog(appId));

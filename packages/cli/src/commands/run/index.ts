@@ -60,7 +60,7 @@ export async function run(options: RunOptions): Promise<void> {
       const owner = await appPortOwner(plan);
       if (owner !== undefined) out.err(M.appPortBusy(plan.appPort, owner));
     }
-    code = await runSingle(plan, { out, env, self });
+    code = await runSingle(plan, { out, env, self, home });
   }
   if (code !== 0) throw new ExitError(code);
 }

@@ -20,6 +20,7 @@ import { trapSignals } from '../../lib/signals';
 import { whenAborted } from '../../lib/wait';
 import { runMessages as M } from '../../messages';
 import { AppRunner } from './app-runner';
+import { openSingleRunLogs } from './log-files';
 import { commandLine, type AppPlan } from './plan';
 
 export interface RunContext {
@@ -27,6 +28,8 @@ export interface RunContext {
   env: NodeJS.ProcessEnv;
   /** How hints write a minidapr command (lib/self). */
   self: string;
+  /** MINIDAPR_HOME; a single run copies its logs to files under `<home>/logs/<appId>` when set. */
+  home?: string;
 }
 
 interface Timing {
@@ -50,13 +53,23 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
     stdout: lineSplitter((l) => out.out(M.daprPrefix + l)),
     stderr: lineSplitter((l) => out.err(M.daprPrefix + l)),
   };
+  const files = ctx.home === undefined ? undefined : openSingleRunLogs(ctx.home, plan.appId, plan.command.length > 0);
   const runner = new AppRunner({
     plan,
     baseEnv: ctx.env,
-    onSidecarOutput: (stream, chunk) => dapr[stream].push(chunk),
-    onAppOutput: (stream, chunk) => out.raw(stream, chunk),
+    onSidecarOutput: (stream, chunk) => {
+      files?.daprd.write(chunk);
+      dapr[stream].push(chunk);
+    },
+    onAppOutput: (stream, chunk) => {
+      files?.app?.write(chunk);
+      out.raw(stream, chunk);
+    },
     onNotice: (line) => out.out(line),
   });
+  const logPaths: Array<[string, string]> = [];
+  if (files?.app) logPaths.push(['appLogPath', files.app.path]);
+  if (files) logPaths.push(['daprdLogPath', files.daprd.path]);
   const trap = trapSignals(
     () => out.out(M.terminated),
     () => {
@@ -65,15 +78,22 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
     },
   );
   try {
-    return await supervise(runner, trap.signal, ctx, timing(ctx.env));
+    return await supervise(runner, trap.signal, ctx, timing(ctx.env), logPaths);
   } finally {
     trap.dispose();
     dapr.stdout.flush();
     dapr.stderr.flush();
+    await Promise.all([files?.daprd.close(), files?.app?.close()]);
   }
 }
 
-async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext, t: Timing): Promise<number> {
+async function supervise(
+  runner: AppRunner,
+  signal: AbortSignal,
+  ctx: RunContext,
+  t: Timing,
+  logPaths: ReadonlyArray<[string, string]>,
+): Promise<number> {
   const { out } = ctx;
   const plan = runner.plan;
   if (plan.ports.grpc !== undefined) out.out(M.grpcIgnored(plan.portLabels.grpc ?? '--dapr-grpc-port', plan.ports.grpc));
@@ -95,7 +115,7 @@ async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext
   const warn = (key: string, why: string): void => out.err(M.metadataFailed(key, why));
 
   if (plan.command.length === 0) {
-    await runner.storeMetadata([['cliPID', String(process.pid)]], warn);
+    await runner.storeMetadata([['cliPID', String(process.pid)], ...logPaths], warn);
     out.out(M.upSidecarOnly);
     return mainLoop(runner, signal, ctx, t);
   }
@@ -118,6 +138,7 @@ async function supervise(runner: AppRunner, signal: AbortSignal, ctx: RunContext
       ['cliPID', String(process.pid)],
       ['appPID', String(app.pid)],
       ['appCommand', cmd],
+      ...logPaths,
     ],
     warn,
   );

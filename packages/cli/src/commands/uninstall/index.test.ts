@@ -34,6 +34,15 @@ it('removes MINIDAPR_HOME itself when nothing is left in it', async () => {
   expect(out.stdout()).toContain(`Removed ${home}`);
 });
 
+it('removes the log files of single runs', async () => {
+  mkdirSync(join(home, 'logs', 'orders'), { recursive: true });
+  writeFileSync(join(home, 'logs', 'orders', 'orders_app_20260101000000.log'), 'line\n');
+  const out = captureOutput();
+  const r = await uninstall({ env: env(), output: out });
+  expect(r.removed).toContain(join(home, 'logs'));
+  expect(existsSync(join(home, 'logs'))).toBe(false);
+});
+
 it('keeps edited and added files without --all', async () => {
   writeFileSync(join(home, 'config.yaml'), 'mine');
   writeFileSync(join(home, 'components', 'extra.yaml'), 'mine');

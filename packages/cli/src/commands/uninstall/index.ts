@@ -1,7 +1,7 @@
 /**
  * @module commands/uninstall
  * `minidapr uninstall [--all]`: without --all, remove only the files init wrote that are still
- * unchanged (and folders left empty) but keep the mTLS trust root; with --all, remove MINIDAPR_HOME
+ * unchanged (and folders left empty) and the single runs' log files, but keep the mTLS trust root; with --all, remove MINIDAPR_HOME
  * entirely.
  */
 import { existsSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
@@ -75,6 +75,19 @@ export async function uninstall(options: UninstallOptions = {}): Promise<Uninsta
   if (existsSync(certs)) {
     result.kept.push(certs);
     out.out(M.keptTrustRoot(certs));
+  }
+  // Log files of single runs (MINIDAPR_HOME/logs/<appId>) are minidapr's own output, not yours.
+  const logs = absolute(home, 'logs');
+  if (existsSync(logs)) {
+    const running = runningApps(home);
+    if (running.length === 0) {
+      rmSync(logs, { recursive: true, force: true });
+      result.removed.push(logs);
+      out.out(M.removed(logs));
+    } else {
+      result.kept.push(logs);
+      out.out(M.keptLogs(logs, running.map((r) => r.appId)));
+    }
   }
   removeIfEmpty(homeComponentsDir(home), result.removed, out);
   removeIfEmpty(absolute(home, 'instances'), result.removed, out);
