@@ -1,9 +1,10 @@
 /**
  * @module collector/dependencies
  * Service dependency links from traces, in the spirit of Zipkin's DependencyLinker: a SERVER or
- * CONSUMER span links its caller (remote service, else the nearest ancestor of another service) to
- * its own service; a CLIENT or PRODUCER span with a remote service links to it when no instrumented
- * child answers for it (an uninstrumented peer). Errors are spans tagged `error`.
+ * CONSUMER span links its caller (remote service — e.g. the broker — else the nearest ancestor of
+ * another service) to its own service; a PRODUCER span links to its remote service (the broker); a
+ * CLIENT span links to its remote service only when no instrumented SERVER child answers for it
+ * (an uninstrumented peer such as a database). Errors are spans tagged `error`.
  * https://github.com/openzipkin/zipkin/blob/master/zipkin/src/main/java/zipkin2/internal/DependencyLinker.java
  */
 import type { DependencyLink, ZipkinSpan } from './types';
@@ -27,7 +28,7 @@ export function linkTrace(spans: ZipkinSpan[], acc: Map<string, DependencyLink>)
   for (const s of spans) if (!byId.has(s.id) || s.kind !== 'SERVER') byId.set(s.id, s);
   const answered = new Set<string>();
   for (const s of spans) {
-    if (s.kind !== 'SERVER' && s.kind !== 'CONSUMER') continue;
+    if (s.kind !== 'SERVER') continue;
     answered.add(s.shared ? s.id : (s.parentId ?? ''));
   }
   const add = (parent: string | undefined, child: string | undefined, error: boolean): void => {
@@ -44,7 +45,7 @@ export function linkTrace(spans: ZipkinSpan[], acc: Map<string, DependencyLink>)
     const error = s.tags?.error !== undefined;
     if (s.kind === 'SERVER' || s.kind === 'CONSUMER') {
       add(remote ?? (local ? ancestorService(s, byId, local) : undefined), local, error);
-    } else if ((s.kind === 'CLIENT' || s.kind === 'PRODUCER') && remote && !answered.has(s.id)) {
+    } else if ((s.kind === 'PRODUCER' || (s.kind === 'CLIENT' && !answered.has(s.id))) && remote) {
       add(local, remote, error);
     }
   }

@@ -6,6 +6,7 @@
  */
 import protobuf from 'protobufjs';
 import { SpanValidationError } from './normalize';
+import type { ZipkinEndpoint, ZipkinSpan } from './types';
 
 const ZIPKIN_PROTO = `
 syntax = "proto3";
@@ -110,4 +111,42 @@ export function decodeZipkinProto(body: Uint8Array): unknown[] {
     debug: s.debug || undefined,
     shared: s.shared || undefined,
   }));
+}
+
+function ipBytes(v4: string | undefined, v6: string | undefined): { ipv4?: Buffer; ipv6?: Buffer } {
+  const out: { ipv4?: Buffer; ipv6?: Buffer } = {};
+  if (v4) out.ipv4 = Buffer.from(v4.split('.').map(Number));
+  if (v6) {
+    const [head = '', tail = ''] = v6.split('::');
+    const h = head ? head.split(':') : [];
+    const t = tail ? tail.split(':') : [];
+    const words = v6.includes('::') ? [...h, ...Array<string>(8 - h.length - t.length).fill('0'), ...t] : h;
+    out.ipv6 = Buffer.from(words.flatMap((w) => [parseInt(w, 16) >> 8, parseInt(w, 16) & 0xff]));
+  }
+  return out;
+}
+
+/** Encodes Zipkin v2 spans as a proto3 ListOfSpans body (what Zipkin's proto3 reporters send). */
+export function encodeZipkinProto(spans: ZipkinSpan[]): Uint8Array {
+  const kinds: Record<string, number> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
+  const endpointOf = (e: ZipkinEndpoint | undefined): object | undefined =>
+    e && { serviceName: e.serviceName, port: e.port, ...ipBytes(e.ipv4, e.ipv6) };
+  const message = ListOfSpans.fromObject({
+    spans: spans.map((s) => ({
+      traceId: Buffer.from(s.traceId, 'hex'),
+      parentId: s.parentId ? Buffer.from(s.parentId, 'hex') : undefined,
+      id: Buffer.from(s.id, 'hex'),
+      kind: s.kind ? kinds[s.kind] : 0,
+      name: s.name,
+      timestamp: s.timestamp,
+      duration: s.duration,
+      localEndpoint: endpointOf(s.localEndpoint),
+      remoteEndpoint: endpointOf(s.remoteEndpoint),
+      annotations: s.annotations,
+      tags: s.tags,
+      debug: s.debug,
+      shared: s.shared,
+    })),
+  });
+  return ListOfSpans.encode(message).finish();
 }
