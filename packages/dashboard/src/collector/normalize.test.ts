@@ -37,6 +37,10 @@ describe('normalizeSpan', () => {
     });
   });
 
+  it('rounds durations under one microsecond up, as Zipkin does', () => {
+    expect(normalizeSpan({ traceId: '1', id: '2', duration: 0.3 }).duration).toBe(1);
+  });
+
   it('sorts annotations and keeps shared and debug flags', () => {
     const span = normalizeSpan({ traceId: '1', id: '2', shared: true, debug: true, annotations: [{ timestamp: 5, value: 'b' }, { timestamp: 1, value: 'a' }] });
     expect(span.annotations).toEqual([{ timestamp: 1, value: 'a' }, { timestamp: 5, value: 'b' }]);

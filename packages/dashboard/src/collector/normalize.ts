@@ -118,7 +118,9 @@ export function normalizeSpan(input: unknown): ZipkinSpan {
   }
   const timestamp = micros(s.timestamp, 'timestamp');
   if (timestamp !== undefined) span.timestamp = timestamp;
-  const duration = micros(s.duration, 'duration');
+  // Zipkin rounds durations under one microsecond up, rather than losing them.
+  const rawDuration = typeof s.duration === 'number' && s.duration > 0 && s.duration < 1 ? 1 : s.duration;
+  const duration = micros(rawDuration, 'duration');
   if (duration !== undefined) span.duration = duration;
   const local = endpoint(s.localEndpoint, 'localEndpoint');
   if (local) span.localEndpoint = local;

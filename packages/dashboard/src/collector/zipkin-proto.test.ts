@@ -14,10 +14,18 @@ describe('Zipkin proto3', () => {
   it('decodes ids from bytes, IPs from bytes, kinds and 64-bit timestamps', () => {
     const span: ZipkinSpan = {
       traceId: '0af7651916cd43dd8448eb211c80319c', id: 'b7ad6b7169203331', kind: 'PRODUCER', name: 'send',
-      timestamp: 1_796_644_800_123_456, duration: 7, localEndpoint: { serviceName: 'a', ipv4: '10.0.0.1', ipv6: '2001:db8:0:0:0:0:0:1', port: 80 },
+      timestamp: 1_796_644_800_123_456, duration: 7, localEndpoint: { serviceName: 'a', ipv4: '10.0.0.1', ipv6: '2001:db8::1', port: 80 },
     };
     const [decoded] = decodeZipkinProto(encodeZipkinProto([span]));
     expect(normalizeSpans([decoded])[0]).toEqual(span);
+  });
+
+  it('writes IPv6 addresses in their compressed text form', () => {
+    const text = (ipv6: string): string | undefined => normalizeSpans(decodeZipkinProto(encodeZipkinProto([{ traceId: '1', id: '2', localEndpoint: { ipv6 } }])))[0]!.localEndpoint?.ipv6;
+    expect(text('::1')).toBe('::1');
+    expect(text('fe80::')).toBe('fe80::');
+    expect(text('2001:db8:1:2:3:4:5:6')).toBe('2001:db8:1:2:3:4:5:6');
+    expect(text('2001:0:0:1:0:0:0:1')).toBe('2001:0:0:1::1');
   });
 
   it('reads a body built straight from the schema with field numbers only', () => {

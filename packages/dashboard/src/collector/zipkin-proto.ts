@@ -69,7 +69,15 @@ function ip(bytes: Uint8Array | undefined, v6: boolean): string | undefined {
   if (!v6) return [...bytes].join('.');
   const words: string[] = [];
   for (let i = 0; i + 1 < bytes.length; i += 2) words.push(((bytes[i]! << 8) | bytes[i + 1]!).toString(16));
-  return words.join(':');
+  // Text form as Zipkin writes it: the longest run of two or more zero words becomes '::'.
+  let best = { at: -1, len: 1 };
+  for (let i = 0; i < words.length; i++) {
+    let j = i;
+    while (j < words.length && words[j] === '0') j++;
+    if (j - i > best.len) best = { at: i, len: j - i };
+  }
+  if (best.at === -1) return words.join(':');
+  return `${words.slice(0, best.at).join(':')}::${words.slice(best.at + best.len).join(':')}`;
 }
 
 interface PbEndpoint { serviceName?: string; ipv4?: Uint8Array; ipv6?: Uint8Array; port?: number }
@@ -126,6 +134,10 @@ function ipBytes(v4: string | undefined, v6: string | undefined): { ipv4?: Buffe
   return out;
 }
 
+function hexBytes(id: string): Buffer {
+  return Buffer.from(id.length % 2 === 1 ? `0${id}` : id, 'hex');
+}
+
 /** Encodes Zipkin v2 spans as a proto3 ListOfSpans body (what Zipkin's proto3 reporters send). */
 export function encodeZipkinProto(spans: ZipkinSpan[]): Uint8Array {
   const kinds: Record<string, number> = { CLIENT: 1, SERVER: 2, PRODUCER: 3, CONSUMER: 4 };
@@ -133,9 +145,9 @@ export function encodeZipkinProto(spans: ZipkinSpan[]): Uint8Array {
     e && { serviceName: e.serviceName, port: e.port, ...ipBytes(e.ipv4, e.ipv6) };
   const message = ListOfSpans.fromObject({
     spans: spans.map((s) => ({
-      traceId: Buffer.from(s.traceId, 'hex'),
-      parentId: s.parentId ? Buffer.from(s.parentId, 'hex') : undefined,
-      id: Buffer.from(s.id, 'hex'),
+      traceId: hexBytes(s.traceId),
+      parentId: s.parentId ? hexBytes(s.parentId) : undefined,
+      id: hexBytes(s.id),
       kind: s.kind ? kinds[s.kind] : 0,
       name: s.name,
       timestamp: s.timestamp,
