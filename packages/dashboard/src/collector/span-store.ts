@@ -10,7 +10,8 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { dependencyLinks } from './dependencies';
 import { normalizeSpans, normalizeTraceId, traceKey } from './normalize';
-import { resolveTraceQuery, traceMatches } from './trace-query';
+import { candidateSql, spanTerms } from './trace-candidates';
+import { resolveTraceQuery, traceMatches, type ResolvedTraceQuery } from './trace-query';
 import type { DependencyLink, SpanStore, SpanStoreOptions, TraceQuery, ZipkinSpan } from './types';
 
 export const DEFAULT_MAX_SPANS = 100_000;
@@ -37,6 +38,7 @@ CREATE TABLE IF NOT EXISTS spans (
   name TEXT NOT NULL,
   ts INTEGER NOT NULL,
   duration INTEGER NOT NULL,
+  terms TEXT NOT NULL,
   received_ms INTEGER NOT NULL,
   json TEXT NOT NULL
 );
@@ -46,8 +48,9 @@ CREATE INDEX IF NOT EXISTS spans_ts ON spans (ts);
 CREATE INDEX IF NOT EXISTS spans_service_ts ON spans (service, ts);
 CREATE INDEX IF NOT EXISTS spans_service_name ON spans (service, name);
 CREATE INDEX IF NOT EXISTS spans_service_remote ON spans (service, remote_service);
-CREATE INDEX IF NOT EXISTS spans_received ON spans (received_ms);
 `;
+/** Bumped when SCHEMA changes: spans are a cache of recent activity, so an old file is emptied, not migrated. */
+const SCHEMA_VERSION = 1;
 
 interface JsonRow {
   json: string;
@@ -63,11 +66,17 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.exec(SCHEMA);
+  db.transaction(() => {
+    if (db.pragma('user_version', { simple: true }) !== SCHEMA_VERSION) {
+      db.exec('DROP TABLE IF EXISTS spans');
+      db.pragma(`user_version = ${SCHEMA_VERSION}`);
+    }
+    db.exec(SCHEMA);
+  }).immediate();
 
   const insert = db.prepare(
-    `INSERT OR IGNORE INTO spans (trace_key, trace_id, span_id, kind, service, remote_service, name, ts, duration, received_ms, json)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO spans (trace_key, trace_id, span_id, kind, service, remote_service, name, ts, duration, terms, received_ms, json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
   const byTrace = db.prepare<[string], JsonRow>('SELECT json FROM spans WHERE trace_key = ? ORDER BY ts, seq');
   const servicesStmt = db.prepare<[], { service: string }>("SELECT DISTINCT service FROM spans WHERE service <> '' ORDER BY service");
@@ -76,18 +85,26 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
     "SELECT DISTINCT remote_service FROM spans WHERE service = ? AND remote_service <> '' ORDER BY remote_service",
   );
   const countStmt = db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM spans');
-  // Candidates: traces with a span in the window (and of the service, when asked), newest first.
-  const candidatesAll = db.prepare<[number, number, number, number], { trace_key: string }>(
-    'SELECT trace_key FROM spans WHERE ts BETWEEN ? AND ? GROUP BY trace_key ORDER BY MAX(ts) DESC LIMIT ? OFFSET ?',
-  );
-  const candidatesService = db.prepare<[string, number, number, number, number], { trace_key: string }>(
-    'SELECT trace_key FROM spans WHERE service = ? AND ts BETWEEN ? AND ? GROUP BY trace_key ORDER BY MAX(ts) DESC LIMIT ? OFFSET ?',
-  );
+  const candidateStatements = new Map<string, Database.Statement<(string | number)[], { trace_key: string }>>();
+  const candidates = (q: ResolvedTraceQuery, offset: number): string[] => {
+    const c = candidateSql(q);
+    let stmt = candidateStatements.get(c.key);
+    if (!stmt) {
+      stmt = db.prepare<(string | number)[], { trace_key: string }>(c.sql);
+      candidateStatements.set(c.key, stmt);
+    }
+    return stmt.all(...c.params, CANDIDATE_PAGE, offset).map((r) => r.trace_key);
+  };
   const sinceStmt = db.prepare<[number, number], JsonRow>(
     'SELECT json FROM (SELECT json, ts, seq FROM spans WHERE ts >= ? ORDER BY ts DESC, seq DESC LIMIT ?) ORDER BY ts, seq',
   );
-  const windowKeys = db.prepare<[number, number], { trace_key: string }>('SELECT DISTINCT trace_key FROM spans WHERE ts BETWEEN ? AND ?');
-  const pruneAge = db.prepare('DELETE FROM spans WHERE received_ms < ?');
+  const windowSpans = db.prepare<[number, number], JsonRow & { trace_key: string }>(
+    'SELECT trace_key, json FROM spans WHERE trace_key IN (SELECT trace_key FROM spans WHERE ts BETWEEN ? AND ?)',
+  );
+  // Receive times grow with seq: everything before the first young row is old (no index needed).
+  const firstYoung = db.prepare<[number], { seq: number }>('SELECT seq FROM spans WHERE received_ms >= ? ORDER BY seq LIMIT 1');
+  const pruneBefore = db.prepare('DELETE FROM spans WHERE seq < ?');
+  const pruneAll = db.prepare('DELETE FROM spans');
   const pruneCount = db.prepare('DELETE FROM spans WHERE seq < (SELECT seq FROM spans ORDER BY seq DESC LIMIT 1 OFFSET ?)');
 
   const pruneEvery = Math.min(1000, Math.max(1, Math.ceil(maxSpans / 20)));
@@ -96,7 +113,9 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
   const listeners = new Set<(spans: ZipkinSpan[]) => void>();
 
   const prune = db.transaction((now: number) => {
-    pruneAge.run(now - maxAgeMs);
+    const young = firstYoung.get(now - maxAgeMs);
+    if (young) pruneBefore.run(young.seq);
+    else pruneAll.run();
     pruneCount.run(maxSpans - 1);
   });
 
@@ -104,7 +123,7 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
     for (const s of spans) {
       insert.run(
         traceKey(s.traceId), s.traceId, s.id, s.kind ?? '', s.localEndpoint?.serviceName ?? '', s.remoteEndpoint?.serviceName ?? '',
-        s.name ?? '', s.timestamp ?? 0, s.duration ?? 0, now, JSON.stringify(s),
+        s.name ?? '', s.timestamp ?? 0, s.duration ?? 0, spanTerms(s), now, JSON.stringify(s),
       );
     }
   });
@@ -133,15 +152,11 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
     },
     traces(query: TraceQuery) {
       const q = resolveTraceQuery(query);
-      const lo = (q.endTs - q.lookback) * 1000;
-      const hi = q.endTs * 1000;
       const out: ZipkinSpan[][] = [];
       for (let offset = 0; out.length < q.limit; offset += CANDIDATE_PAGE) {
-        const page = q.serviceName !== undefined
-          ? candidatesService.all(q.serviceName, lo, hi, CANDIDATE_PAGE, offset)
-          : candidatesAll.all(lo, hi, CANDIDATE_PAGE, offset);
-        for (const { trace_key } of page) {
-          const spans = loadTrace(trace_key);
+        const page = candidates(q, offset);
+        for (const key of page) {
+          const spans = loadTrace(key);
           if (traceMatches(q, spans)) out.push(spans);
           if (out.length >= q.limit) break;
         }
@@ -157,8 +172,13 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
     spanNames: (serviceName) => namesStmt.all(serviceName.toLowerCase()).map((r) => r.name),
     remoteServices: (serviceName) => remotesStmt.all(serviceName.toLowerCase()).map((r) => r.remote_service),
     dependencies(endTs, lookback): DependencyLink[] {
-      const keys = windowKeys.all((endTs - lookback) * 1000, endTs * 1000);
-      return dependencyLinks(keys.map((k) => loadTrace(k.trace_key)));
+      const traces = new Map<string, ZipkinSpan[]>();
+      for (const row of windowSpans.iterate((endTs - lookback) * 1000, endTs * 1000)) {
+        const list = traces.get(row.trace_key) ?? [];
+        list.push(JSON.parse(row.json) as ZipkinSpan);
+        traces.set(row.trace_key, list);
+      }
+      return dependencyLinks(traces.values());
     },
     spansSince(sinceEpochMs, limit = DEFAULT_SPANS_SINCE_LIMIT) {
       return sinceStmt.all(sinceEpochMs * 1000, limit).map((r) => JSON.parse(r.json) as ZipkinSpan);
