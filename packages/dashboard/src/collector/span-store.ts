@@ -11,7 +11,7 @@ import Database from 'better-sqlite3';
 import { dependencyLinks } from './dependencies';
 import { normalizeSpans, normalizeTraceId, traceKey } from './normalize';
 import { candidateSql, spanTerms } from './trace-candidates';
-import { resolveTraceQuery, traceMatches, type ResolvedTraceQuery } from './trace-query';
+import { resolveTraceQuery, traceMatches, traceTimestamp, type ResolvedTraceQuery } from './trace-query';
 import type { DependencyLink, SpanStore, SpanStoreOptions, TraceQuery, ZipkinSpan } from './types';
 
 export const DEFAULT_MAX_SPANS = 100_000;
@@ -162,6 +162,8 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
         }
         if (page.length < CANDIDATE_PAGE) break;
       }
+      // Newest first by the trace's own timestamp (its root's), as Zipkin orders results.
+      out.sort((a, b) => traceTimestamp(b) - traceTimestamp(a));
       return out;
     },
     trace(traceId) {
