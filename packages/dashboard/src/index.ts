@@ -3,5 +3,7 @@
  * minidapr's dashboard package: the embedded trace collector and the dashboard server.
  */
 export const DASHBOARD_PACKAGE = '@minidapr/dashboard';
-// Dashboard server (src/server).
+// The embedded Zipkin-compatible collector (src/collector).
+export * from './collector/index';
+// The dashboard server (src/server).
 export * from './server';

@@ -1,10 +1,9 @@
 /**
  * @module server/collector-backend
- * The single switch between the dashboard server and the collector module. Until `src/collector`
- * is merged this points at a placeholder; at merge, change the import below to `'../collector'`
- * and delete collector-placeholder.ts (and its test).
+ * The single place where the dashboard server reaches the collector module (src/collector); tests
+ * inject another backend through DashboardOptions.collectorBackend.
  */
-import * as collector from './collector-placeholder';
+import * as collector from '../collector';
 import type { CollectorBackend } from './span-store-types';
 
 export const defaultCollectorBackend: CollectorBackend = {

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { RUNTIME_VERSION } from '@minidapr/runtime';
 import { registeredApps, listApps } from './apps';
 import { defaultCollectorBackend } from './collector-backend';
+import { CollectorListenError } from '../collector';
 import type { DashboardContext } from './context';
 import { ENDPOINTS, DEFAULT_METRICS_WINDOW_S, graphNow } from './endpoints';
 import { DEFAULT_GRAPH_LOOKBACK_MS } from './graph';
@@ -126,8 +127,10 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       try {
         collector = await backend.startCollector({ store, host, zipkinPort, otlpPort });
       } catch (err) {
+        // The collector names the port that failed and keeps Node's listen error as the cause;
+        // injected backends may reject with Node's error itself.
+        if (err instanceof CollectorListenError) throw new ListenError('collector', err.port, err.cause as NodeJS.ErrnoException);
         const e = err as NodeJS.ErrnoException & { port?: number };
-        // Node's listen errors carry the port that failed.
         throw e.code ? new ListenError('collector', e.port ?? zipkinPort, e) : err;
       }
       ctx.collector = { enabled: true, zipkinPort: collector.zipkinPort, otlpPort: collector.otlpPort };

@@ -4,7 +4,6 @@ export {
   DEFAULT_DASHBOARD_HOST,
   DEFAULT_DASHBOARD_PORT,
   DEFAULT_OTLP_PORT,
-  DEFAULT_ZIPKIN_PORT,
   type DashboardOptions,
 } from './options';
 export { createMemorySpanStore } from './memory-span-store';

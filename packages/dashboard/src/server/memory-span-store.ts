@@ -1,7 +1,7 @@
 /**
  * @module server/memory-span-store
  * A small in-memory SpanStore (the collector's interface), used by the server's tests and as the
- * store of the placeholder collector backend. Not the collector's SQLite store: no retention, no WAL.
+ * store of tests that inject their own collector backend. Not the collector's SQLite store: no retention, no WAL.
  */
 import type { DependencyLink, SpanStore, TraceQuery, ZipkinSpan } from './span-store-types';
 

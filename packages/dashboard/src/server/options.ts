@@ -8,8 +8,7 @@ import type { CollectorBackend, SpanStore } from './span-store-types';
 
 export const DEFAULT_DASHBOARD_HOST = 'localhost';
 export const DEFAULT_DASHBOARD_PORT = 8080;
-export const DEFAULT_ZIPKIN_PORT = 9411;
-export const DEFAULT_OTLP_PORT = 4318;
+export { DEFAULT_ZIPKIN_PORT, DEFAULT_OTLP_HTTP_PORT as DEFAULT_OTLP_PORT } from '../collector';
 
 export interface DashboardOptions {
   home: string;
