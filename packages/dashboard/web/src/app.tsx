@@ -30,7 +30,7 @@ function Page({ route }: { route: Route }) {
     case 'apps':
       return <AppsPage />;
     case 'app':
-      return <AppPage appId={route.appId} tab={route.tab} />;
+      return <AppPage key={route.appId} appId={route.appId} tab={route.tab} />;
     case 'components':
       return <ResourcesPage kind="components" />;
     case 'configurations':
@@ -38,7 +38,7 @@ function Page({ route }: { route: Route }) {
     case 'traces':
       return <TracesPage query={route.query} />;
     case 'trace':
-      return <TracePage traceId={route.traceId} />;
+      return <TracePage key={route.traceId} traceId={route.traceId} />;
     case 'graph':
       return <GraphPage />;
     case 'metrics':

@@ -67,7 +67,8 @@ export function layoutGraph(graph: Graph): GraphLayout {
   const width = PAD * 2 + Math.max(columns.length, 1) * NODE_W + Math.max(columns.length - 1, 0) * COL_GAP;
 
   const placedEdges = edges.map((e) => routeEdge(e, placed.get(e.source)!, placed.get(e.target)!));
-  return { nodes: nodes.map((n) => placed.get(n.id)!), edges: placedEdges, width, height };
+  const below = Math.max(0, ...placedEdges.map((e) => e.labelY + 12));
+  return { nodes: nodes.map((n) => placed.get(n.id)!), edges: placedEdges, width, height: Math.max(height, below) };
 }
 
 function routeEdge(e: GraphEdge, s: PlacedNode, t: PlacedNode): PlacedEdge {
@@ -78,7 +79,16 @@ function routeEdge(e: GraphEdge, s: PlacedNode, t: PlacedNode): PlacedEdge {
     const y = s.y;
     return { ...e, path: `M${r(x - 20)},${r(y)} C${r(x - 40)},${r(y - 45)} ${r(x + 40)},${r(y - 45)} ${r(x + 20)},${r(y)}`, labelX: r(x), labelY: r(y - 38) };
   }
-  if (t.column > s.column) {
+  if (t.column > s.column + 1) {
+    // Skips a column: bow out below the row so the line does not run behind the nodes in between.
+    const x1 = s.x + NODE_W * 0.7;
+    const y1 = s.y + NODE_H;
+    const x2 = t.x + NODE_W * 0.3;
+    const y2 = t.y + NODE_H;
+    const dip = Math.max(y1, y2) + 34 + 8 * (t.column - s.column);
+    return { ...e, path: `M${r(x1)},${r(y1)} C${r(x1)},${r(dip)} ${r(x2)},${r(dip)} ${r(x2)},${r(y2)}`, labelX: r((x1 + x2) / 2), labelY: r((y1 + y2) / 8 + (dip * 3) / 4 + 14) };
+  }
+  if (t.column === s.column + 1) {
     const x1 = s.x + NODE_W;
     const y1 = s.y + NODE_H / 2;
     const x2 = t.x;

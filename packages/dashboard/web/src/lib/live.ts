@@ -85,12 +85,21 @@ export const live = new LiveStream();
 /** The latest value pushed for one event (undefined until the first push). */
 export function useLive<K extends LiveEventName>(name: K): LiveEvents[K] | undefined {
   const [value, setValue] = useState<LiveEvents[K] | undefined>(live.latest[name]);
-  useEffect(() => live.subscribe(() => setValue(live.latest[name])), [name]);
+  useEffect(() => {
+    const read = () => setValue(live.latest[name]);
+    const off = live.subscribe(read);
+    read(); // an event may have come between render and this effect
+    return off;
+  }, [name]);
   return value;
 }
 
 export function useConnectionState(): ConnectionState {
   const [s, setS] = useState(live.state);
-  useEffect(() => live.subscribe(() => setS(live.state)), []);
+  useEffect(() => {
+    const off = live.subscribe(() => setS(live.state));
+    setS(live.state);
+    return off;
+  }, []);
   return s;
 }

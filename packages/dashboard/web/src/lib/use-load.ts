@@ -1,6 +1,7 @@
 /**
  * @module lib/use-load
- * Loads data once per key with loading/error state; `reload` fetches again (for live refreshes).
+ * Loads data once per key with loading/error state; `reload` fetches again (for live refreshes)
+ * and keeps showing the current data meanwhile.
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 
@@ -19,9 +20,11 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
   const generation = useRef(0);
   const loadRef = useRef(load);
   loadRef.current = load;
-  const run = useCallback(() => {
+  const run = useCallback((fresh = false) => {
     const g = ++generation.current;
     setLoading(true);
+    // New deps mean other data: do not show the previous key's answer while loading.
+    if (fresh) setData(undefined);
     loadRef.current().then(
       (v) => {
         if (g !== generation.current) return;
@@ -36,12 +39,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[]): Loaded<T> {
       },
     );
   }, []);
-  useEffect(run, deps);
+  useEffect(() => run(true), deps);
   const set = useCallback((v: T) => {
     generation.current++;
     setData(v);
     setError(undefined);
     setLoading(false);
   }, []);
-  return { data, error, loading, reload: run, set };
+  const reload = useCallback(() => run(false), [run]);
+  return { data, error, loading, reload, set };
 }

@@ -47,7 +47,7 @@ export function GraphPage() {
           <div class="graph-wrap card">
             <svg
               class="graph"
-              viewBox={`0 0 ${layout.width} ${layout.height + 40}`}
+              viewBox={`0 0 ${layout.width} ${layout.height}`}
               style={{ maxWidth: `${layout.width}px` }}
               role="img"
               aria-label={`Service graph with ${layout.nodes.length} nodes and ${layout.edges.length} edges; the table below lists them`}

@@ -89,6 +89,10 @@ function SpanRow({ row, total, selected, onSelect }: { row: WaterfallRow; total:
   const width = Math.max((row.durationUs / total) * 100, 0.4);
   const colour = serviceColour(row.service);
   const name = row.span.name ?? '(unnamed)';
+  // The duration goes after the bar when there is room, else before it, else inside its end.
+  const end = left + width;
+  const durPlace = end <= 80 ? 'after' : left >= 18 ? 'before' : 'inside';
+  const durStyle = durPlace === 'after' ? { left: `${end}%` } : durPlace === 'before' ? { right: `${100 - left}%` } : { right: `${Math.max(100 - end, 0)}%` };
   return (
     <button
       type="button"
@@ -117,7 +121,7 @@ function SpanRow({ row, total, selected, onSelect }: { row: WaterfallRow; total:
       </span>
       <span class="wf-track">
         <span class="wf-bar" style={{ left: `${Math.min(left, 99.6)}%`, width: `${Math.min(width, 100 - Math.min(left, 99.6))}%`, background: colour }} />
-        <span class="wf-dur" style={{ left: `${Math.min(left + width, 88)}%` }}>
+        <span class={`wf-dur ${durPlace === 'inside' ? 'wf-dur-inside' : ''}`} style={durStyle}>
           {formatDurationUs(row.durationUs)}
         </span>
       </span>
