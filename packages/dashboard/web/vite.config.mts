@@ -7,6 +7,8 @@
 import { defineConfig } from 'vite';
 
 const webDir = new URL('.', import.meta.url);
+// `vite --config web/vite.config.mts` (dev server) forwards /api to a running dashboard when told where.
+const dashboard = process.env.MINIDAPR_DASHBOARD_URL;
 
 export default defineConfig({
   root: decodeURIComponent(webDir.pathname),
@@ -14,6 +16,7 @@ export default defineConfig({
   publicDir: false,
   logLevel: 'warn',
   oxc: { jsx: { runtime: 'automatic', importSource: 'preact' } },
+  server: dashboard ? { proxy: { '/api': { target: dashboard, changeOrigin: true } } } : undefined,
   build: {
     outDir: decodeURIComponent(new URL('../dist/web', webDir).pathname),
     emptyOutDir: true,

@@ -44,11 +44,11 @@ export function GraphPage() {
               </li>
             ))}
           </ul>
-          <div class="graph-wrap card">
+          <div class="graph-wrap card" tabIndex={0} role="region" aria-label="Service graph drawing (scrolls sideways on small screens)">
             <svg
               class="graph"
               viewBox={`0 0 ${layout.width} ${layout.height}`}
-              style={{ maxWidth: `${layout.width}px` }}
+              style={{ maxWidth: `${layout.width}px`, minWidth: `${Math.min(layout.width, 560)}px` }}
               role="img"
               aria-label={`Service graph with ${layout.nodes.length} nodes and ${layout.edges.length} edges; the table below lists them`}
               data-testid="graph-svg"
