@@ -38,6 +38,11 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
       const t = (await l.count()) ? await l.first().innerText() : '';
       return typeof want === 'string' ? t.includes(want) : want.test(t);
     });
+  /** Form controls with no accessible label (label element, aria-label or aria-labelledby). */
+  const unlabelled = () =>
+    page.evaluate<string[]>(
+      `[...document.querySelectorAll('input:not([type=hidden]), select, textarea')].filter((el) => !(el.labels && el.labels.length) && !el.getAttribute('aria-label') && !el.getAttribute('aria-labelledby')).map((el) => el.outerHTML.slice(0, 80))`,
+    );
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`), fullPage: true });
   // Page-side expressions are strings: this file is type-checked with Node's libs, not the DOM's.
   const focusedTestId = () => page.evaluate<string>(`(document.activeElement && (document.activeElement.dataset.testid || document.activeElement.id)) || ''`);
@@ -58,7 +63,7 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
     await ctx?.close();
     await fx?.close();
     process.stdout.write(`dashboard UI screenshots: ${shots}${process.env.MINIDAPR_UI_SCREENSHOTS ? '' : ' (removed; set MINIDAPR_UI_SCREENSHOTS to keep them)'}\n`);
-    if (!process.env.MINIDAPR_UI_SCREENSHOTS) tmp?.remove();
+    tmp?.remove();
   });
 
   afterEach(() => {
@@ -122,7 +127,21 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
     expect(await page.getByTestId('explore-latency').innerText()).toBe('7.50ms');
     expect(await page.getByTestId('explore-headers-out').innerText()).toMatch(/x-fixture\s+yes/);
     expect(await page.getByTestId('explore-body-out').innerText()).toContain('"method": "orders"');
+    expect(await unlabelled()).toEqual([]);
     await shot('app-explorer');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await shot('app-explorer-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    for (const kind of ['Publish', 'Get state']) {
+      await page.getByLabel(kind, { exact: true }).check();
+      expect(await unlabelled()).toEqual([]);
+    }
+    await page.getByLabel('Publish', { exact: true }).check();
+    await page.getByLabel('Topic').fill('orders');
+    await page.getByLabel('Data').fill('{"orderId":8}');
+    await page.getByRole('button', { name: 'Send' }).click();
+    await waitFor('publish recorded', () => fx.explores.at(-1)?.body.kind === 'publish');
+    expect(fx.explores.at(-1)?.body).toEqual({ kind: 'publish', pubsub: 'orderpubsub', topic: 'orders', data: '{"orderId":8}', contentType: 'application/json' });
 
     await page.getByLabel('Save state').check();
     await page.getByLabel('Key').fill('order-7');
@@ -161,6 +180,7 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
   it('traces list filters by status and links each trace', async () => {
     await goto('#/traces');
     await count(page.getByTestId('trace-row'), 2, 'trace rows');
+    expect(await unlabelled()).toEqual([]);
     await page.getByLabel('Status').selectOption('error');
     await page.getByRole('button', { name: 'Apply' }).click();
     await count(page.getByTestId('trace-row'), 1, 'error traces');
