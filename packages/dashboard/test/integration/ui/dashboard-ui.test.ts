@@ -155,7 +155,12 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
     await page.getByRole('button', { name: 'Send' }).click();
     await text(page.getByTestId('error'), 'Value must be JSON', 'validation error');
 
+    // The collector has not received the spans yet: the trace page says so and retries.
+    const explored = fx.data.traces[EXPLORE_TRACE]!;
+    delete fx.data.traces[EXPLORE_TRACE];
     await page.getByTestId('explore-trace-link').click();
+    await text(page.getByTestId('error'), 'retrying', 'trace not there yet');
+    fx.data.traces[EXPLORE_TRACE] = explored;
     await count(page.getByTestId('span-row'), 2, 'spans of the explored trace');
     expect(page.url()).toContain(`#/traces/${EXPLORE_TRACE}`);
   });

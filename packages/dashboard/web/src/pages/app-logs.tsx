@@ -36,7 +36,7 @@ export function AppLogs({ appId }: { appId: string }) {
         es = new EventSource(api.logStreamUrl(appId, source));
         es.onopen = () => setStreaming(true);
         es.onerror = () => setStreaming(false);
-        es.addEventListener('log', (ev) => {
+        const onLine = (ev: Event) => {
           let line: LogLine;
           try {
             line = JSON.parse((ev as MessageEvent<string>).data) as LogLine;
@@ -48,7 +48,9 @@ export function AppLogs({ appId }: { appId: string }) {
             next.push(line);
             return next;
           });
-        });
+        };
+        es.addEventListener('log', onLine);
+        es.onmessage = onLine; // a stream that sends unnamed events works too
       },
       (err: Error) => !cancelled && setError(err.message),
     );

@@ -27,8 +27,8 @@ export function AppOverview({ app }: { app: AppDetail }) {
     ['Started', `${new Date(app.startedAt).toLocaleString()} (${formatAge(app.ageSeconds)} ago)`],
     ['Command', app.command || '—'],
     ['Runtime version', app.runtimeVersion ?? md?.runtimeVersion ?? '—'],
-    ['Resources', app.resourcesPaths.join(', ') || '—'],
-    ['Configuration', app.configPaths.join(', ') || '—'],
+    ['Resources', (app.resourcesPaths ?? []).join(', ') || '—'],
+    ['Configuration', (app.configPaths ?? []).join(', ') || '—'],
   ];
   if (app.runFile) facts.push(['Run file', app.runFile]);
   return (

@@ -3,18 +3,40 @@
  * One trace as a waterfall: spans nested by parentId on a shared time axis, coloured by service;
  * selecting a span (click, or Enter/Space on its row button) shows its tags, annotations and errors.
  */
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { api } from '../api/client';
 import type { ZipkinSpan } from '../api/types';
 import { EmptyState, ErrorBox, KeyValues, Loading, PageHeader } from '../components/common';
 import { formatDurationUs, formatTimeUs } from '../lib/format';
+import { useLive } from '../lib/live';
 import { href } from '../lib/route';
 import { useLoad } from '../lib/use-load';
 import { axisTicks, buildWaterfall, serviceColour, type WaterfallRow } from '../lib/waterfall';
 
+const RETRY_MS = 2000;
+const MAX_RETRIES = 10;
+
 export function TracePage({ traceId }: { traceId: string }) {
   const loaded = useLoad(() => api.trace(traceId), [traceId]);
   const [selected, setSelected] = useState<number | undefined>(undefined);
+  // Spans arrive in batches: a trace opened right after its request (the explorer's "View trace")
+  // may be missing or partial. Retry a 404 for a while, and reload when the live trace list shows
+  // more spans for this trace than are on screen.
+  const [tries, setTries] = useState(0);
+  const missing = loaded.error?.startsWith('404') ?? false;
+  useEffect(() => {
+    if (!missing || tries >= MAX_RETRIES) return;
+    const t = setTimeout(() => {
+      setTries((n) => n + 1);
+      loaded.reload();
+    }, RETRY_MS);
+    return () => clearTimeout(t);
+  }, [missing, tries]);
+  const pushed = useLive('traces');
+  useEffect(() => {
+    const summary = pushed?.find((t) => t.traceId === traceId.toLowerCase());
+    if (summary && summary.spanCount !== (loaded.data?.spans.length ?? 0)) loaded.reload();
+  }, [pushed]);
   const spans = loaded.data?.spans ?? [];
   const w = buildWaterfall(spans);
   const total = Math.max(w.durationUs, 1);
@@ -29,7 +51,11 @@ export function TracePage({ traceId }: { traceId: string }) {
       <PageHeader title={`Trace ${traceId.slice(0, 16)}`} />
       {loaded.error && (
         <ErrorBox
-          error={loaded.error.startsWith('404') ? `No trace ${traceId} in the collector (yet). Spans are exported in batches: try again in a few seconds.` : loaded.error}
+          error={
+            missing
+              ? `No trace ${traceId} in the collector${tries < MAX_RETRIES ? ' yet: spans are exported in batches, retrying…' : '.'}`
+              : loaded.error
+          }
           onRetry={loaded.reload}
         />
       )}
