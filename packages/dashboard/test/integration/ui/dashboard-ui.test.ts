@@ -258,6 +258,16 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
       fx.pushEvent('apps', apps);
     }
     await count(page.getByTestId('app-row'), 2, 'apps back');
+    fx.fail.set('/api/apps', 503);
+    try {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      await text(page.getByTestId('error'), '503: fixture failure for /api/apps', 'refresh error');
+    } finally {
+      fx.fail.clear();
+    }
+    await page.getByRole('button', { name: 'Retry' }).click();
+    await count(page.getByTestId('error'), 0, 'errors after a good retry');
+    await count(page.getByTestId('app-row'), 2, 'apps after retry');
   });
 
   it('is usable from the keyboard: skip link, nav, span rows', async () => {

@@ -6,9 +6,8 @@ import { api } from '../api/client';
 import type { App } from '../api/types';
 import { EmptyState, ErrorBox, HealthBadge, Loading, PageHeader } from '../components/common';
 import { formatAge } from '../lib/format';
-import { useLive } from '../lib/live';
 import { href } from '../lib/route';
-import { useLoad } from '../lib/use-load';
+import { useLiveLoad } from '../lib/use-live-load';
 
 export function ports(a: App): string {
   const p = [`HTTP ${a.httpPort}`, `gRPC ${a.grpcPort}`];
@@ -18,9 +17,8 @@ export function ports(a: App): string {
 }
 
 export function AppsPage() {
-  const loaded = useLoad(api.apps, []);
-  const pushed = useLive('apps');
-  const apps = pushed ?? loaded.data;
+  const loaded = useLiveLoad('apps', api.apps);
+  const apps = loaded.data;
   return (
     <section aria-labelledby="page-title">
       <PageHeader title="Applications">
@@ -28,7 +26,7 @@ export function AppsPage() {
           Refresh
         </button>
       </PageHeader>
-      {loaded.error && !pushed && <ErrorBox error={loaded.error} onRetry={loaded.reload} />}
+      {loaded.error && <ErrorBox error={loaded.error} onRetry={loaded.reload} />}
       {!apps && !loaded.error && <Loading what="applications" />}
       {apps && apps.length === 0 && (
         <EmptyState testId="apps-empty">

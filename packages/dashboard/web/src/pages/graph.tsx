@@ -10,17 +10,15 @@ import type { EdgeKind, NodeKind } from '../api/types';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '../components/common';
 import { formatNumber } from '../lib/format';
 import { layoutGraph, NODE_H, NODE_W } from '../lib/graph-layout';
-import { useLive } from '../lib/live';
 import { href } from '../lib/route';
-import { useLoad } from '../lib/use-load';
+import { useLiveLoad } from '../lib/use-live-load';
 
 const KIND_LABEL: Record<NodeKind, string> = { app: 'app', topic: 'topic', binding: 'binding', store: 'store', external: 'external' };
 const EDGE_LABEL: Record<EdgeKind, string> = { invoke: 'invokes', publish: 'publishes to', deliver: 'delivers to', binding: 'binding', state: 'state', other: 'calls' };
 
 export function GraphPage() {
-  const loaded = useLoad(() => api.graph(), []);
-  const pushed = useLive('graph');
-  const graph = pushed ?? loaded.data;
+  const loaded = useLiveLoad('graph', () => api.graph());
+  const graph = loaded.data;
   const [focus, setFocus] = useState<string | undefined>();
   const layout = graph ? layoutGraph(graph) : undefined;
   const label = new Map((graph?.nodes ?? []).map((n) => [n.id, n.label]));
@@ -30,7 +28,7 @@ export function GraphPage() {
       <PageHeader title="Service graph">
         <span class="muted small">last 5 minutes of spans</span>
       </PageHeader>
-      {loaded.error && !pushed && <ErrorBox error={loaded.error} onRetry={loaded.reload} />}
+      {loaded.error && <ErrorBox error={loaded.error} onRetry={loaded.reload} />}
       {!graph && !loaded.error && <Loading what="the service graph" />}
       {graph && graph.nodes.length === 0 && (
         <EmptyState testId="graph-empty">No calls in the last 5 minutes — invoke an app or publish a message and the graph draws itself.</EmptyState>

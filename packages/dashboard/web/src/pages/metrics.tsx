@@ -7,20 +7,18 @@ import { api } from '../api/client';
 import { EmptyState, ErrorBox, Loading, PageHeader } from '../components/common';
 import { LineChart } from '../components/line-chart';
 import { formatMs, formatNumber, formatPercent } from '../lib/format';
-import { useLive } from '../lib/live';
 import { href } from '../lib/route';
-import { useLoad } from '../lib/use-load';
+import { useLiveLoad } from '../lib/use-live-load';
 
 export function MetricsPage() {
-  const loaded = useLoad(() => api.metrics(), []);
-  const pushed = useLive('metrics');
-  const metrics = pushed ?? loaded.data;
+  const loaded = useLiveLoad('metrics', () => api.metrics());
+  const metrics = loaded.data;
   return (
     <section aria-labelledby="page-title" data-testid="metrics-page">
       <PageHeader title="Metrics">
         <span class="muted small">last 5 minutes, from each sidecar's metrics port</span>
       </PageHeader>
-      {loaded.error && !pushed && <ErrorBox error={loaded.error} onRetry={loaded.reload} />}
+      {loaded.error && <ErrorBox error={loaded.error} onRetry={loaded.reload} />}
       {!metrics && !loaded.error && <Loading what="metrics" />}
       {metrics && metrics.apps.length === 0 && (
         <EmptyState testId="metrics-empty">
