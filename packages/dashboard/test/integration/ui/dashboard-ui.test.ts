@@ -324,6 +324,11 @@ suite('dashboard UI (fixture API, headless Chromium)', () => {
       await shot('phone-apps');
       await page.getByRole('button', { name: 'Menu' }).click();
       expect(await page.getByTestId('nav-toggle').getAttribute('aria-expanded')).toBe('true');
+      await page.keyboard.press('Escape');
+      await waitFor('Escape closes the menu', async () => !(await page.getByTestId('nav-components').isVisible()));
+      expect(await focusedTestId()).toBe('nav-toggle');
+      await page.keyboard.press('Enter');
+      expect(await page.getByTestId('nav-toggle').getAttribute('aria-expanded')).toBe('true');
       await page.getByTestId('nav-components').click();
       await count(page.getByTestId('resource'), 2, 'components');
       expect(await page.getByTestId('nav-components').isVisible()).toBe(false);

@@ -4,7 +4,7 @@
  * button collapses it on narrow screens) and the main landmark.
  */
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { href, type Section } from '../lib/route';
 import { useConnectionState } from '../lib/live';
 
@@ -24,6 +24,22 @@ export function Shell({ section, children, routeKey }: { section: Section | unde
   const [menuOpen, setMenuOpen] = useState(false);
   // Close the phone menu whenever the route changes.
   useEffect(() => setMenuOpen(false), [routeKey]);
+  // Escape closes the open phone menu and gives focus back to its button.
+  // The listener stays registered and reads the state through a ref, so a key pressed right after
+  // the menu opened (before effects run) still counts.
+  const toggle = useRef<HTMLButtonElement>(null);
+  const open = useRef(menuOpen);
+  open.current = menuOpen;
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== 'Escape' || !open.current) return;
+      open.current = false;
+      setMenuOpen(false);
+      toggle.current?.focus();
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, []);
   return (
     <div class="shell">
       <a class="skip-link" href="#main" data-testid="skip-link" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
@@ -42,6 +58,7 @@ export function Shell({ section, children, routeKey }: { section: Section | unde
           class="btn nav-toggle"
           aria-expanded={menuOpen}
           aria-controls="nav"
+          ref={toggle}
           data-testid="nav-toggle"
           onClick={() => setMenuOpen(!menuOpen)}
         >
