@@ -11,7 +11,7 @@
  */
 import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanExporter, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { STATUS_CODES } from 'node:http';
 import { BoundedBatchProcessor } from './batch';
 import type { TracingConfig } from './config';
@@ -53,6 +53,8 @@ export interface TracingOptions {
   config: TracingConfig;
   metrics: TracingMetrics;
   onExportError?(err: unknown): void;
+  /** Instead of the exporters the config names (tests, benchmarks). */
+  exporters?: SpanExporter[];
   /** Test hooks: batching knobs. */
   batch?: { maxQueueSize?: number; maxBatchSize?: number; delayMs?: number; exportTimeoutMs?: number };
 }
@@ -88,7 +90,7 @@ class OtelTraceSpan implements TraceSpan {
 export function createTracing(o: TracingOptions): Tracing | undefined {
   const rate = o.config.samplingRate;
   if (!(rate > 0)) return undefined;
-  const processors: SpanProcessor[] = createExporters(o.config, o.appId).map(
+  const processors: SpanProcessor[] = (o.exporters ?? createExporters(o.config, o.appId)).map(
     (exporter) =>
       new BoundedBatchProcessor({
         exporter,
