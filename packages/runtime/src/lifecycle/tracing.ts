@@ -6,7 +6,7 @@
  * queued, bounded so a dead collector cannot hold the shutdown up.
  */
 import { defaultTracingConfig } from '../tracing/config';
-import { createTracingMetrics } from '../tracing/metrics';
+import { createTracingMetrics, SPANS_DROPPED_METRIC } from '../tracing/metrics';
 import { createTracing } from '../tracing/tracer';
 import type { LifecyclePart } from './context';
 
@@ -23,10 +23,12 @@ export const tracingPart: LifecyclePart = {
       config,
       metrics: createTracingMetrics(ctx.metrics?.registry),
       onExportError(err) {
-        // One warning per run: a collector that is down would otherwise flood the log.
+        // One line per run: a collector that is down (no dashboard running) would otherwise flood the log.
         if (warned) return;
         warned = true;
-        ctx.logger.warn(`exporting trace spans failed (further failures are only counted): ${(err as Error | undefined)?.message ?? String(err)}`);
+        ctx.logger.info(
+          `trace spans could not be exported (${(err as Error | undefined)?.message ?? String(err)}); is the collector running? (\`minidapr dashboard\` starts one). Further failures are only counted in ${SPANS_DROPPED_METRIC}`,
+        );
       },
     });
     ctx.deps.tracing = tracing;
