@@ -9,7 +9,7 @@
  */
 import type { Attributes } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ATTR, invokeSpan, pubsubAttributes, storeAttributes } from './attributes';
+import { ATTR, pubsubAttributes, SERVICE_INVOCATION } from './attributes';
 import type { SpanKindName, Tracing } from './tracer';
 import { headerValue } from './w3c';
 
@@ -28,41 +28,71 @@ interface Described {
   attributes: Attributes;
 }
 
-/** The span name, kind and attributes of one public API call. */
+/**
+ * The span name, kind and attributes of one public API call (built key by key: this runs for every
+ * sampled request).
+ */
 export function describeApiCall(c: ApiCall, req: IncomingMessage): Described {
   const api = `${c.method} ${c.path}`;
-  const base: Attributes = { [ATTR.daprProtocol]: 'http', [ATTR.daprApi]: api, [ATTR.httpRequestMethod]: c.method, [ATTR.urlFull]: req.url ?? c.path };
+  const a: Attributes = {};
+  a[ATTR.daprProtocol] = 'http';
+  a[ATTR.daprApi] = api;
+  a[ATTR.httpRequestMethod] = c.method;
+  a[ATTR.urlFull] = req.url ?? c.path;
   switch (c.group) {
     case 'invoke': {
       const header = headerValue(req.headers['dapr-app-id'])?.trim();
       const appId = header || c.params.id || '';
       const method = header ? c.path.replace(/^\/+/, '') : (c.params.method ?? '');
-      const s = invokeSpan(appId, method);
-      return { name: s.name, kind: 'CLIENT', attributes: { ...base, ...s.attributes } };
+      a[ATTR.rpcService] = SERVICE_INVOCATION;
+      a[ATTR.netPeerName] = appId;
+      a[ATTR.daprInvokeMethod] = method;
+      return { name: `CallLocal/${appId}/${method}`, kind: 'CLIENT', attributes: a };
     }
     case 'state':
-      return { name: c.path, kind: 'CLIENT', attributes: { ...base, ...storeAttributes('state', c.params.storeName ?? '', api) } };
+      addStore(a, 'state', c.params.storeName ?? '', api);
+      return { name: c.path, kind: 'CLIENT', attributes: a };
     case 'secrets':
-      return { name: c.path, kind: 'CLIENT', attributes: { ...base, ...storeAttributes('secrets', c.params.secretStoreName ?? '', api) } };
+      addStore(a, 'secrets', c.params.secretStoreName ?? '', api);
+      return { name: c.path, kind: 'CLIENT', attributes: a };
     case 'bindings':
-      return { name: c.path, kind: 'CLIENT', attributes: { ...base, ...storeAttributes('bindings', c.params.name ?? '', api) } };
+      addStore(a, 'bindings', c.params.name ?? '', api);
+      return { name: c.path, kind: 'CLIENT', attributes: a };
     case 'publish':
-      return { name: c.path, kind: 'PRODUCER', attributes: { ...base, ...pubsubAttributes(c.params.pubsubname, c.params.topic ?? '') } };
+      return { name: c.path, kind: 'PRODUCER', attributes: Object.assign(a, pubsubAttributes(c.params.pubsubname, c.params.topic ?? '')) };
     default:
-      return { name: c.path, kind: 'SERVER', attributes: base };
+      return { name: c.path, kind: 'SERVER', attributes: a };
   }
 }
 
-/** Starts the call's span and hands its context on (request headers, response header); ends it when the response closes. */
+function addStore(a: Attributes, system: 'state' | 'secrets' | 'bindings', name: string, statement: string): void {
+  a[ATTR.dbSystem] = system;
+  a[ATTR.dbConnectionString] = system;
+  a[ATTR.dbStatement] = statement;
+  a[ATTR.dbName] = name;
+}
+
+const KIND_BY_GROUP: Record<string, SpanKindName | undefined> = { invoke: 'CLIENT', state: 'CLIENT', secrets: 'CLIENT', bindings: 'CLIENT', publish: 'PRODUCER' };
+
+/**
+ * Starts the call's span and hands its context on (request headers, response header); ends it when
+ * the response closes. Name and attributes are worked out only for a sampled span (as daprd).
+ */
 export function traceApiCall(tracing: Tracing, c: ApiCall, req: IncomingMessage, res: ServerResponse): void {
   if (c.group === 'healthz') return;
-  const d = describeApiCall(c, req);
-  const span = tracing.start(d.name, d.kind, headerValue(req.headers.traceparent), headerValue(req.headers.tracestate), d.attributes);
+  const span = tracing.start(c.path, KIND_BY_GROUP[c.group] ?? 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
+  if (span.recording) {
+    const d = describeApiCall(c, req);
+    span.setName(d.name);
+    span.setAttributes(d.attributes);
+  }
   handOn(span.traceparent, span.tracestate, req, res);
-  res.once('close', () => {
-    if (span.recording) span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
-    span.end(res.statusCode);
-  });
+  if (span.recording) {
+    res.once('close', () => {
+      span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
+      span.end(res.statusCode);
+    });
+  }
 }
 
 /** The span's context becomes the request's (for the next hop) and the response's `traceparent`. */

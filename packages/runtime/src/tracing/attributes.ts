@@ -45,11 +45,3 @@ export function pubsubAttributes(pubsub: string | undefined, topic: string): Att
   if (pubsub) a[ATTR.daprPubsub] = pubsub;
   return a;
 }
-
-/** Service invocation, both sides: the span name daprd gives it and its attributes. */
-export function invokeSpan(appId: string, method: string): { name: string; attributes: Attributes } {
-  return {
-    name: `CallLocal/${appId}/${method}`,
-    attributes: { [ATTR.rpcService]: SERVICE_INVOCATION, [ATTR.netPeerName]: appId, [ATTR.daprInvokeMethod]: method },
-  };
-}

@@ -11,22 +11,24 @@ import type { Tracing } from './tracer';
 import { headerValue } from './w3c';
 
 export function tracePeerCall(tracing: Tracing, appId: string, req: IncomingMessage, res: ServerResponse, rawPath: string): void {
+  const span = tracing.start('CallLocal', 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
+  handOn(span.traceparent, span.tracestate, req, res);
+  if (!span.recording) return;
   let method = rawPath.replace(/^\/+/, '');
   try {
     method = decodeURIComponent(method);
   } catch {
     // keep the method as sent; direct messaging answers the bad escape
   }
-  const verb = req.method ?? 'GET';
-  const span = tracing.start(`CallLocal/${appId}/${method}`, 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate), {
+  span.setName(`CallLocal/${appId}/${method}`);
+  span.setAttributes({
     [ATTR.rpcService]: SERVICE_INVOCATION,
     [ATTR.daprInvokeMethod]: method,
     [ATTR.daprProtocol]: 'http',
-    [ATTR.daprApi]: `${verb} /${method}`,
+    [ATTR.daprApi]: `${req.method ?? 'GET'} /${method}`,
   });
-  handOn(span.traceparent, span.tracestate, req, res);
   res.once('close', () => {
-    if (span.recording) span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
+    span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
     span.end(res.statusCode);
   });
 }
