@@ -86,7 +86,7 @@ export function traceApiCall(tracing: Tracing, c: ApiCall, req: IncomingMessage,
     span.setName(d.name);
     span.setAttributes(d.attributes);
   }
-  handOn(span.traceparent, span.tracestate, req, res);
+  handOn(span.traceparent, span.tracestate, req, c.group === 'invoke' ? undefined : res);
   if (span.recording) {
     res.once('close', () => {
       span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
@@ -95,11 +95,16 @@ export function traceApiCall(tracing: Tracing, c: ApiCall, req: IncomingMessage,
   }
 }
 
-/** The span's context becomes the request's (for the next hop) and the response's `traceparent`. */
-export function handOn(traceparent: string, tracestate: string | undefined, req: IncomingMessage, res: ServerResponse): void {
+/**
+ * The span's context becomes the request's (for the next hop) and, with `res`, the response's
+ * `traceparent`. Invocation passes no `res`: direct messaging already answers with the request's
+ * `traceparent` (and a header set ahead would push its flat writeHead onto Node's slow merge path).
+ */
+export function handOn(traceparent: string, tracestate: string | undefined, req: IncomingMessage, res?: ServerResponse): void {
   req.headers.traceparent = traceparent;
   if (tracestate) req.headers.tracestate = tracestate;
-  else delete req.headers.tracestate;
+  else if (req.headers.tracestate !== undefined) delete req.headers.tracestate; // rare: an unusable incoming tracestate
+  if (!res) return;
   res.setHeader('traceparent', traceparent);
   if (tracestate) res.setHeader('tracestate', tracestate);
 }

@@ -12,7 +12,7 @@ import { headerValue } from './w3c';
 
 export function tracePeerCall(tracing: Tracing, appId: string, req: IncomingMessage, res: ServerResponse, rawPath: string): void {
   const span = tracing.start('CallLocal', 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
-  handOn(span.traceparent, span.tracestate, req, res);
+  handOn(span.traceparent, span.tracestate, req);
   if (!span.recording) return;
   let method = rawPath.replace(/^\/+/, '');
   try {
