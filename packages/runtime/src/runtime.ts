@@ -17,6 +17,7 @@ import { Lifecycle, type LifecyclePart, type RuntimeContext } from './lifecycle/
 import { invocationPart, makeDirectMessaging } from './lifecycle/invocation';
 import { mtlsPart } from './lifecycle/mtls';
 import { registrationPart } from './lifecycle/registration';
+import { tracingPart } from './lifecycle/tracing';
 import { metricsServerPart, peerServerPart, publicServerPart } from './lifecycle/servers';
 import { createLogger, type Logger } from './logger';
 import { createHttpMetrics } from './metrics/metrics';
@@ -29,12 +30,13 @@ import { guardFor } from './server/request-guard';
 import { RUNTIME_VERSION } from './version';
 
 /**
- * The sidecar, in start order: configuration first (the others depend on it), then mTLS,
+ * The sidecar, in start order: configuration first (the others depend on it), tracing, then mTLS,
  * invocation, components, the three listeners and the registration; from the app port on, the
  * parts run in the background once the app listens.
  */
 export const RUNTIME_PARTS: readonly LifecyclePart[] = [
   configurationPart,
+  tracingPart,
   mtlsPart,
   invocationPart,
   componentsPart,
@@ -137,8 +139,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     resolver: createNameResolver(undefined, options.home),
     directMessaging: undefined as never,
     declarativeSubs: [],
-    deliveries: httpApp ? new Deliveries({ channel: httpApp, logger }) : undefined,
-    inputBindings: httpApp ? new InputBindings({ channel: httpApp, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs }) : undefined,
+    deliveries: httpApp ? new Deliveries({ channel: httpApp, logger, tracing: () => deps.tracing }) : undefined,
+    inputBindings: httpApp ? new InputBindings({ channel: httpApp, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing }) : undefined,
     ports: { http: options.daprHttpPort, internal: options.daprInternalPort },
     drain: (p) => void drains.push(p),
     drained: async () => void (await Promise.allSettled(drains)),

@@ -15,12 +15,15 @@
  * - pause() (the app turned unhealthy) stops reading without draining; resume() probes and reads
  *   again (daprd StopReadingFromBindings / StartReadingFromBindings). Start, pause and resume run in order.
  */
+import type { OutgoingHttpHeaders } from 'node:http';
 import type { InputBinding, InputEvent } from '../components/bindings/contract';
 import type { ComponentStore } from '../components/store';
 import { callApp, metadataHeaders, type AppAnswer } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import { ensureTraceparent } from '../invoke/trace';
 import type { Logger } from '../logger';
+import { startInputBindingSpan } from '../tracing/callback-span';
+import type { Tracing } from '../tracing/tracer';
 import { DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS } from '../options';
 import { bindingSides, inputRoute } from './direction';
 
@@ -38,6 +41,8 @@ export interface InputBindingsOptions {
   optionsTimeoutMs?: number;
   /** Cap on the app's answer bytes (the runtime passes --max-body-size). */
   maxResponseBytes?: number;
+  /** The sidecar's tracer once configured (none: sampling 0). */
+  tracing?(): Tracing | undefined;
 }
 
 function encodePath(route: string): string {
@@ -179,9 +184,23 @@ export class InputBindings {
     const attempts = Math.max(1, this.o.attempts ?? DELIVERY_ATTEMPTS);
     const base = this.o.retryBaseMs ?? RETRY_BASE_MS;
     const headers = metadataHeaders(event.metadata);
-    headers.traceparent = ensureTraceparent(event.metadata.traceparent);
+    const span = startInputBindingSpan(this.o.tracing?.(), name, path, event.metadata.traceparent, event.metadata.tracestate);
+    headers.traceparent = span ? span.traceparent : ensureTraceparent(event.metadata.traceparent);
+    if (span?.tracestate) headers.tracestate = span.tracestate;
     headers['content-type'] = 'application/json';
     headers['content-length'] = event.data.length;
+    let failure: string | undefined;
+    try {
+      return await this.attempts(name, path, event, headers, attempts, base);
+    } catch (err) {
+      failure = (err as Error).message;
+      throw err;
+    } finally {
+      span?.end(undefined, failure);
+    }
+  }
+
+  private async attempts(name: string, path: string, event: InputEvent, headers: OutgoingHttpHeaders, attempts: number, base: number): Promise<Buffer | undefined> {
     let lastError: Error = new Error('not delivered');
     for (let attempt = 1; attempt <= attempts; attempt++) {
       const release = await this.o.channel.acquire();

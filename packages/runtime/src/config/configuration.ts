@@ -11,6 +11,7 @@ import { parseSecretScopes, type SecretScope } from '../components/secretstores/
 import { readAccessControl, type AccessControlSpec } from './access-control';
 import { unknownFieldWarnings } from './known-fields';
 import { parseMtlsSpec, type MtlsConfig } from './mtls';
+import { parseTracingSpec, type TracingConfig } from '../tracing/config';
 
 export interface RuntimeConfiguration {
   name?: string;
@@ -25,6 +26,8 @@ export interface RuntimeConfiguration {
   warnings: string[];
   /** `spec.mtls` (+ accessControl.trustDomain), see config/mtls.ts. */
   mtls?: MtlsConfig;
+  /** `spec.tracing` (absent: daprd's default, sampling 0.0001 and no exporter). */
+  tracing?: TracingConfig;
   /** Where nameResolution came from, for error messages. */
   source?: string;
 }
@@ -73,6 +76,7 @@ export function loadConfiguration(paths: readonly string[], env: NodeJS.ProcessE
         if (issues.length > 0) throw new ConfigError(issues);
       }
       cfg.mtls = parseMtlsSpec(spec, file, cfg.mtls);
+      if (spec.tracing !== undefined) cfg.tracing = parseTracingSpec(spec.tracing, file, cfg.tracing);
       for (const f of (spec.features ?? []) as Array<Record<string, unknown>>) {
         if (f && f.enabled !== false && typeof f.name === 'string') cfg.features.push(f.name);
       }

@@ -85,6 +85,7 @@ describe('RUNTIME_PARTS', () => {
   it('loads the configuration first and starts the app-dependent parts in the background, in order', () => {
     expect(RUNTIME_PARTS.map((p) => p.name)).toEqual([
       'configuration',
+      'tracing',
       'mtls',
       'invocation',
       'components',

@@ -11,6 +11,8 @@ import type { ComponentStore } from '../components/store';
 import { callApp } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
+import { startDeliverySpan } from '../tracing/callback-span';
+import type { Tracing } from '../tracing/tracer';
 import { BulkDelivery } from './bulk';
 import { discoverSubscriptions } from './discovery';
 import { deliveryHeaders, Settler, verdictFor, type Verdict } from './settle';
@@ -22,6 +24,8 @@ export { attemptKey, CLOUDEVENT_CONTENT_TYPE, deliveryHeaders, isRawPayload, MAX
 export interface DeliveryDeps {
   channel: AppChannel;
   logger: Logger;
+  /** The sidecar's tracer once configured (none: sampling 0, the event's trace context goes on as is). */
+  tracing?(): Tracing | undefined;
 }
 
 interface Active {
@@ -136,15 +140,20 @@ export class Deliveries {
     if (typeof routed === 'string') return routed;
     const { event, body, path } = routed;
     const release = await this.deps.channel.acquire();
+    const headers = deliveryHeaders(sub, msg, event, body.length);
+    const span = startDeliverySpan(this.deps.tracing?.(), sub.pubsubname, msg.topic, headers);
     let verdict: Verdict;
+    let status: number | undefined;
     try {
-      const res = await callApp(this.deps.channel, 'POST', path, deliveryHeaders(sub, msg, event, body.length), { body });
+      const res = await callApp(this.deps.channel, 'POST', path, headers, { body });
+      status = res.status;
       verdict = verdictFor(res.status, res.body);
     } catch (err) {
       verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
     } finally {
       release();
     }
+    span?.end(status, verdict.result === 'success' ? undefined : `delivery ${verdict.result}`);
     return settler.settle(msg, event, verdict);
   }
 }

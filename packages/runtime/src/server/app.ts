@@ -9,6 +9,7 @@ import { posix } from 'node:path';
 import { handleInvoke } from '../api/http/invoke';
 import { httpApiTables } from '../api/http/tables';
 import { tokenDigest, tokenMatches } from '../security/token';
+import { traceApiCall } from '../tracing/api-span';
 import type { AppDeps } from './deps';
 import type { Endpoint, RequestContext } from './endpoints';
 import { guardFor } from './request-guard';
@@ -76,6 +77,7 @@ export function createApp(deps: AppDeps, endpoints: Endpoint[] = allEndpoints())
     const match = router.match(method, segments);
     const endpoint = match?.value ?? fallback;
     const params = match && endpoint.paramsAsSent ? paramsAsSent(endpoint.route, rawPath, path) : (match?.params ?? {});
+    if (deps.tracing) traceApiCall(deps.tracing, { method, path, group: endpoint.group, params }, req, res);
     const ctx: RequestContext = { req, res, params, rawParams: match?.rawParams, rawQuery, path, rawPath, deps };
     let result: Promise<void> | void;
     try {

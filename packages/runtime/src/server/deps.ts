@@ -9,6 +9,7 @@ import type { Logger } from '../logger';
 import type { HttpMetrics } from '../metrics/metrics';
 import type { RuntimeOptions } from '../options';
 import type { RequestGuard } from './request-guard';
+import type { Tracing } from '../tracing/tracer';
 
 export interface HealthState {
   /** Components loaded: /v1.0/healthz/outbound answers 204. */
@@ -33,6 +34,8 @@ export interface AppDeps {
   directMessaging: DirectMessaging;
   apiLogging: boolean;
   metrics?: HttpMetrics;
+  /** Set by the tracing part when the sampling rate is above 0: spans per API call and hop. */
+  tracing?: Tracing;
   runtimeVersion: string;
   /** Configuration `spec.secrets.scopes` by store name; absent = every secret allowed. */
   secretScopes?: SecretScopes;

@@ -12,6 +12,7 @@ import type { Endpoint, RequestContext } from './endpoints';
 import { guardFor } from './request-guard';
 import { respondError } from './respond';
 import { Router } from './router';
+import { tracePeerCall } from '../tracing/peer-span';
 
 export type PeerGate = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -28,6 +29,7 @@ export function createPeerApp(deps: AppDeps, gate: PeerGate, endpoints: Endpoint
     const rawPath = q >= 0 ? url.slice(0, q) : url;
     const path = cleanPath(rawPath);
     const match = router.match(req.method ?? 'GET', path === '/' ? [] : path.slice(1).split('/'));
+    if (deps.tracing) tracePeerCall(deps.tracing, deps.options.appId, req, res, rawPath);
     const ctx: RequestContext = { req, res, params: match?.params ?? {}, rawQuery: q >= 0 ? url.slice(q) : '', path, rawPath, deps };
     Promise.resolve()
       .then(() => (match?.value ?? fallback).handler(ctx))

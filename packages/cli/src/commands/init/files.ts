@@ -45,16 +45,25 @@ export function componentYaml(c: DefaultComponent): string {
 }
 
 /**
- * Dapr's default Configuration name. minidapr needs no tracing backend; the spec turns on mTLS between
- * sidecars with Dapr's default certificate lifetimes (the trust root is in MINIDAPR_HOME/certs).
+ * Dapr's default Configuration name, with `dapr init`'s tracing defaults: every request sampled and
+ * exported to Zipkin on localhost:9411 (`minidapr dashboard` serves a Zipkin-compatible collector
+ * there; with nothing listening the spans are dropped and counted, requests are not slowed). The
+ * spec also turns on mTLS between sidecars with Dapr's default certificate lifetimes (the trust
+ * root is in MINIDAPR_HOME/certs).
  */
 export const CONFIG_YAML =
   HEADER +
   'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec:\n' +
+  '  tracing:\n    samplingRate: "1"\n    zipkin:\n      endpointAddress: http://localhost:9411/api/v2/spans\n' +
   '  mtls:\n    enabled: true\n    workloadCertTTL: 24h\n    allowedClockSkew: 15m\n';
 
 /** What earlier versions of init wrote: replaced by the current default, since nobody edited it. */
-export const PREVIOUS_CONFIG_YAMLS = [HEADER + 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec: {}\n'];
+export const PREVIOUS_CONFIG_YAMLS = [
+  HEADER + 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec: {}\n',
+  HEADER +
+    'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: daprConfig\nspec:\n' +
+    '  mtls:\n    enabled: true\n    workloadCertTTL: 24h\n    allowedClockSkew: 15m\n',
+];
 
 export interface InitFile {
   /** Path relative to MINIDAPR_HOME, with `/` separators. */

@@ -21,6 +21,8 @@ it('creates config.yaml and the default components, and says so', async () => {
   expect(r.files.map((f) => f.status)).toEqual(['created', 'created', 'created']);
   const config = parse(readFileSync(join(home, 'config.yaml'), 'utf8'));
   expect(config).toMatchObject({ apiVersion: 'dapr.io/v1alpha1', kind: 'Configuration', metadata: { name: 'daprConfig' } });
+  // dapr init's tracing defaults: everything sampled, exported to Zipkin on localhost:9411.
+  expect(config.spec.tracing).toEqual({ samplingRate: '1', zipkin: { endpointAddress: 'http://localhost:9411/api/v2/spans' } });
   const state = parse(readFileSync(join(home, 'components', 'statestore.yaml'), 'utf8'));
   expect(state).toEqual({
     apiVersion: 'dapr.io/v1alpha1',
@@ -96,9 +98,9 @@ it('refuses a partial trust root instead of replacing it, naming the folder', as
   await expect(init({ env: env(), output: captureOutput() })).rejects.toThrow(`${join(home, 'certs')}: incomplete trust root (found ca.crt)`);
 });
 
-it('updates a config.yaml an earlier init wrote (unedited) to the mTLS default', async () => {
+it.each(PREVIOUS_CONFIG_YAMLS.map((c, i) => [i, c]))('updates a config.yaml an earlier init wrote (unedited, version %i) to the current default', async (_, previous) => {
   mkdirSync(home, { recursive: true });
-  writeFileSync(join(home, 'config.yaml'), PREVIOUS_CONFIG_YAMLS[0] as string);
+  writeFileSync(join(home, 'config.yaml'), previous);
   const r = await init({ env: env(), output: captureOutput() });
   expect(r.files[0]?.status).toBe('updated');
   expect(readFileSync(join(home, 'config.yaml'), 'utf8')).toBe(CONFIG_YAML);

@@ -49,7 +49,9 @@ it('posts the data and returns the answer with its metadata as headers', async (
   expect(seen?.headers['x-tenant']).toBe('acme');
   expect(seen?.headers.lower).toBeUndefined();
   expect(seen?.headers['content-type']).toBe('application/json; charset=utf-8');
-  expect(seen?.headers.traceparent).toBe(traceparent);
+  // The binding's request carries the sidecar's span (tracing is on by default) in the caller's trace.
+  expect(seen?.headers.traceparent).toMatch(/^00-4bf92f3577b34da6a3ce929d0e0e4736-[0-9a-f]{16}-01$/);
+  expect(seen?.headers.traceparent).toBe(r.headers.get('traceparent'));
 });
 
 it('sends GET without a body', async () => {

@@ -79,10 +79,13 @@ it('sets identity headers that callers cannot spoof, and strips hop-by-hop and t
   expect(seen.headers['dapr-api-token']).toBeUndefined();
   expect(seen.headers['proxy-authorization']).toBeUndefined();
   expect(seen.headers.te).toBeUndefined();
-  expect(seen.headers.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+  // Tracing is on by default (sampling 0.0001, as daprd): the app's parent is the sidecar's span in
+  // the caller's trace, sampled because the caller's was.
+  expect(seen.headers.traceparent).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01$/);
+  expect(seen.headers.traceparent).not.toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
   expect(r.headers.get('x-app-header')).toBe('from-app');
   expect(r.headers.get('keep-alive')).not.toBe('timeout=5');
-  expect(r.headers.get('traceparent')).toBe('00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01');
+  expect(r.headers.get('traceparent')).toBe(seen.headers.traceparent);
 });
 
 it('starts a trace when the caller sends none', async () => {

@@ -1,0 +1,184 @@
+#!/usr/bin/env node
+// Issue 14: what tracing costs one-hop service invocation, in one interleaved run of this checkout's
+// build (`npm run build` first).
+//
+//   npm run bench:tracing -w @minidapr/runtime          (~1 min with the defaults)
+//
+// Three variants, each a caller + callee sidecar pair (caller → callee → app, POST 1 KiB, the app
+// answers 200), differing only in their Configuration:
+//   off      spec.tracing.samplingRate "0": tracing off (the plain traceparent pass-through)
+//   default  no --config: daprd's default sampling 0.0001, no exporter (non-recording spans)
+//   on       samplingRate "1", Zipkin export to a receiver in this process that accepts and discards
+// Each round runs every variant twice (in rotating order, then reversed) for BENCH_TRACING_SECONDS
+// (2) s after a 0.5 s warm-up, a closed loop of BENCH_TRACING_CONNS (16) keep-alive connections;
+// BENCH_TRACING_ROUNDS (3) rounds. Printed per variant: median requests/s, the sidecars' CPU µs per
+// request (/proc user+system of both sidecars over the requests served), p50/p99, and each ratio
+// to "off". Sidecars pinned to cpu 1, load, app and receiver to cpu 0 (BENCH_NO_PIN=1: unpinned).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
+  log, median, nearestRank, pad, padR, procTicks, setTmpDir, spawnTracked, waitFor,
+} from './lib.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const BIN = path.resolve(HERE, '..', 'bin', 'minidaprd.js');
+const cfg = {
+  rounds: envNum('BENCH_TRACING_ROUNDS', 3),
+  seconds: envNum('BENCH_TRACING_SECONDS', 2),
+  conns: envNum('BENCH_TRACING_CONNS', 16),
+};
+
+installCleanupHandlers();
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'minidapr-bench-tracing-'));
+setTmpDir(tmp);
+const pin = detectPin(os.cpus().length);
+const pinned = (core, cmd, args) => (pin ? ['taskset', ['-c', String(core), cmd, ...args]] : [cmd, args]);
+
+function listen(handler, port = 0) {
+  const server = http.createServer(handler);
+  return new Promise((resolve) => server.listen(port, '127.0.0.1', () => resolve(server)));
+}
+
+const appHandler = (req, res) => {
+  req.resume();
+  req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+};
+
+let spansReceived = 0;
+const zipkinHandler = (req, res) => {
+  const chunks = [];
+  req.on('data', (c) => chunks.push(c));
+  req.on('end', () => {
+    // Count without parsing every batch in full: one span object per '"traceId"'.
+    spansReceived += Buffer.concat(chunks).toString('latin1').split('"traceId"').length - 1;
+    res.writeHead(202).end();
+  });
+};
+
+function configYaml(rate, zipkinUrl) {
+  return `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: bench\nspec:\n  tracing:\n    samplingRate: "${rate}"\n` + (zipkinUrl ? `    zipkin:\n      endpointAddress: ${zipkinUrl}\n` : '');
+}
+
+async function startSidecar(home, appId, extra) {
+  const [httpPort, internalPort, metricsPort] = await freePorts(3);
+  const args = ['--max-semi-space-size=2', BIN, '--app-id', appId, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--log-level', 'warn', ...extra];
+  const env = { ...process.env, MINIDAPR_HOME: home };
+  delete env.DAPR_API_TOKEN;
+  delete env.APP_API_TOKEN;
+  const out = fs.openSync(path.join(tmp, `${path.basename(home)}-${appId}.log`), 'w');
+  const [cmd, a] = pinned(SUT_CORE, process.execPath, args);
+  const cp = spawnTracked(cmd, a, { stdio: ['ignore', out, out], env, cwd: tmp });
+  fs.closeSync(out);
+  await waitFor(`http://127.0.0.1:${httpPort}/v1.0/healthz`, 204, 30_000, 20, cp, `sidecar ${appId}`);
+  return { cp, pid: cp.pid, httpPort };
+}
+
+async function startVariant(name, configText, appPort) {
+  const home = path.join(tmp, `home-${name}`);
+  fs.mkdirSync(home);
+  const extra = [];
+  if (configText) {
+    fs.writeFileSync(path.join(home, 'config.yaml'), configText);
+    extra.push('--config', path.join(home, 'config.yaml'));
+  }
+  const callee = await startSidecar(home, `callee-${name}`, ['--app-port', String(appPort), ...extra]);
+  const caller = await startSidecar(home, `caller-${name}`, extra);
+  const url = `http://127.0.0.1:${caller.httpPort}/v1.0/invoke/callee-${name}/method/echo`;
+  const deadline = Date.now() + 15_000;
+  while ((await once(url)) !== 200) {
+    if (Date.now() > deadline) throw new Error(`${name}: invoke through the sidecars failed`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { name, url, pids: [caller.pid, callee.pid] };
+}
+
+function once(url) {
+  return new Promise((resolve) => {
+    const req = http.request(url, { method: 'POST' }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode));
+    });
+    req.on('error', () => resolve(0));
+    req.end('x');
+  });
+}
+
+const PAYLOAD = JSON.stringify({ data: 'x'.repeat(1000) });
+
+async function load(url, ms) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.conns });
+  const lat = [];
+  let errors = 0;
+  const end = Date.now() + ms;
+  const one = () =>
+    new Promise((resolve) => {
+      const t0 = process.hrtime.bigint();
+      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(PAYLOAD) } }, (res) => {
+        res.resume();
+        res.on('end', () => {
+          if (res.statusCode >= 300) errors++;
+          lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
+          resolve();
+        });
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end(PAYLOAD);
+    });
+  const start = Date.now();
+  await Promise.all(Array.from({ length: cfg.conns }, async () => { while (Date.now() < end) await one(); }));
+  const elapsed = (Date.now() - start) / 1000;
+  agent.destroy();
+  lat.sort((a, b) => a - b);
+  return { rps: lat.length / elapsed, count: lat.length, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
+}
+
+async function main() {
+  const clkTck = initClkTck();
+  if (pin) execFileSync('taskset', ['-pc', String(LOAD_CORE), String(process.pid)], { stdio: 'ignore' });
+  if (!fs.existsSync(path.resolve(HERE, '..', 'dist', 'bin.js'))) throw new Error('dist/bin.js is missing: run npm run build first');
+  const app = await listen(appHandler);
+  const zipkin = await listen(zipkinHandler);
+  const appPort = app.address().port;
+  const zipkinUrl = `http://127.0.0.1:${zipkin.address().port}/api/v2/spans`;
+  const variants = [
+    await startVariant('off', configYaml('0'), appPort),
+    await startVariant('default', undefined, appPort),
+    await startVariant('on', configYaml('1', zipkinUrl), appPort),
+  ];
+  const results = Object.fromEntries(variants.map((v) => [v.name, []]));
+  let served = 0;
+  for (let round = 0; round < cfg.rounds; round++) {
+    const rotated = variants.map((_, i) => variants[(i + round) % variants.length]);
+    for (const v of [...rotated, ...rotated.reverse()]) {
+      await load(v.url, 500);
+      const t0 = v.pids.map(procTicks);
+      const r = await load(v.url, cfg.seconds * 1000);
+      const used = v.pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
+      r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
+      results[v.name].push(r);
+      if (v.name === 'on') served += r.count;
+      if (r.errors) log(`${v.name}: ${r.errors} errors`);
+    }
+    log(`round ${round + 1}/${cfg.rounds} done`);
+  }
+  app.close();
+  zipkin.close();
+  console.log(`one-hop invoke (caller sidecar → callee sidecar → app, POST 1 KiB); ${cfg.rounds} rounds × 2 runs of ${cfg.seconds} s per variant, ${cfg.conns} connections, closed loop${pin ? ', sidecars on cpu 1' : ''}`);
+  console.log('rps: requests/s (median); cpu: both sidecars\' CPU µs per request; p50/p99 in ms; ratios against "off"');
+  console.log(`${padR('variant', 10)}${pad('rps', 9)}${pad('rps/off', 9)}${pad('cpu', 8)}${pad('cpu/off', 9)}${pad('p50', 8)}${pad('p99', 8)}`);
+  const m = (k, f) => median(results[k].map((r) => r[f]));
+  for (const v of variants) {
+    console.log(`${padR(v.name, 10)}${pad(m(v.name, 'rps').toFixed(0), 9)}${pad(f3(m(v.name, 'rps') / m('off', 'rps')), 9)}${pad(m(v.name, 'cpuUs').toFixed(1), 8)}${pad(f3(m(v.name, 'cpuUs') / m('off', 'cpuUs')), 9)}${pad(f3(m(v.name, 'p50')), 8)}${pad(f3(m(v.name, 'p99')), 8)}`);
+  }
+  console.log(`"on": the receiver got ${spansReceived} spans for ${served} measured requests (+ warm-ups; 2 spans per request expected)`);
+}
+
+main().then(() => cleanup(), fatal);

@@ -1,0 +1,34 @@
+/**
+ * @module tracing/peer-span
+ * The callee sidecar's side of service invocation: a SERVER span `CallLocal/<app>/<method>` per
+ * call arriving on the sidecar-to-sidecar port, child of the caller sidecar's CLIENT span. Its
+ * context is what the app receives as `traceparent`.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ATTR, SERVICE_INVOCATION } from './attributes';
+import { handOn } from './api-span';
+import type { Tracing } from './tracer';
+import { headerValue } from './w3c';
+
+export function tracePeerCall(tracing: Tracing, appId: string, req: IncomingMessage, res: ServerResponse, rawPath: string): void {
+  const span = tracing.start('CallLocal', 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
+  handOn(span.traceparent, span.tracestate, req);
+  if (!span.recording) return;
+  let method = rawPath.replace(/^\/+/, '');
+  try {
+    method = decodeURIComponent(method);
+  } catch {
+    // keep the method as sent; direct messaging answers the bad escape
+  }
+  span.setName(`CallLocal/${appId}/${method}`);
+  span.setAttributes({
+    [ATTR.rpcService]: SERVICE_INVOCATION,
+    [ATTR.daprInvokeMethod]: method,
+    [ATTR.daprProtocol]: 'http',
+    [ATTR.daprApi]: `${req.method ?? 'GET'} /${method}`,
+  });
+  res.once('close', () => {
+    span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
+    span.end(res.statusCode);
+  });
+}
