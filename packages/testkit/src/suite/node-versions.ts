@@ -1,10 +1,10 @@
 /**
  * @module suite/node-versions
- * `test-node-versions [22 24 ...]`: proves the runtime and the CLI on other Node.js majors than the
+ * `test-node-versions [22 24 ...]`: proves the runtime, the CLI and the dashboard on other Node.js majors than the
  * one running. For each version it installs the `node` package from the npm registry (it ships the
  * binary and the headers) into a temporary prefix, copies the working tree (tracked and untracked,
  * not ignored files) to a temporary folder, runs `npm ci` there with that Node first on PATH (native
- * addons such as better-sqlite3 are built against its headers), then the runtime and CLI unit and
+ * addons such as better-sqlite3 are built against its headers), then the runtime, CLI and dashboard unit and
  * integration tests. Everything temporary is removed afterwards.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -15,7 +15,7 @@ import { latestTurboSummary } from './summary';
 
 export const DEFAULT_VERSIONS = ['22', '24'];
 /** The packages whose suites run on every supported Node.js. */
-export const PACKAGES = ['@minidapr/runtime', '@minidapr/cli'];
+export const PACKAGES = ['@minidapr/runtime', '@minidapr/cli', '@minidapr/dashboard'];
 
 export interface NodeInstall {
   /** Folder holding the `node` binary. */
@@ -130,7 +130,7 @@ export async function testOnNode(repo: string, major: string): Promise<boolean> 
 
 export async function main(argv: string[]): Promise<number> {
   if (argv.includes('-h') || argv.includes('--help')) {
-    process.stdout.write(`Usage: test-node-versions [MAJOR...]   (default: ${DEFAULT_VERSIONS.join(' ')})\n\nRuns the ${PACKAGES.join(' and ')} test suites on each Node.js major, installed from the npm registry.\n`);
+    process.stdout.write(`Usage: test-node-versions [MAJOR...]   (default: ${DEFAULT_VERSIONS.join(' ')})\n\nRuns the ${PACKAGES.join(', ')} test suites on each Node.js major, installed from the npm registry.\n`);
     return 0;
   }
   const majors = argv.length > 0 ? argv : DEFAULT_VERSIONS;
