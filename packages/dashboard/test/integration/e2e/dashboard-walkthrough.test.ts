@@ -168,7 +168,7 @@ suite('dashboard walkthrough (two apps, real sidecars, headless Chromium)', () =
     // sidecar's start-up lines and the app's.
     await testId('log-autoscroll').uncheck();
     const scrolled = await page.evaluate<number>(
-      `(() => { const box = document.querySelector('[data-testid="log-lines"]'); const line = box.querySelector('[data-source="app"]'); box.scrollTop += line.getBoundingClientRect().top - box.getBoundingClientRect().top - 150; return box.scrollTop; })()`,
+      `(() => { const box = document.querySelector('[data-testid="log-lines"]'); const line = box.querySelector('[data-source="app"]'); box.scrollTop += line.getBoundingClientRect().top - box.getBoundingClientRect().top - 100; return box.scrollTop; })()`,
     );
     expect(scrolled).toBeGreaterThanOrEqual(0);
     await shot('logs');
