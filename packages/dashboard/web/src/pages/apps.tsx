@@ -10,7 +10,9 @@ import { href } from '../lib/route';
 import { useLiveLoad } from '../lib/use-live-load';
 
 export function ports(a: App): string {
-  const p = [`HTTP ${a.httpPort}`, `gRPC ${a.grpcPort}`];
+  // minidaprd has no gRPC API yet: its registry entry says gRPC port 0, which is no port to show.
+  const p = [`HTTP ${a.httpPort}`];
+  if (a.grpcPort) p.push(`gRPC ${a.grpcPort}`);
   if (a.appPort) p.push(`app ${a.appPort}`);
   if (a.metricsPort) p.push(`metrics ${a.metricsPort}`);
   return p.join(' · ');
