@@ -74,6 +74,8 @@ export function containerLogsAnswer(appId: string, host: string): LogsAnswer {
   return {
     sources: [],
     lines: [],
-    note: `${appId} is watched at ${host} (--sidecar), not started here: read its output with \`docker compose logs ${host}\` or \`kubectl logs deploy/${appId} -c <container>\``,
+    note:
+      `${appId} is a sidecar watched at ${host} (--sidecar), not started by minidapr here, so there are no log files to show: ` +
+      `read its output with \`docker compose logs\` (Docker Compose) or \`kubectl logs deploy/${appId} --all-containers\` (Kubernetes)`,
   };
 }

@@ -58,8 +58,9 @@ describe('static sidecars as apps', () => {
   });
 
   it('answer logs with where container logs are', () => {
-    expect(containerLogsAnswer('a', 'a-dapr')).toEqual({ sources: [], lines: [], note: expect.stringContaining('docker compose logs a-dapr') });
-    expect(containerLogsAnswer('a', 'a-dapr').note).toContain('kubectl logs');
+    expect(containerLogsAnswer('a', 'a-dapr')).toEqual({ sources: [], lines: [], note: expect.stringContaining('watched at a-dapr') });
+    expect(containerLogsAnswer('a', 'a-dapr').note).toContain('`docker compose logs`');
+    expect(containerLogsAnswer('a', 'a-dapr').note).toContain('`kubectl logs deploy/a --all-containers`');
   });
 
   it('list components from metadata without files', () => {
