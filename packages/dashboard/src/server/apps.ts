@@ -71,7 +71,7 @@ export function registeredApps(src: AppSource): RegisteredApp[] {
   const since = src.since ?? new Date();
   for (const s of src.sidecars ?? []) {
     if (ids.has(s.appId)) continue;
-    registered.push({ ...staticInstance(s, since), target: { host: s.host, httpPort: s.httpPort, apiToken: src.apiToken }, static: s });
+    registered.push({ ...staticInstance(s, since), target: { host: s.host, httpPort: s.httpPort, apiToken: src.apiToken, byAddress: true }, static: s });
   }
   return registered;
 }

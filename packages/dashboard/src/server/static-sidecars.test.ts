@@ -2,6 +2,7 @@ import { parseSidecarList, parseSidecarSpec, SidecarSpecError, staticInstance } 
 import { registeredApps, toApp } from './apps';
 import { containerLogsAnswer } from './logs';
 import { metadataComponents } from './resources';
+import { targetUrl } from './sidecar-client';
 import { tempDir } from '@minidapr/testkit';
 
 describe('parseSidecarSpec', () => {
@@ -41,7 +42,7 @@ describe('static sidecars as apps', () => {
       const since = new Date(Date.now() - 5000);
       const apps = registeredApps({ home: home.path, sidecars: [parseSidecarSpec('a=h:3600:9100', 'X')], since });
       expect(apps).toHaveLength(1);
-      expect(apps[0]?.target).toEqual({ host: 'h', httpPort: 3600, apiToken: undefined });
+      expect(apps[0]?.target).toEqual({ host: 'h', httpPort: 3600, apiToken: undefined, byAddress: true });
       const app = toApp(apps[0]!, 'unknown');
       expect(app).toMatchObject({ appId: 'a', pid: null, grpcPort: null, internalPort: null, httpPort: 3600, metricsPort: 9100, source: 'static', host: 'h', resourcesPaths: [] });
       expect(app.ageSeconds).toBeGreaterThanOrEqual(5);
@@ -66,5 +67,14 @@ describe('static sidecars as apps', () => {
   it('list components from metadata without files', () => {
     const docs = metadataComponents({ components: [{ name: 'statestore', type: 'state.redis', version: 'v1' }, { type: 'no-name' }] });
     expect(docs).toEqual([{ kind: 'Component', name: 'statestore', type: 'state.redis', version: 'v1', file: '', yaml: expect.stringContaining('type: state.redis') }]);
+  });
+});
+
+describe('targetUrl', () => {
+  it('connects by address for static sidecars, so the Host header is an IP literal the sidecar accepts', async () => {
+    expect(await targetUrl({ host: 'localhost', httpPort: 3500, byAddress: true }, '/v1.0/healthz')).toMatch(/^http:\/\/(127\.0\.0\.1|\[::1\]):3500\/v1\.0\/healthz$/);
+    expect(await targetUrl({ host: 'localhost', httpPort: 3500 }, '/x', 9090)).toBe('http://localhost:9090/x');
+    expect(await targetUrl({ host: '::1', httpPort: 1, byAddress: true }, '/m')).toBe('http://[::1]:1/m');
+    await expect(targetUrl({ host: 'no-such-host.invalid', httpPort: 1, byAddress: true }, '/')).rejects.toThrow();
   });
 });
