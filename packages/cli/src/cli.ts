@@ -219,8 +219,18 @@ export const COMMANDS: readonly CommandSpec[] = [
       { flags: '--zipkin-port <port>', description: 'the collector\'s Zipkin port (default: 9411)', parse: 'port' },
       { flags: '--otlp-port <port>', description: 'the collector\'s OTLP/HTTP port (default: 4318)', parse: 'port' },
       { flags: '--no-collector', description: 'do not start the trace collector (show the traces another one stores)' },
+      {
+        flags: '--sidecar <appId=host[:httpPort[:metricsPort]]>',
+        description: 'also watch a sidecar that has no local registry entry, e.g. in a container (repeatable; ports default to 3500 and 9090; also MINIDAPR_DASHBOARD_SIDECARS)',
+        parse: 'list',
+      },
     ],
-    examples: ['minidapr dashboard', 'minidapr dashboard -p 9999 -a 0.0.0.0', 'minidapr dashboard --no-collector'],
+    examples: [
+      'minidapr dashboard',
+      'minidapr dashboard -p 9999 -a 0.0.0.0',
+      'minidapr dashboard --no-collector',
+      'minidapr dashboard -a 0.0.0.0 --sidecar order-processor=order-processor-dapr --sidecar checkout=checkout-dapr:3500:9090',
+    ],
     action: async (opts, _args, ctx) => (await load.dashboard()).dashboard({ ...opts, ...ctx }),
   },
   {

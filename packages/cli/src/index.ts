@@ -12,6 +12,8 @@ import { generalMessages as G } from './messages';
 
 export { ConfigError, ExitError } from './errors';
 export type { Output } from './lib/output';
+/** How `minidapr dashboard` reads --sidecar and MINIDAPR_DASHBOARD_SIDECARS (for @minidapr/deploy's checks). */
+export { staticSidecars } from './commands/dashboard/sidecars';
 
 function parsePort(value: string): number {
   if (!/^\d+$/.test(value.trim()) || Number(value) > 65535) throw new InvalidArgumentError('must be a port number from 0 to 65535.');

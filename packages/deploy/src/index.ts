@@ -20,4 +20,18 @@ export { deploymentsOf, mountedConfigMapPath, writeConfigMap, serviceSelector, t
 export { containerEnv, containerRun, expandK8sVars, mapMountPath, materialiseMounts, objectData, podSpecOf, type ContainerRun, type FullContainer, type Mount, type PodIdentity } from './k8s/container-run';
 export { trustRootSecret, withTrustRootSecret, TRUST_ROOT_SECRET } from './k8s/trust-root-secret';
 export { parseDockerfile, instructions, checkCopies, checkScripts, scriptSource, ignoredBy, type Dockerfile } from './dockerfile';
+export {
+  DASHBOARD_IMAGE_KEY,
+  DASHBOARD_SERVICE,
+  DASHBOARD_PROFILE,
+  isDashboardImage,
+  cliArgsOf,
+  checkDashboardArgs,
+  tracingOf,
+  checkZipkinEndpoint,
+  type DashboardArgsCheck,
+  type DashboardOptions,
+  type DashboardSidecar,
+  type TracingSpec,
+} from './dashboard';
 export * as netns from './netns';

@@ -96,19 +96,19 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
   const ownStore = o.spanStore === undefined;
   const store: SpanStore = o.spanStore ?? backend.openSpanStore({ path: backend.defaultSpanStorePath(o.home) });
   const sse = new SseClients();
-  const metrics = new MetricsScraper(() => registeredApps(o.home, o.apiToken), o.metricsIntervalMs);
+  const source = { home: o.home, apiToken: o.apiToken, sidecars: o.sidecars ?? [], since: new Date() };
+  const metrics = new MetricsScraper(() => registeredApps(source), o.metricsIntervalMs);
   const ctx: DashboardContext = {
-    home: o.home,
+    ...source,
     version: RUNTIME_VERSION,
     store,
     collector: { enabled: false },
-    apiToken: o.apiToken,
     metrics,
     sse,
     logPollMs: o.logPollMs ?? 500,
     live: new LiveEvents(
       {
-        apps: () => listApps(o.home, o.apiToken),
+        apps: () => listApps(source),
         traces: () => findTraces(store, { limit: LIVE_TRACES }),
         graph: () => graphNow(ctx, DEFAULT_GRAPH_LOOKBACK_MS),
         metrics: () => metrics.snapshot(DEFAULT_METRICS_WINDOW_S),

@@ -10,7 +10,7 @@ import { explore } from './explorer';
 import { toSidecarRequest } from './explore-request';
 import { buildGraph, DEFAULT_GRAPH_LOOKBACK_MS } from './graph';
 import { LogFollower } from './log-tail';
-import { parseSourceParam, parseTailParam, readLogs, logSources } from './logs';
+import { containerLogsAnswer, parseSourceParam, parseTailParam, readLogs, logSources } from './logs';
 import { listComponents, listConfigurations } from './resources';
 import { badRequest, notFound } from './respond';
 import { STREAMING, type ApiCall, type Endpoint } from './router';
@@ -27,7 +27,7 @@ function positiveNumber(q: URLSearchParams, name: string, fallback: number, max:
 }
 
 function appOr404(ctx: DashboardContext, appId: string) {
-  const app = findApp(ctx.home, appId, ctx.apiToken);
+  const app = findApp(ctx, appId);
   if (!app) throw notFound(`app id ${appId} is not running`);
   return app;
 }
@@ -40,6 +40,7 @@ function logStream({ req, res, params, query }: ApiCall, ctx: DashboardContext):
   const app = appOr404(ctx, params.appId as string);
   const { sources } = logSources(app.running, parseSourceParam(query.get('source')));
   const client = ctx.sse.open(req, res);
+  if (app.static) client.send('note', { text: containerLogsAnswer(app.running.appId, app.static.host).note });
   const followers = sources.map((s) => new LogFollower(s.path, (text) => client.send('log', { source: s.source, text })));
   const timer = setInterval(() => followers.forEach((f) => f.poll()), ctx.logPollMs);
   timer.unref();
@@ -56,17 +57,21 @@ export const ENDPOINTS: ReadonlyArray<Endpoint<DashboardContext>> = [
       version: ctx.version,
       home: ctx.home,
       collector: { ...ctx.collector, spans: ctx.store.count() },
-      apps: registeredApps(ctx.home).length,
+      apps: registeredApps(ctx).length,
     }),
   },
-  { name: 'ListApps', method: 'GET', route: '/api/apps', handler: (_c, ctx) => listApps(ctx.home, ctx.apiToken) },
+  { name: 'ListApps', method: 'GET', route: '/api/apps', handler: (_c, ctx) => listApps(ctx) },
   { name: 'GetApp', method: 'GET', route: '/api/apps/:appId', handler: ({ params }, ctx) => appDetail(appOr404(ctx, params.appId as string)) },
   {
     name: 'GetAppLogs',
     method: 'GET',
     route: '/api/apps/:appId/logs',
-    handler: async ({ params, query }, ctx) =>
-      readLogs(appOr404(ctx, params.appId as string).running, parseSourceParam(query.get('source')), parseTailParam(query.get('tail'))),
+    handler: async ({ params, query }, ctx) => {
+      const app = appOr404(ctx, params.appId as string);
+      const wanted = parseSourceParam(query.get('source'));
+      const tail = parseTailParam(query.get('tail'));
+      return app.static ? containerLogsAnswer(app.running.appId, app.static.host) : readLogs(app.running, wanted, tail);
+    },
   },
   { name: 'StreamAppLogs', method: 'GET', route: '/api/apps/:appId/logs/stream', handler: async (c, ctx) => logStream(c, ctx) },
   {
@@ -78,8 +83,8 @@ export const ENDPOINTS: ReadonlyArray<Endpoint<DashboardContext>> = [
       return explore(app.target, toSidecarRequest(await json()));
     },
   },
-  { name: 'ListComponents', method: 'GET', route: '/api/components', handler: (_c, ctx) => listComponents(registeredApps(ctx.home, ctx.apiToken)) },
-  { name: 'ListConfigurations', method: 'GET', route: '/api/configurations', handler: async (_c, ctx) => listConfigurations(registeredApps(ctx.home, ctx.apiToken)) },
+  { name: 'ListComponents', method: 'GET', route: '/api/components', handler: (_c, ctx) => listComponents(registeredApps(ctx)) },
+  { name: 'ListConfigurations', method: 'GET', route: '/api/configurations', handler: async (_c, ctx) => listConfigurations(registeredApps(ctx)) },
   { name: 'ListTraces', method: 'GET', route: '/api/traces', handler: async ({ query }, ctx) => findTraces(ctx.store, parseTraceFilter(query)) },
   {
     name: 'GetTrace',

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { HttpError } from './respond';
-import { sidecarUrl, tokenHeaders, type SidecarTarget } from './sidecar-client';
+import { sidecarUrl, targetUrl, tokenHeaders, type SidecarTarget } from './sidecar-client';
 import type { SidecarRequest } from './explore-request';
 
 export const EXPLORE_TIMEOUT_MS = 30000;
@@ -24,12 +24,14 @@ export function newTraceparent(): { traceId: string; traceparent: string } {
 
 export async function explore(target: SidecarTarget, r: SidecarRequest, timeoutMs = EXPLORE_TIMEOUT_MS): Promise<ExploreResult> {
   const { traceId, traceparent } = newTraceparent();
-  const url = sidecarUrl(target, r.path);
+  let url = sidecarUrl(target, r.path);
   const headers = { ...r.headers, traceparent };
-  const started = performance.now();
+  let started = performance.now();
   let res: Response;
   let body: string;
   try {
+    url = await targetUrl(target, r.path);
+    started = performance.now();
     res = await fetch(url, { method: r.method, headers: { ...headers, ...tokenHeaders(target) }, body: r.body, signal: AbortSignal.timeout(timeoutMs) });
     body = await res.text();
   } catch (err) {

@@ -7,6 +7,15 @@ export {
   type DashboardOptions,
 } from './options';
 export { createMemorySpanStore } from './memory-span-store';
+export {
+  parseSidecarSpec,
+  parseSidecarList,
+  SidecarSpecError,
+  SIDECARS_ENV,
+  DEFAULT_STATIC_HTTP_PORT,
+  DEFAULT_STATIC_METRICS_PORT,
+  type StaticSidecar,
+} from './static-sidecars';
 export type { App, AppDetail, Health } from './apps';
 export type { Resource } from './resources';
 export type { TraceSummary } from './traces';

@@ -68,3 +68,14 @@ export function readLogs(app: RunningApp, wanted: readonly LogSourceName[], tail
   }
   return notes.length > 0 ? { sources, lines, note: notes.join('; ') } : { sources, lines };
 }
+
+/** A static sidecar (a container or pod) has no log files here: say where its output is. */
+export function containerLogsAnswer(appId: string, host: string): LogsAnswer {
+  return {
+    sources: [],
+    lines: [],
+    note:
+      `${appId} is a sidecar watched at ${host} (--sidecar), not started by minidapr here, so there are no log files to show: ` +
+      `read its output with \`docker compose logs\` (Docker Compose) or \`kubectl logs deploy/${appId} --all-containers\` (Kubernetes)`,
+  };
+}

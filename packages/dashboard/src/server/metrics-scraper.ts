@@ -4,6 +4,7 @@
  * chart points per app (keyed by app id and sidecar pid: a restarted sidecar starts a new series).
  */
 import type { RegisteredApp } from './apps';
+import { targetUrl } from './sidecar-client';
 import { parsePrometheus } from './prometheus';
 import { pointBetween, totalsOf, type MetricPoint, type Totals } from './request-stats';
 
@@ -81,7 +82,7 @@ export class MetricsScraper {
       return;
     }
     try {
-      const r = await fetch(`http://${a.target.host}:${port}/metrics`, { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
+      const r = await fetch(await targetUrl(a.target, '/metrics', port), { signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS) });
       const text = await r.text();
       if (r.status !== 200) throw new Error(`answered ${r.status}`);
       const totals = totalsOf(parsePrometheus(text), Date.now());

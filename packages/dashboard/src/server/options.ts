@@ -5,6 +5,7 @@
  */
 import { join } from 'node:path';
 import type { CollectorBackend, SpanStore } from './span-store-types';
+import type { StaticSidecar } from './static-sidecars';
 
 export const DEFAULT_DASHBOARD_HOST = 'localhost';
 export const DEFAULT_DASHBOARD_PORT = 8080;
@@ -20,6 +21,8 @@ export interface DashboardOptions {
   collector?: { zipkinPort?: number; otlpPort?: number | null } | false;
   /** The built UI; default: the package's dist/web. */
   webDir?: string;
+  /** Sidecars to watch that have no registry entry (containers, pods): `--sidecar` / MINIDAPR_DASHBOARD_SIDECARS. */
+  sidecars?: StaticSidecar[];
   /** Sent as dapr-api-token to sidecars that require one. */
   apiToken?: string;
   /** Use this span store instead of opening `<home>/traces/spans.db` (tests). Not closed by close(). */

@@ -2,9 +2,11 @@
  * @module server/resources
  * The Components and Configurations views: the resource files of every running app, each document
  * once, with the apps that loaded it (components: listed by name in the sidecar's metadata;
- * configurations: named in the app's configPaths).
+ * configurations: named in the app's configPaths). A static sidecar (--sidecar) has no files here:
+ * its components come from its /v1.0/metadata alone (file "", YAML rebuilt from name/type/version).
  */
 import { resolve } from 'node:path';
+import { stringify } from 'yaml';
 import type { RegisteredApp } from './apps';
 import { parseResourceFile, yamlFilesIn, type ResourceDoc } from './resource-files';
 import { sidecarMetadata } from './sidecar-client';
@@ -31,12 +33,30 @@ const addApp = (r: Resource, appId: string): void => {
   if (!r.loadedBy.includes(appId)) r.loadedBy.push(appId);
 };
 
+/** The components a sidecar's metadata lists, as documents without a file. */
+export function metadataComponents(metadata: Record<string, unknown>): ResourceDoc[] {
+  const list = Array.isArray(metadata.components) ? (metadata.components as Array<Record<string, unknown>>) : [];
+  return list
+    .filter((c) => typeof c.name === 'string' && c.name !== '')
+    .map((c) => {
+      const name = c.name as string;
+      const type = typeof c.type === 'string' ? c.type : undefined;
+      const version = typeof c.version === 'string' ? c.version : undefined;
+      const yaml = stringify({ apiVersion: 'dapr.io/v1alpha1', kind: 'Component', metadata: { name }, spec: { ...(type ? { type } : {}), ...(version ? { version } : {}) } });
+      return { kind: 'Component', name, ...(type ? { type } : {}), ...(version ? { version } : {}), file: '', yaml };
+    });
+}
+
 /** Resources of the running apps' resourcesPaths (every kind but Configuration). */
 export async function listComponents(apps: readonly RegisteredApp[]): Promise<Resource[]> {
   const all = new Map<string, Resource>();
   await Promise.all(
     apps.map(async (a) => {
       const meta = await sidecarMetadata(a.target);
+      if (a.static) {
+        if ('metadata' in meta) for (const r of collect(all, metadataComponents(meta.metadata))) addApp(r, a.running.appId);
+        return;
+      }
       const loaded = 'metadata' in meta ? componentNames(meta.metadata) : undefined;
       const docs = (a.instance.resourcesPaths ?? []).flatMap((p) => yamlFilesIn(resolve(a.instance.cwd ?? '.', p))).flatMap(parseResourceFile);
       for (const r of collect(all, docs.filter((d) => d.kind !== 'Configuration'))) {

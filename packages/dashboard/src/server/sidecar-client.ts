@@ -3,6 +3,7 @@
  * Talking to a sidecar over its public HTTP API only: health, metadata, and plain requests with a
  * deadline (the dashboard must stay responsive when a sidecar hangs).
  */
+import { lookup } from 'node:dns/promises';
 import net from 'node:net';
 
 export interface SidecarTarget {
@@ -10,6 +11,12 @@ export interface SidecarTarget {
   httpPort: number;
   /** Sent as dapr-api-token when set. */
   apiToken?: string;
+  /**
+   * Connect to the address `host` resolves to, so that the Host header is an IP literal. A sidecar
+   * refuses Host names that are not its own (its DNS-rebinding guard, --allowed-hosts), and a
+   * container's or a Service's name is not. Set for static sidecars (--sidecar).
+   */
+  byAddress?: boolean;
 }
 
 /** How long a health probe or a metadata read may take. */
@@ -17,6 +24,13 @@ export const PROBE_TIMEOUT_MS = 1000;
 
 export function sidecarUrl(t: SidecarTarget, path: string): string {
   return `http://${t.host}:${t.httpPort}${path}`;
+}
+
+/** The URL of `path` on the target's `port` (default its HTTP API), by address when `byAddress`. */
+export async function targetUrl(t: SidecarTarget, path: string, port = t.httpPort): Promise<string> {
+  let host = t.host;
+  if (t.byAddress && net.isIP(host) === 0) host = (await lookup(host)).address;
+  return `http://${net.isIPv6(host) ? `[${host}]` : host}:${port}${path}`;
 }
 
 export function tokenHeaders(t: SidecarTarget): Record<string, string> {
@@ -43,7 +57,7 @@ export function portReachable(host: string, port: number, timeoutMs = PROBE_TIME
 
 export async function sidecarHealthy(t: SidecarTarget, timeoutMs = PROBE_TIMEOUT_MS): Promise<boolean> {
   try {
-    const r = await fetchWithTimeout(sidecarUrl(t, '/v1.0/healthz'), { headers: tokenHeaders(t) }, timeoutMs);
+    const r = await fetchWithTimeout(await targetUrl(t, '/v1.0/healthz'), { headers: tokenHeaders(t) }, timeoutMs);
     await r.arrayBuffer();
     return r.status >= 200 && r.status < 300;
   } catch {
@@ -54,7 +68,7 @@ export async function sidecarHealthy(t: SidecarTarget, timeoutMs = PROBE_TIMEOUT
 /** The sidecar's `/v1.0/metadata`, or why it could not be read. */
 export async function sidecarMetadata(t: SidecarTarget, timeoutMs = PROBE_TIMEOUT_MS): Promise<{ metadata: Record<string, unknown> } | { error: string }> {
   try {
-    const r = await fetchWithTimeout(sidecarUrl(t, '/v1.0/metadata'), { headers: tokenHeaders(t) }, timeoutMs);
+    const r = await fetchWithTimeout(await targetUrl(t, '/v1.0/metadata'), { headers: tokenHeaders(t) }, timeoutMs);
     const text = await r.text();
     if (r.status !== 200) return { error: `GET /v1.0/metadata answered ${r.status}: ${text.slice(0, 200)}` };
     return { metadata: JSON.parse(text) as Record<string, unknown> };

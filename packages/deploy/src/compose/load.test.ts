@@ -18,6 +18,9 @@ services:
     environment: ["APP_PORT=3000", "EMPTY"]
     env_file: app.env
     ports: ["3000:3000", { target: 3500, published: "3500" }]
+    networks:
+      default:
+        aliases: [app-id]
     depends_on: [db]
   app-dapr:
     <<: *sidecar
@@ -47,6 +50,8 @@ describe('parseCompose', () => {
     expect(app?.environment).toEqual({ APP_PORT: '3000', EMPTY: '' });
     expect(app?.ports).toEqual(['3000:3000', '3500:3500']);
     expect(app?.dependsOn).toEqual({ db: 'service_started' });
+    expect(app?.aliases).toEqual(['app-id']);
+    expect(db?.aliases).toEqual([]);
     expect(serviceEnv(app as never)).toEqual({ SECRET: 's3', APP_PORT: '3000', EMPTY: '' });
     expect(sidecar?.image).toBe('ghcr.io/minidapr/minidaprd:0.1.0');
     expect(sidecar?.volumes).toEqual([{ source: join(dir.path, 'components'), target: '/components', readOnly: true, bind: true }]);

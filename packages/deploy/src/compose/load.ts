@@ -29,6 +29,8 @@ export interface ComposeService {
   ports: string[];
   profiles: string[];
   networkMode?: string;
+  /** Network aliases (`networks: <net>: aliases:`), on any network. */
+  aliases: string[];
   /** depends_on: service → condition. */
   dependsOn: Record<string, string>;
   healthcheck?: string[];
@@ -98,6 +100,7 @@ function service(name: string, raw: Json, dir: string): ComposeService {
     ports: Array.isArray(raw.ports) ? raw.ports.map((p) => (isObject(p) ? `${p.published ?? ''}:${p.target}` : String(p))) : [],
     profiles: Array.isArray(raw.profiles) ? raw.profiles.map(String) : [],
     networkMode: raw.network_mode === undefined ? undefined : String(raw.network_mode),
+    aliases: isObject(raw.networks) ? Object.values(raw.networks).flatMap((n) => (isObject(n) && Array.isArray(n.aliases) ? n.aliases.map(String) : [])) : [],
     dependsOn,
     healthcheck: hc,
     volumes: Array.isArray(raw.volumes) ? raw.volumes.map((v) => volume(v, dir)) : [],

@@ -5,12 +5,15 @@
  * Service names resolving through the namespaces' hosts file (`redis`, `redis.<ns>`,
  * `redis.<ns>.svc.cluster.local`, the headless `<appId>-dapr` Services), and the Redis and
  * PostgreSQL Deployments stood in for by the machine's servers through handshake forwarders that
- * act as the manifests configure them (Redis `--requirepass`, PostgreSQL `POSTGRES_DB`).
+ * act as the manifests configure them (Redis `--requirepass`, PostgreSQL `POSTGRES_DB`). A
+ * Deployment running the dashboard image (k8s/dashboard added to the objects) is started the same
+ * way, in a namespace of its own, with its Service names resolving to it.
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnProcess, type Spawned } from '@minidapr/testkit';
+import { isDashboardImage } from '../dashboard';
 import { containerEnv, containerRun, expandK8sVars, type ContainerRun, type FullContainer, type PodIdentity } from '../k8s/container-run';
 import type { K8sObject } from '../k8s/kustomize';
 import { deploymentsOf, serviceSelector, type PodSidecar } from '../k8s/pods';
@@ -47,6 +50,8 @@ export interface RunningSidecar {
 export interface K8sSidecars {
   network: Network;
   sidecars: RunningSidecar[];
+  /** The dashboard container, when the objects hold a Deployment running the dashboard image. */
+  dashboard?: RunningSidecar;
   /** Host name → address, as written into every namespace's hosts file. */
   names: ReadonlyMap<string, string>;
   /** The forwarders standing in for the backing Deployments, by Service name. */
@@ -120,13 +125,15 @@ export async function startK8sSidecars(o: K8sSidecarsOptions): Promise<K8sSideca
   const namespace = objects.find((x) => x.kind === 'Namespace')?.metadata?.name ?? 'default';
   const pods = deploymentsOf(objects);
   const withSidecar = pods.filter((p) => p.sidecar);
-  const network = createNetwork(withSidecar.map((p) => p.deployment.metadata?.name ?? '?'));
+  const dashboardPod = pods.find((p) => !p.sidecar && p.apps.some((c) => isDashboardImage(c.image)));
+  const network = createNetwork([...withSidecar, ...(dashboardPod ? [dashboardPod] : [])].map((p) => p.deployment.metadata?.name ?? '?'));
   const dir = mkdtempSync(join(tmpdir(), `minidapr-k8s-${network.id}-`));
   const backing = new Map<string, HandshakeForwarder>();
   const sidecars: RunningSidecar[] = [];
+  let dashboard: RunningSidecar | undefined;
   const stop = async (): Promise<string[]> => {
     const errors: string[] = [];
-    for (const s of sidecars) await s.proc.stop('SIGTERM', 3000).catch((err: Error) => errors.push(err.message));
+    for (const s of [...sidecars, ...(dashboard ? [dashboard] : [])]) await s.proc.stop('SIGTERM', 3000).catch((err: Error) => errors.push(err.message));
     for (const a of sidecars.flatMap((s) => s.apps)) await a.stop('SIGTERM', 3000).catch((err: Error) => errors.push(err.message));
     await Promise.all([...backing.values()].map((f) => f.close()));
     errors.push(...network.remove());
@@ -141,7 +148,7 @@ export async function startK8sSidecars(o: K8sSidecarsOptions): Promise<K8sSideca
       if (!target) continue;
       const kind = backingKind(target);
       if (!kind) {
-        if (target.sidecar) for (const n of dnsNames(name, namespace)) names.set(n, network.group(target.deployment.metadata?.name ?? '?').ip);
+        if (target.sidecar || target === dashboardPod) for (const n of dnsNames(name, namespace)) names.set(n, network.group(target.deployment.metadata?.name ?? '?').ip);
         continue;
       }
       const container = target.apps[0] as FullContainer;
@@ -170,7 +177,18 @@ export async function startK8sSidecars(o: K8sSidecarsOptions): Promise<K8sSideca
       const proc = spawnProcess('ip', ['netns', 'exec', group.ns, ...run.argv], { cwd: run.cwd, env });
       sidecars.push({ name, pod, container, run, proc, apps, probeUrl: (which) => probeUrl(container, group.ip, which) });
     }
-    return { network, sidecars, names, backing, stop };
+    if (dashboardPod) {
+      const name = dashboardPod.deployment.metadata?.name ?? '?';
+      const group = network.group(name);
+      const pod = podOf(dashboardPod, namespace, group.ip);
+      const podDir = join(dir, name);
+      mkdirSync(podDir, { recursive: true });
+      const container = dashboardPod.apps.find((c) => isDashboardImage(c.image)) as FullContainer;
+      const run = containerRun(objects, dashboardPod.deployment, container, pod, podDir, o.repoRoot);
+      const proc = spawnProcess('ip', ['netns', 'exec', group.ns, ...run.argv], { cwd: run.cwd, env: { ...baseEnv(), ...run.env, MINIDAPR_HOME: join(podDir, 'home') } });
+      dashboard = { name, pod, container, run, proc, apps: [], probeUrl: (which) => probeUrl(container, group.ip, which) };
+    }
+    return { network, sidecars, dashboard, names, backing, stop };
   } catch (err) {
     const problems = await stop();
     if (problems.length) (err as Error).message += `\n--- teardown problems ---\n${problems.join('\n')}`;

@@ -126,3 +126,20 @@ describe.each(composeSteps)('compose/%s', (name) => {
     expect(existsSync(join(__dirname, '..', '..', 'test', 'integration', 'netns', `${name}.test.ts`))).toBe(true);
   });
 });
+
+describe('the dashboard profile', () => {
+  it("runs the dashboard from packages/cli with the image's ENTRYPOINT and the compose --sidecar arguments, in a group of its own", () => {
+    const p = planCompose(step('hello-world'), { composeFile: '', repoRoot: ROOT, profiles: ['dashboard'] });
+    expect(p.groups).toContainEqual({ name: 'dashboard', services: ['dashboard'] });
+    expect(p.services.find((s) => s.name === 'dashboard')).toMatchObject({
+      cwd: join(ROOT, 'packages/cli'),
+      argv: [process.execPath, 'bin/minidapr.js', 'dashboard', '-a', '0.0.0.0', '--sidecar', 'nodeapp=nodeapp:3500:9090', '--sidecar', 'pythonapp=pythonapp:3500:9090'],
+      aliases: [],
+    });
+  });
+
+  it('keeps network aliases, which resolve like service names (hello-dapr-slim: nodeapp)', () => {
+    const p = planCompose(step('hello-dapr-slim'), { composeFile: '', repoRoot: ROOT, profiles: ['http', 'dashboard'] });
+    expect(p.services.find((s) => s.name === 'nodeapp-http')?.aliases).toEqual(['nodeapp']);
+  });
+});

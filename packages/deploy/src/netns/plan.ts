@@ -54,6 +54,8 @@ export interface PlannedService {
   env: Record<string, string>;
   dependsOn: { service: string; condition: DependsCondition }[];
   healthcheck?: string[];
+  /** Other names the service answers to (compose network aliases). */
+  aliases: string[];
 }
 
 export interface PlannedExternal {
@@ -190,7 +192,7 @@ export function planCompose(compose: ComposeProject, step: NetnsStep): Plan {
     for (const k of Object.keys(env)) env[k] = map(env[k] as string);
     const health = healthArgv(s.healthcheck)?.map(map);
     if (health?.length) health[0] = commands[health[0] as string] ?? (health[0] as string);
-    planned.push({ name: s.name, group: groupOf(s, byName, file), cwd: run.cwd, argv, env, dependsOn: dependsOn(s, file), healthcheck: health });
+    planned.push({ name: s.name, group: groupOf(s, byName, file), cwd: run.cwd, argv, env, dependsOn: dependsOn(s, file), healthcheck: health, aliases: s.aliases });
   }
 
   const externalNames = new Set(externals.map((e) => e.name));

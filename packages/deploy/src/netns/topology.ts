@@ -91,6 +91,8 @@ export async function startTopology(opts: TopologyOptions): Promise<Topology> {
   const procs = new Map<string, Spawned>();
   const addresses = new Map<string, string>();
   for (const g of plan.groups) for (const s of g.services) addresses.set(s, network.group(g.name).ip);
+  // Network aliases resolve like the service's own name (compose/hello-dapr-slim: `nodeapp`).
+  for (const s of plan.services) for (const a of s.aliases) addresses.set(a, network.group(s.group).ip);
   for (const e of plan.externals) addresses.set(e.name, network.subnet.bridgeIp);
 
   const stop = async (): Promise<string[]> => {

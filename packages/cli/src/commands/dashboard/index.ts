@@ -2,11 +2,21 @@
  * @module commands/dashboard
  * `minidapr dashboard`: the dashboard web app (apps, logs, explorer, components, traces, service
  * graph, metrics) on -p/--port at -a/--address, with the embedded trace collector (Zipkin on
- * --zipkin-port, OTLP/HTTP on --otlp-port) unless --no-collector; runs until Ctrl-C.
+ * --zipkin-port, OTLP/HTTP on --otlp-port) unless --no-collector; runs until Ctrl-C. Besides the
+ * apps of MINIDAPR_HOME's registry it watches the sidecars given with --sidecar and
+ * MINIDAPR_DASHBOARD_SIDECARS (containers, pods).
  */
-import { DEFAULT_DASHBOARD_HOST, DEFAULT_DASHBOARD_PORT, DEFAULT_OTLP_PORT, DEFAULT_ZIPKIN_PORT, ListenError, startDashboard } from '@minidapr/dashboard';
+import {
+  DEFAULT_DASHBOARD_HOST,
+  DEFAULT_DASHBOARD_PORT,
+  DEFAULT_OTLP_PORT,
+  DEFAULT_ZIPKIN_PORT,
+  ListenError,
+  startDashboard,
+} from '@minidapr/dashboard';
 import { ExitError } from '../../errors';
 import { resolveHome } from '../../lib/home';
+import { staticSidecars } from './sidecars';
 import { processOutput, type Output } from '../../lib/output';
 import { findPortOwner } from '../../lib/ports';
 import { trapSignals } from '../../lib/signals';
@@ -20,6 +30,8 @@ export interface DashboardOptions {
   otlpPort?: number;
   /** false with --no-collector. */
   collector?: boolean;
+  /** --sidecar entries (repeatable, comma-separated). */
+  sidecar?: string[];
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   output?: Output;
@@ -38,6 +50,7 @@ export async function dashboard(options: DashboardOptions): Promise<void> {
   const host = options.address ?? DEFAULT_DASHBOARD_HOST;
   const ports = { zipkinPort: options.zipkinPort ?? DEFAULT_ZIPKIN_PORT, otlpPort: options.otlpPort ?? DEFAULT_OTLP_PORT };
   const withCollector = options.collector !== false;
+  const sidecars = staticSidecars(options.sidecar, env);
   let running: Awaited<ReturnType<typeof startDashboard>>;
   try {
     running = await startDashboard({
@@ -46,6 +59,7 @@ export async function dashboard(options: DashboardOptions): Promise<void> {
       port: options.port ?? DEFAULT_DASHBOARD_PORT,
       collector: withCollector ? ports : false,
       apiToken: env.DAPR_API_TOKEN || undefined,
+      sidecars,
     });
   } catch (err) {
     if (err instanceof ListenError) {
@@ -55,6 +69,7 @@ export async function dashboard(options: DashboardOptions): Promise<void> {
     throw err;
   }
   out.out(M.running(running.url));
+  for (const s of sidecars) out.out(M.watching(s.appId, `${s.host}:${s.httpPort}`, s.metricsPort));
   if (running.collector) {
     const h = host.includes(':') ? `[${host}]` : host;
     out.out(M.zipkin(`http://${h}:${running.collector.zipkinPort}/api/v2/spans`));

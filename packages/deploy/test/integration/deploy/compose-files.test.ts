@@ -1,15 +1,26 @@
 /**
  * Every compose file of the steps table: valid against the Compose Specification, pinned images
- * from images.yaml, health-gated start order, ports on app services only, and sidecars whose
- * command lines, components and Configuration minidaprd itself accepts.
+ * from images.yaml, health-gated start order, ports on app services (and the dashboard) only,
+ * sidecars whose command lines, components and Configuration minidaprd itself accepts, and a
+ * `dashboard` service whose command line the CLI accepts, watching every sidecar of the file,
+ * with the sidecars' spans sent to its collector.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import {
   allowedImages,
   appKeys,
   checkComponents,
   checkConfiguration,
+  checkDashboardArgs,
+  checkZipkinEndpoint,
+  cliArgsOf,
+  DASHBOARD_IMAGE_KEY,
+  DASHBOARD_PROFILE,
+  DASHBOARD_SERVICE,
+  isDashboardImage,
+  parseDockerfile,
+  tracingOf,
   checkScripts,
   checkSidecarArgs,
   flagValues,
@@ -33,6 +44,7 @@ const images = loadImages();
 const composeDirs = [...new Set(STEPS.flatMap((s) => (s.compose ? [s.compose] : [])))];
 const projects = new Map<string, ComposeProject>(composeDirs.map((d) => [d, loadCompose(join(ROOT, d, 'compose.yaml'))]));
 const rel = (p: string): string => relative(ROOT, p);
+const dashboardEntrypoint = parseDockerfile(readFileSync(join(ROOT, images.built[DASHBOARD_IMAGE_KEY]?.dockerfile ?? ''), 'utf8')).entrypoint ?? [];
 
 describe.each(composeDirs)('%s/compose.yaml', (dir) => {
   const project = projects.get(dir) as ComposeProject;
@@ -67,14 +79,14 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
     }
     const apps = new Set(sidecars.map((sc) => sc.app?.name));
     const roots = trustRootServicesOf(project);
-    const infra = project.services.filter((s) => !apps.has(s.name) && !sidecars.some((sc) => sc.service === s) && !roots.includes(s));
+    const infra = project.services.filter((s) => !apps.has(s.name) && !sidecars.some((sc) => sc.service === s) && !roots.includes(s) && !isDashboardImage(s.image));
     for (const s of infra) if (s.build) problems.push(`${s.name}: built from this repository but has no sidecar`);
     expect(problems).toEqual([]);
   });
 
-  it('publishes ports on app services only', () => {
+  it('publishes ports on app services (and the dashboard) only', () => {
     const apps = new Set(sidecars.map((sc) => sc.app?.name));
-    const offenders = project.services.filter((s) => s.ports.length > 0 && !apps.has(s.name)).map((s) => s.name);
+    const offenders = project.services.filter((s) => s.ports.length > 0 && !apps.has(s.name) && !isDashboardImage(s.image)).map((s) => s.name);
     expect(offenders).toEqual([]);
   });
 
@@ -178,6 +190,51 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
     expect(problems).toEqual([]);
   });
 
+  it(`runs the dashboard as service ${DASHBOARD_SERVICE} under the ${DASHBOARD_PROFILE} profile, with a command line the CLI accepts`, () => {
+    const dashboards = project.services.filter((s) => isDashboardImage(s.image));
+    expect(dashboards.map((s) => [s.name, s.profiles])).toEqual([[DASHBOARD_SERVICE, [DASHBOARD_PROFILE]]]);
+    const d = dashboards[0];
+    if (!d) return;
+    const argv = cliArgsOf([...(d.entrypoint ?? dashboardEntrypoint), ...(d.command ?? [])]) ?? [];
+    const { options, problems } = checkDashboardArgs(argv, `${rel(project.file)}: ${d.name}`, serviceEnv(d));
+    expect(problems).toEqual([]);
+    expect(options).toMatchObject({ address: '0.0.0.0', collector: true });
+    // The UI and the Zipkin port are published on the same host ports.
+    expect(d.ports).toEqual(expect.arrayContaining([`${options?.port}:${options?.port}`, `${options?.zipkinPort}:${options?.zipkinPort}`]));
+  });
+
+  it('watches every sidecar of the file (app ids of the steps table) where it listens, and the sidecars send it their spans', () => {
+    const d = project.services.find((s) => isDashboardImage(s.image));
+    const options = d && checkDashboardArgs(cliArgsOf([...(d.entrypoint ?? dashboardEntrypoint), ...(d.command ?? [])]) ?? [], d.name, serviceEnv(d)).options;
+    expect(options).toBeDefined();
+    if (!d || !options) return;
+    const watched = options.sidecars;
+    const stepIds = new Set(STEPS.filter((st) => st.compose === dir).flatMap((st) => st.variants.flatMap((v) => v.apps.map((a) => a.appId))));
+    expect([...new Set(watched.map((w) => w.appId))].sort()).toEqual([...stepIds].sort());
+    const problems: string[] = [];
+    for (const sc of sidecars) {
+      const o = checkSidecarArgs(sc.args, sc.service.name).options;
+      if (!o || !sc.app) continue;
+      const w = watched.find((x) => x.appId === o.appId);
+      // The sidecar shares its app service's network namespace: reached by that service's name or alias.
+      const hosts = [sc.app.name, ...sc.app.aliases];
+      if (!w) problems.push(`${d.name}: no --sidecar for app id ${o.appId}`);
+      else {
+        if (!hosts.includes(w.host)) problems.push(`${d.name}: --sidecar ${o.appId} at host ${w.host}, but ${sc.service.name} is reached as ${hosts.join(' or ')}`);
+        if (w.httpPort !== o.daprHttpPort) problems.push(`${d.name}: --sidecar ${o.appId} HTTP port ${w.httpPort}, but ${sc.service.name} has --dapr-http-port ${o.daprHttpPort}`);
+        if (w.metricsPort !== o.metricsPort) problems.push(`${d.name}: --sidecar ${o.appId} metrics port ${w.metricsPort}, but ${sc.service.name} has --metrics-port ${o.metricsPort}`);
+      }
+      for (const c of flagValues(sc.args, 'config')) {
+        const host = hostPath(sc.service, c);
+        if (!host || !existsSync(host)) continue; // reported by the Configuration check
+        const t = tracingOf(host);
+        if (!(Number(t.samplingRate) > 0)) problems.push(`${sc.service.name}: ${rel(host)} samples no traces (spec.tracing.samplingRate ${t.samplingRate})`);
+        problems.push(...checkZipkinEndpoint(t.zipkinEndpoint, [d.name, ...d.aliases], options.zipkinPort, `${sc.service.name}: ${rel(host)}`));
+      }
+    }
+    expect([...new Set(problems)]).toEqual([]);
+  });
+
   it('runs app commands whose scripts exist in the variant built into the image', () => {
     const problems: string[] = [];
     for (const s of project.services) {
@@ -202,9 +259,9 @@ describe.each(STEPS.filter((s) => s.compose).map((s) => [s.name, s] as const))('
   it('offers one profile per variant when a step has several variants with their own images', () => {
     const images = new Set(step.variants.map((v) => v.image));
     if (step.variants.length > 1 && images.size === step.variants.length && step.variants.every((v) => ['http', 'sdk', 'python'].includes(v.name))) {
-      expect(profilesOf(project)).toEqual(step.variants.map((v) => v.name).sort());
+      expect(profilesOf(project).filter((p) => p !== DASHBOARD_PROFILE)).toEqual(step.variants.map((v) => v.name).sort());
     } else {
-      expect(profilesOf(project)).toEqual([]);
+      expect(profilesOf(project).filter((p) => p !== DASHBOARD_PROFILE)).toEqual([]);
     }
   });
 });

@@ -2,11 +2,11 @@
  * Every Dockerfile of images.yaml: COPY sources exist in the build context (the repository root)
  * and survive the Dockerfile's .dockerignore, base images are the pinned ones of images.yaml, the
  * scripts CMD/ENTRYPOINT run exist, and the image runs as a non-root user. Every Dockerfile in the
- * repository is listed in images.yaml.
+ * repository is listed in images.yaml. The sidecar and dashboard images' entrypoints and health checks.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { checkCopies, checkScripts, loadImages, parseDockerfile, repoRoot } from '../../../src';
+import { checkCopies, checkDashboardArgs, checkScripts, cliArgsOf, DASHBOARD_IMAGE_KEY, loadImages, parseDockerfile, repoRoot } from '../../../src';
 
 const ROOT = repoRoot();
 const images = loadImages();
@@ -58,4 +58,18 @@ it('gives the sidecar image a HEALTHCHECK on /v1.0/healthz/outbound and minidapr
   const df = parseDockerfile(readFileSync(join(ROOT, images.built.minidaprd?.dockerfile ?? ''), 'utf8'));
   expect(df.instructions.find((i) => i.op === 'HEALTHCHECK')?.args).toContain('/v1.0/healthz/outbound');
   expect(df.entrypoint?.join(' ')).toContain('bin/minidaprd.js');
+});
+
+it('gives the dashboard image a HEALTHCHECK on its API and `minidapr dashboard -a 0.0.0.0` as entrypoint, parsed by the CLI', () => {
+  const df = parseDockerfile(readFileSync(join(ROOT, images.built[DASHBOARD_IMAGE_KEY]?.dockerfile ?? ''), 'utf8'));
+  const { options, problems } = checkDashboardArgs(cliArgsOf(df.entrypoint ?? []) ?? [], 'ENTRYPOINT');
+  expect(problems).toEqual([]);
+  expect(options).toMatchObject({ address: '0.0.0.0', collector: true, sidecars: [] });
+  const health = df.instructions.find((i) => i.op === 'HEALTHCHECK')?.args ?? '';
+  expect(health).toContain(`http://127.0.0.1:${options?.port}/api/overview`);
+  // The health check runs with what the image has: node, no curl or wget.
+  expect(health).toMatch(/CMD \["node", "-e"/);
+  // Every EXPOSEd port is one the dashboard listens on.
+  const exposed = df.instructions.filter((i) => i.op === 'EXPOSE').flatMap((i) => i.args.split(/\s+/).map(Number));
+  expect(exposed.sort()).toEqual([options?.port, options?.zipkinPort, options?.otlpPort].sort());
 });

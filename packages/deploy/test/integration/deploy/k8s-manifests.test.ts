@@ -2,7 +2,10 @@
  * Every kustomization of the steps table, built with `kubectl kustomize`: valid against the
  * Kubernetes schemas (and Dapr's CRDs), in an explicit namespace, pinned images from images.yaml,
  * probes on every container that listens, a <appId>-dapr Service per sidecar, and sidecar
- * containers whose args, components and Configuration minidaprd itself accepts.
+ * containers whose args, components and Configuration minidaprd itself accepts. k8s/dashboard:
+ * namespace-free, its container's command line (image ENTRYPOINT, args, environment from the step's
+ * minidapr-dashboard ConfigMap) accepted by the CLI, watching every sidecar of each step, which
+ * sends it its spans.
  */
 import { join } from 'node:path';
 import { tempDir } from '@minidapr/testkit';
@@ -13,7 +16,15 @@ import {
   checkConfiguration,
   checkScripts,
   checkSidecarArgs,
+  checkDashboardArgs,
+  checkZipkinEndpoint,
+  cliArgsOf,
+  containerRun,
+  DASHBOARD_IMAGE_KEY,
+  DASHBOARD_SERVICE,
   deploymentsOf,
+  isDashboardImage,
+  tracingOf,
   describe as describeObject,
   flagValues,
   isPinned,
@@ -28,6 +39,7 @@ import {
   TRUST_ROOT_SECRET,
   validateObjects,
   type FullContainer,
+  type DashboardArgsCheck,
   type K8sObject,
   type PodSidecar,
 } from '../../../src';
@@ -223,5 +235,92 @@ run.each(stepDirs)('Kubernetes manifests for %s (%s)', (_name, dir, step) => {
       }
     }
     expect([...keys].sort()).toEqual(appKeys(step));
+  });
+});
+
+const DASHBOARD_DIR = 'k8s/dashboard';
+
+/** The k8s/dashboard container as the kubelet would run it in `namespace` next to a step's objects, parsed by the CLI. */
+function dashboardArgs(stepObjects: readonly K8sObject[], namespace: string): DashboardArgsCheck {
+  const own = build(DASHBOARD_DIR);
+  const deployment = own.find((o) => o.kind === 'Deployment');
+  const c = deployment && podSpecOf(deployment).containers?.find((x) => isDashboardImage(x.image));
+  if (!deployment || !c) return { problems: [`${DASHBOARD_DIR}: no Deployment running the dashboard image`] };
+  const tmp = tempDir('minidapr-k8s-dashboard-');
+  try {
+    const r = containerRun([...stepObjects, ...own], deployment, c, { namespace, name: 'dashboard', ip: '127.0.0.1' }, tmp.path, ROOT);
+    return checkDashboardArgs(cliArgsOf(r.argv) ?? [], `${DASHBOARD_DIR} in ${namespace}`, r.env);
+  } finally {
+    tmp.remove();
+  }
+}
+
+run(DASHBOARD_DIR, () => {
+  it('builds, is valid against the Kubernetes schemas, and names no namespace (applied with -n <step>)', () => {
+    const objects = build(DASHBOARD_DIR);
+    expect(validateObjects(objects, DASHBOARD_DIR)).toEqual([]);
+    expect(objects.filter((o) => o.kind === 'Namespace' || o.metadata?.namespace !== undefined).map(describeObject)).toEqual([]);
+  });
+
+  it('runs the pinned dashboard image with probes as non-root, and a dashboard Service on the ports the CLI listens on', () => {
+    const objects = build(DASHBOARD_DIR);
+    const [pod, ...others] = deploymentsOf(objects);
+    expect(others).toEqual([]);
+    const c = pod?.apps.find((x) => isDashboardImage(x.image)) as FullContainer | undefined;
+    expect(c?.image).toBe(images.built[DASHBOARD_IMAGE_KEY]?.image);
+    expect(c?.imagePullPolicy ?? 'IfNotPresent').toBe('IfNotPresent');
+    expect(c?.readinessProbe && c.livenessProbe).toBeTruthy();
+    expect((c as { securityContext?: { runAsNonRoot?: boolean } } | undefined)?.securityContext?.runAsNonRoot).toBe(true);
+    const { options, problems } = dashboardArgs([], 'any');
+    expect(problems).toEqual([]);
+    expect(options).toMatchObject({ address: '0.0.0.0', collector: true, sidecars: [] });
+    const svc = objects.find((o) => o.kind === 'Service' && o.metadata?.name === DASHBOARD_SERVICE);
+    expect(svc && pod && labelsMatch(serviceSelector(svc), pod.labels)).toBe(true);
+    const ports = ((svc?.spec ?? {}) as { ports?: Array<{ port: number; targetPort?: number }> }).ports ?? [];
+    for (const p of [options?.port, options?.zipkinPort]) {
+      expect(ports).toContainEqual(expect.objectContaining({ port: p, targetPort: p }));
+      expect(c?.ports?.map((x) => x.containerPort)).toContain(p);
+    }
+  });
+});
+
+run.each(dirs.filter((d) => !daprDirs.has(d)))('%s with k8s/dashboard', (dir) => {
+  it('lists every sidecar in the minidapr-dashboard ConfigMap at its <appId>-dapr Service, and the sidecars send spans to the dashboard Service', () => {
+    const objects = build(dir);
+    const namespace = objects.find((o) => o.kind === 'Namespace')?.metadata?.name ?? '';
+    const { options, problems } = dashboardArgs(objects, namespace);
+    expect(problems).toEqual([]);
+    if (!options) return;
+    const pods = deploymentsOf(objects).filter((d) => d.sidecar);
+    const tmp = tempDir('minidapr-k8s-');
+    try {
+      for (const p of pods) {
+        const args = p.sidecar?.args ?? [];
+        const o = checkSidecarArgs(args, dir).options;
+        if (!o) continue;
+        const w = options.sidecars.find((x) => x.appId === o.appId);
+        const svc = objects.find((x) => x.kind === 'Service' && x.metadata?.name === w?.host);
+        const svcPorts = (((svc?.spec ?? {}) as { ports?: Array<{ port: number; targetPort?: number }> }).ports ?? []).map((x) => `${x.port}:${x.targetPort ?? x.port}`);
+        if (!w) problems.push(`${dir}: minidapr-dashboard lists no sidecar for app id ${o.appId}`);
+        else if (w.host !== `${o.appId}-dapr`) problems.push(`${dir}: ${o.appId} is watched at ${w.host}, not at its headless Service ${o.appId}-dapr`);
+        else if (!svc || !labelsMatch(serviceSelector(svc), p.labels)) problems.push(`${dir}: ${w.host} does not select the ${o.appId} pods`);
+        else {
+          if (w.httpPort !== o.daprHttpPort || !svcPorts.includes(`${w.httpPort}:${o.daprHttpPort}`)) problems.push(`${dir}: ${o.appId}: watched on port ${w.httpPort}, the sidecar's HTTP API is ${o.daprHttpPort} (Service ports ${svcPorts.join(', ')})`);
+          if (w.metricsPort !== o.metricsPort || !svcPorts.includes(`${w.metricsPort}:${o.metricsPort}`)) problems.push(`${dir}: ${o.appId}: metrics watched on port ${w.metricsPort}, the sidecar's are on ${o.metricsPort} (Service ports ${svcPorts.join(', ')})`);
+        }
+        for (const c of flagValues(args, 'config')) {
+          const file = mountedConfigMapPath(objects, p, c, join(tmp.path, o.appId));
+          if (!file) continue; // reported by the Configuration check above
+          const t = tracingOf(file);
+          if (!(Number(t.samplingRate) > 0)) problems.push(`${dir}: ${o.appId}: --config samples no traces (spec.tracing.samplingRate ${t.samplingRate})`);
+          const hosts = [DASHBOARD_SERVICE, `${DASHBOARD_SERVICE}.${namespace}`, `${DASHBOARD_SERVICE}.${namespace}.svc`, `${DASHBOARD_SERVICE}.${namespace}.svc.cluster.local`];
+          problems.push(...checkZipkinEndpoint(t.zipkinEndpoint, hosts, options.zipkinPort, `${dir}: ${o.appId}: --config`));
+        }
+      }
+    } finally {
+      tmp.remove();
+    }
+    expect([...new Set(problems)]).toEqual([]);
+    expect(options.sidecars.map((x) => x.appId).sort()).toEqual(pods.map((p) => flagValues(p.sidecar?.args ?? [], 'app-id')[0]).sort());
   });
 });
