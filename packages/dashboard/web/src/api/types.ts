@@ -15,12 +15,17 @@ export interface Overview {
 
 export interface App {
   appId: string;
-  pid: number;
+  /** Where the dashboard found the app: the local registry, or a --sidecar / MINIDAPR_DASHBOARD_SIDECARS target. */
+  source?: 'registry' | 'static';
+  /** A static sidecar's host. */
+  host?: string;
+  /** null for static sidecars (in a container or pod: no local process). */
+  pid: number | null;
   appPid?: number;
   cliPid?: number;
   httpPort: number;
-  grpcPort: number;
-  internalPort: number;
+  grpcPort: number | null;
+  internalPort: number | null;
   appPort?: number;
   metricsPort?: number;
   command: string;

@@ -21,8 +21,8 @@ export function AppOverview({ app }: { app: AppDetail }) {
   const md = app.metadata;
   const facts: [string, string][] = [
     ['Ports', ports(app)],
-    ['Internal port', String(app.internalPort)],
-    ['Sidecar PID', String(app.pid)],
+    ['Internal port', app.internalPort === null ? '—' : String(app.internalPort)],
+    ['Sidecar PID', app.pid === null ? '—' : String(app.pid)],
     ['App PID', app.appPid ? String(app.appPid) : '—'],
     ['Started', `${new Date(app.startedAt).toLocaleString()} (${formatAge(app.ageSeconds)} ago)`],
     ['Command', app.command || '—'],
@@ -31,6 +31,7 @@ export function AppOverview({ app }: { app: AppDetail }) {
     ['Configuration', (app.configPaths ?? []).join(', ') || '—'],
   ];
   if (app.runFile) facts.push(['Run file', app.runFile]);
+  if (app.source === 'static') facts.unshift(['Sidecar', `${app.host ?? '?'}:${app.httpPort} (given with --sidecar)`]);
   return (
     <div class="stack" data-testid="app-overview">
       <section class="card" aria-labelledby="h-process">

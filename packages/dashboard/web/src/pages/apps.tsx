@@ -60,7 +60,7 @@ export function AppsPage() {
                     </th>
                     <td data-label="Ports">{ports(a)}</td>
                     <td data-label="PID">
-                      {a.pid}
+                      {a.pid ?? '—'}
                       {a.appPid ? <span class="muted"> (app {a.appPid})</span> : null}
                     </td>
                     <td data-label="Age">{formatAge(a.ageSeconds)}</td>
