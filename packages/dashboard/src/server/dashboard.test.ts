@@ -68,7 +68,7 @@ const get = async (path: string) => {
   return { status: r.status, headers: r.headers, text: await r.text() };
 };
 const json = async (path: string, init?: RequestInit) => {
-  const r = await fetch(dash.url + path, init);
+  const r = await fetch(dash.url + path, init?.method === 'POST' ? { ...init, headers: { 'content-type': 'application/json', ...(init.headers as Record<string, string> | undefined) } } : init);
   return { status: r.status, body: (await r.json()) as Record<string, unknown> & unknown[] };
 };
 
@@ -147,4 +147,35 @@ it('pushes live events, then only changes, and ends streams on close', async () 
   while (!text.includes('event: traces')) text += new TextDecoder().decode((await reader.read()).value);
   expect(text).toContain('ef'.repeat(16));
   ac.abort();
+});
+
+describe('browser guard', () => {
+  const api = (headers: Record<string, string>, init: RequestInit = {}) => fetch(`${dash.url}/api/overview`, { ...init, headers });
+
+  it('refuses a Host name that could be a DNS-rebinding page', async () => {
+    const port = new URL(dash.url).port;
+    const r = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      http
+        .get({ host: '127.0.0.1', port, path: '/api/overview', headers: { host: `evil.example:${port}` } }, (res) => {
+          let body = '';
+          res.on('data', (c: Buffer) => (body += c.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        })
+        .on('error', reject);
+    });
+    expect(r.status).toBe(403);
+    expect(JSON.parse(r.body).error).toContain('evil.example');
+  });
+
+  it('refuses requests a browser marks as cross-site, and form-style POSTs', async () => {
+    expect((await api({ 'sec-fetch-site': 'cross-site' })).status).toBe(403);
+    expect((await api({ origin: 'http://evil.example' })).status).toBe(403);
+    const form = await fetch(`${dash.url}/api/apps/orders/explore`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"kind":"state-get","store":"s","key":"k"}' });
+    expect(form.status).toBe(415);
+  });
+
+  it('serves its own page: same-origin requests and tools without browser headers', async () => {
+    expect((await api({ origin: dash.url, 'sec-fetch-site': 'same-origin' })).status).toBe(200);
+    expect((await api({})).status).toBe(200);
+  });
 });

@@ -8,6 +8,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { RUNTIME_VERSION } from '@minidapr/runtime';
 import { registeredApps, listApps } from './apps';
+import { BrowserGuard } from './browser-guard';
 import { defaultCollectorBackend } from './collector-backend';
 import { CollectorListenError } from '../collector';
 import type { DashboardContext } from './context';
@@ -47,7 +48,7 @@ export class ListenError extends Error {
   }
 }
 
-function handle(ctx: DashboardContext, webDir: string, req: http.IncomingMessage, res: http.ServerResponse): void {
+function handle(ctx: DashboardContext, guard: BrowserGuard, webDir: string, req: http.IncomingMessage, res: http.ServerResponse): void {
   const url = new URL(req.url ?? '/', 'http://dashboard');
   const path = url.pathname;
   if (path !== '/api' && !path.startsWith('/api/')) {
@@ -55,6 +56,7 @@ function handle(ctx: DashboardContext, webDir: string, req: http.IncomingMessage
     return;
   }
   void (async () => {
+    guard.check(req);
     let matchedPath = false;
     for (const ep of ENDPOINTS) {
       const params = matchRoute(ep.route, path);
@@ -116,7 +118,8 @@ export async function startDashboard(o: DashboardOptions): Promise<RunningDashbo
       o.eventsIntervalMs,
     ),
   };
-  const server = http.createServer((req, res) => handle(ctx, o.webDir ?? defaultWebDir(), req, res));
+  const guard = new BrowserGuard(host);
+  const server = http.createServer((req, res) => handle(ctx, guard, o.webDir ?? defaultWebDir(), req, res));
   let collector: RunningCollector | undefined;
   let port: number;
   try {
