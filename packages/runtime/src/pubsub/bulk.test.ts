@@ -1,9 +1,13 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
 import { InMemoryPubSub } from '../components/pubsub/in-memory';
 import { ComponentStore } from '../components/store';
 import { AppChannel } from '../invoke/app-channel';
+import { createTracing, type Tracing } from '../tracing/tracer';
 import { BULK_EVENT_TYPE, bulkBody, bulkVerdicts, DEFAULT_MAX_AWAIT_DURATION_MS, DEFAULT_MAX_MESSAGES_COUNT, BulkDelivery } from './bulk';
 import { Deliveries, MAX_DELIVERY_ATTEMPTS } from './delivery';
 import { buildSubscription, type Subscription } from './subscriptions';
@@ -243,5 +247,44 @@ describe('bulk delivery through Deliveries', () => {
     expect(Date.now() - t0).toBeLessThan(2000);
     expect(ids(0)).toEqual(['buffered']);
     expect(dead).toHaveLength(0);
+  });
+  it('traces each entry that carries a trace context: a pubsub/<topic> CONSUMER span, child of its own publisher (daprd DeliverBulk)', async () => {
+    const spans: ReadableSpan[] = [];
+    const exporter = {
+      export(s: ReadableSpan[], done: (r: ExportResult) => void) {
+        spans.push(...s);
+        done({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => undefined,
+    };
+    const tracing = createTracing({ appId: 'sub', config: { samplingRate: 1, stdout: false }, metrics: { dropped: () => undefined, exported: () => undefined }, exporters: [exporter] }) as Tracing;
+    deliveries = new Deliveries({ channel, logger, tracing: () => tracing });
+    await deliveries.start([sub({ route: '/orders', deadLetterTopic: 'poison' }, { maxMessagesCount: 3, maxAwaitDurationMs: 60_000 })], store);
+    const tpA = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+    const tpB = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    await broker.publish({ topic: 'orders', data: envelope('a', { answer: 'SUCCESS' }, { traceparent: tpA }) });
+    await broker.publish({ topic: 'orders', data: envelope('b', { answer: 'DROP' }, { traceid: tpB, tracestate: 'k=v' }) });
+    await broker.publish({ topic: 'orders', data: envelope('c', { answer: 'SUCCESS' }) });
+    await until(() => received.length === 1 && dead.length === 1);
+    // One request cannot name several parents: the bulk request carries no trace headers (as daprd).
+    expect(received[0]?.headers.traceparent).toBeUndefined();
+    await until(() => {
+      void tracing.flush();
+      return spans.length === 2;
+    });
+    const byTrace = new Map(spans.map((s) => [s.spanContext().traceId, s]));
+    const a = byTrace.get('0af7651916cd43dd8448eb211c80319c');
+    const b = byTrace.get('4bf92f3577b34da6a3ce929d0e0e4736');
+    for (const s of [a, b]) {
+      expect(s?.name).toBe('pubsub/orders');
+      expect(s?.kind).toBe(SpanKind.CONSUMER);
+      expect(s?.attributes).toMatchObject({ 'messaging.system': 'pubsub', 'messaging.destination': 'orders', 'messaging.destination.name': 'orders', 'dapr.pubsub': 'ps' });
+    }
+    expect(a?.parentSpanContext?.spanId).toBe('b7ad6b7169203331');
+    expect(b?.parentSpanContext?.spanId).toBe('00f067aa0ba902b7');
+    expect(b?.spanContext().traceState?.get('k')).toBe('v');
+    expect(a?.status.code).toBe(SpanStatusCode.UNSET);
+    expect(b?.status.code).toBe(SpanStatusCode.ERROR);
+    await tracing.shutdown();
   });
 });

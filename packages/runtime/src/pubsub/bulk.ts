@@ -14,6 +14,8 @@ import { callApp } from '../invoke/app-call';
 import type { AppChannel } from '../invoke/app-channel';
 import { asObject, goField } from '../json/go-fields';
 import type { Logger } from '../logger';
+import { startDeliverySpan } from '../tracing/callback-span';
+import type { TraceSpan, Tracing } from '../tracing/tracer';
 import { CLOUDEVENT_CONTENT_TYPE, isRawPayload, Settler, type Verdict } from './settle';
 import type { Subscription } from './subscriptions';
 
@@ -27,6 +29,8 @@ export interface BulkDeps {
   logger: Logger;
   /** True once the sidecar is shutting down: retries are then not counted and never dead-lettered. */
   isStopping: () => boolean;
+  /** The sidecar's tracer once configured (none: sampling 0, no delivery spans). */
+  tracing?(): Tracing | undefined;
 }
 
 interface Pending {
@@ -163,21 +167,49 @@ export class BulkDelivery {
     return { path: routed.path, entry };
   }
 
+  /**
+   * daprd's bulk delivery tracing: one `pubsub/<topic>` CONSUMER span per entry whose CloudEvent
+   * carries a trace context (`traceparent`, else `traceid`), each a child of its own publisher's
+   * span. The bulk request itself goes to the app without trace headers (daprd's carries none:
+   * one request cannot name several parents).
+   */
+  private startSpans(topic: string, entries: readonly Entry[]): Array<[string, TraceSpan]> {
+    const tracing = this.deps.tracing?.();
+    if (!tracing) return [];
+    const spans: Array<[string, TraceSpan]> = [];
+    for (const e of entries) {
+      const carried = typeof e.event.traceparent === 'string' ? e.event.traceparent : e.event.traceid;
+      if (typeof carried !== 'string') continue;
+      const context: http.OutgoingHttpHeaders = { traceparent: carried };
+      if (typeof e.event.tracestate === 'string' && e.event.tracestate) context.tracestate = e.event.tracestate;
+      const span = startDeliverySpan(tracing, this.sub.pubsubname, topic, context);
+      if (span) spans.push([e.entryId, span]);
+    }
+    return spans;
+  }
+
   private async send(path: string, entries: Entry[]): Promise<void> {
     const topic = entries[0]?.pending.msg.topic ?? this.sub.topic;
     const body = bulkBody(this.sub, topic, entries.map((e) => ({ ...e, metadata: e.pending.msg.metadata })));
     const headers: http.OutgoingHttpHeaders = { pubsubname: this.sub.pubsubname, 'content-type': 'application/json', 'content-length': body.length };
     const ids = entries.map((e) => e.entryId);
     const release = await this.deps.channel.acquire();
+    const spans = this.startSpans(topic, entries);
     let verdicts: Map<string, Verdict>;
+    let status: number | undefined;
     try {
       const res = await callApp(this.deps.channel, 'POST', path, headers, { body });
+      status = res.status;
       verdicts = bulkVerdicts(res.status, res.body, ids);
     } catch (err) {
       const v: Verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
       verdicts = new Map(ids.map((id) => [id, v]));
     } finally {
       release();
+    }
+    for (const [entryId, span] of spans) {
+      const v = verdicts.get(entryId);
+      span.end(status, v?.result === 'success' ? undefined : `delivery ${v?.result ?? 'retry'}`);
     }
     await Promise.all(
       entries.map(async (e) => {

@@ -1,7 +1,11 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import request from 'supertest';
 import type { PubSub, PublishRequest } from '../components/pubsub/contract';
 import type { ComponentManifest, MetadataItem } from '../components/types';
 import { parseScopedTopics } from '../components/settings';
+import { createTracing, type Tracing } from '../tracing/tracer';
 import { paramsAsSent } from './router';
 import { build as buildApp, type Built as AppFixture } from '../../test/support/app';
 
@@ -33,8 +37,9 @@ interface Built {
   broker: FakePubSub;
 }
 
-function build(opts: { appId?: string; metadata?: MetadataItem[]; withPubsub?: boolean; features?: string[] } = {}): Built {
+function build(opts: { appId?: string; metadata?: MetadataItem[]; withPubsub?: boolean; features?: string[]; tracing?: Tracing } = {}): Built {
   const b = buildApp(['--app-id', opts.appId ?? 'checkout'], {}, false);
+  if (opts.tracing) b.deps.tracing = opts.tracing;
   const broker = new FakePubSub(opts.features);
   if (opts.withPubsub !== false) b.deps.store.add({ manifest: manifest('orderpubsub', opts.metadata), instance: broker });
   return { app: b.app, broker };
@@ -262,6 +267,77 @@ describe('BulkPublishEvent', () => {
     const body = [{ entryId: '1', event: 'a', contentType: 'text/plain', metadata: { rawPayload: 'sure' } }];
     const r = await request(build().app).post('/v1.0/publish/bulk/orderpubsub/orders').send(body).expect(400);
     expect(r.body.errorCode).toBe('ERR_PUBSUB_REQUEST_METADATA');
+  });
+});
+
+describe('BulkPublishEvent tracing (daprd: a PRODUCER child span per CloudEvent entry)', () => {
+  const PARENT = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
+  const entries = [
+    { entryId: '1', event: { a: 1 }, contentType: 'application/json' },
+    { entryId: '2', event: 'hello', contentType: 'text/plain' },
+    { entryId: '3', event: 'raw bytes', contentType: 'text/plain', metadata: { rawPayload: 'true' } },
+  ];
+  let spans: ReadableSpan[];
+  let tracing: Tracing;
+
+  beforeEach(() => {
+    spans = [];
+    const exporter = {
+      export(s: ReadableSpan[], done: (r: ExportResult) => void) {
+        spans.push(...s);
+        done({ code: ExportResultCode.SUCCESS });
+      },
+      shutdown: async () => undefined,
+    };
+    tracing = createTracing({ appId: 'checkout', config: { samplingRate: 1, stdout: false }, metrics: { dropped: () => undefined, exported: () => undefined }, exporters: [exporter] }) as Tracing;
+  });
+  afterEach(() => tracing.shutdown());
+
+  /** Flushes until `n` spans are exported (entry spans end when the response closes). */
+  async function exported(n: number): Promise<ReadableSpan[]> {
+    const deadline = Date.now() + 5000;
+    while (spans.length < n) {
+      if (Date.now() > deadline) throw new Error(`${spans.length} of ${n} spans exported`);
+      await tracing.flush();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return spans;
+  }
+
+  it("gives each CloudEvent its own span's context; the entry spans are children of the API call's span", async () => {
+    const b = build({ tracing });
+    await request(b.app).post('/v1.0-alpha1/publish/bulk/orderpubsub/orders').set('traceparent', PARENT).send(entries).expect(204);
+    const all = await exported(3);
+    const api = all.find((s) => s.parentSpanContext?.spanId === 'b7ad6b7169203331');
+    const children = all.filter((s) => s !== api);
+    expect(api?.kind).toBe(SpanKind.PRODUCER);
+    expect(api?.attributes).toMatchObject({ 'messaging.system': 'pubsub', 'messaging.destination': 'orders', 'dapr.pubsub': 'orderpubsub' });
+    expect(children).toHaveLength(2); // the raw-payload entry has no CloudEvent, so no span (as daprd)
+    for (const c of children) {
+      expect(c.name).toBe('/v1.0-alpha1/publish/bulk/orderpubsub/orders');
+      expect(c.kind).toBe(SpanKind.PRODUCER);
+      expect(c.parentSpanContext?.spanId).toBe(api?.spanContext().spanId);
+      expect(c.spanContext().traceId).toBe('0af7651916cd43dd8448eb211c80319c');
+      expect(c.status.code).toBe(SpanStatusCode.UNSET);
+    }
+    const carried = b.broker.published.slice(0, 2).map((p) => event(p).traceparent);
+    expect(new Set(carried)).toEqual(new Set(children.map((c) => `00-${c.spanContext().traceId}-${c.spanContext().spanId}-01`)));
+    expect(event(b.broker.published[0] as PublishRequest).traceid).toBe(carried[0]);
+    expect(b.broker.published[2]?.data.toString()).toBe('raw bytes');
+  });
+
+  it('ends the entry spans with the answer: failed entries make them errors', async () => {
+    const b = build({ tracing });
+    b.broker.failWith = (req) => (req.data.toString().includes('hello') ? new Error('nope') : undefined);
+    await request(b.app).post('/v1.0/publish/bulk/orderpubsub/orders').set('traceparent', PARENT).send(entries.slice(0, 2)).expect(500);
+    const children = (await exported(3)).filter((s) => s.parentSpanContext?.spanId !== 'b7ad6b7169203331');
+    expect(children.map((c) => c.status.code)).toEqual([SpanStatusCode.ERROR, SpanStatusCode.ERROR]);
+  });
+
+  it('without a tracer every entry carries the request context as before', async () => {
+    const b = build();
+    await request(b.app).post('/v1.0/publish/bulk/orderpubsub/orders').set('traceparent', PARENT).send(entries.slice(0, 2)).expect(204);
+    expect(b.broker.published.map((p) => event(p).traceparent)).toEqual([PARENT, PARENT]);
   });
 });
 

@@ -14,6 +14,7 @@ import { readBody } from '../../server/body';
 import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { queryMetadata } from '../../server/endpoints';
 import { respondEmpty, respondJSON } from '../../server/respond';
+import type { TraceSpan } from '../../tracing/tracer';
 import * as pubsub from '../universal/pubsub';
 import { universalOf } from './context';
 
@@ -92,14 +93,30 @@ function parseBulk(raw: Buffer, errors: PubsubErrors): pubsub.BulkPublishEntry[]
   });
 }
 
+/**
+ * With tracing on, what starts the span of each CloudEvent entry (daprd's
+ * StartProducerSpanChildFromParent): named after the request path, PRODUCER, a child of the API
+ * call's span (whose context the request's trace headers hold by now), ended with the answer's
+ * status once the response is sent, whatever the path out (success, failed entries, an error).
+ */
+function entrySpans(ctx: RequestContext, traceparent: string | undefined, tracestate: string | undefined): (() => TraceSpan) | undefined {
+  const tracing = ctx.deps.tracing;
+  if (!tracing) return undefined;
+  const started: TraceSpan[] = [];
+  return () => {
+    if (started.length === 0) ctx.res.once('close', () => started.forEach((s) => s.end(ctx.res.statusCode)));
+    const span = tracing.start(ctx.path, 'PRODUCER', traceparent, tracestate);
+    started.push(span);
+    return span;
+  };
+}
+
 async function bulkPublishEvent(ctx: RequestContext): Promise<void> {
   const t = target(ctx);
   const entries = parseBulk(await readBody(ctx.req, ctx.deps.options.maxBodySize), t.errors);
-  const { failedEntries } = await pubsub.bulkPublish(t, {
-    entries,
-    traceparent: headerString(ctx.req.headers.traceparent),
-    tracestate: headerString(ctx.req.headers.tracestate),
-  });
+  const traceparent = headerString(ctx.req.headers.traceparent);
+  const tracestate = headerString(ctx.req.headers.tracestate);
+  const { failedEntries } = await pubsub.bulkPublish(t, { entries, traceparent, tracestate, entrySpan: entrySpans(ctx, traceparent, tracestate) });
   if (failedEntries.length === 0) {
     respondEmpty(ctx.res);
     return;

@@ -11,7 +11,7 @@ import type { PubSub } from '../../components/pubsub/contract';
 import type { PubsubSettings } from '../../components/settings';
 import { pubsubErrors, type PubsubErrors } from '../../errors/pubsub';
 import { ensureTraceparent } from '../../invoke/trace';
-import { buildEnvelope } from '../../pubsub/cloudevent';
+import { buildEnvelope, rawPayloadOf } from '../../pubsub/cloudevent';
 import type { UniversalContext } from './context';
 
 export interface PublishTarget {
@@ -44,6 +44,12 @@ export interface BulkPublishEntry {
 
 export interface BulkPublishRequest extends TraceContext {
   entries: BulkPublishEntry[];
+  /**
+   * Tracing on: starts the span of one CloudEvent entry (daprd gives every entry its own PRODUCER
+   * span, a child of the API call's) and returns its context for that entry's envelope. Not called
+   * for raw-payload entries. Absent: every entry carries the request's context.
+   */
+  entrySpan?(): TraceContext;
 }
 
 export interface BulkPublishResult {
@@ -100,9 +106,11 @@ export async function publish(t: PublishTarget, req: PublishRequest): Promise<vo
 
 /** Publishes every entry (each with the request metadata under its own); failures are listed, not thrown. */
 export async function bulkPublish(t: PublishTarget, req: BulkPublishRequest): Promise<BulkPublishResult> {
-  const trace = { traceparent: ensureTraceparent(req.traceparent), tracestate: req.tracestate };
+  const shared = { traceparent: ensureTraceparent(req.traceparent), tracestate: req.tracestate };
   const prepared = req.entries.map((e) => {
     const metadata = { ...t.metadata, ...e.metadata };
+    const own = req.entrySpan && rawPayloadOf(metadata) === false ? req.entrySpan() : undefined;
+    const trace = own ? { traceparent: ensureTraceparent(own.traceparent), tracestate: own.tracestate } : shared;
     return { entryId: e.entryId, envelope: envelopeFor(t, e.event, e.contentType, metadata, trace), metadata };
   });
   const results = await Promise.allSettled(
