@@ -13,7 +13,9 @@
 // (2) s after a 0.5 s warm-up, a closed loop of BENCH_TRACING_CONNS (16) keep-alive connections;
 // BENCH_TRACING_ROUNDS (3) rounds. Printed per variant: median requests/s, the sidecars' CPU µs per
 // request (/proc user+system of both sidecars over the requests served), p50/p99, and each ratio
-// to "off". Sidecars pinned to cpu 1, load, app and receiver to cpu 0 (BENCH_NO_PIN=1: unpinned).
+// to "off". BENCH_TRACING_BASE=<commit> adds "on-base": the "on" variant run by that commit's
+// minidaprd (built from `git archive` into a temporary directory, as bench/ab.mjs does), so a
+// change to the sampled path is compared in the same interleaved run. Sidecars pinned to cpu 1, load, app and receiver to cpu 0 (BENCH_NO_PIN=1: unpinned).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -27,6 +29,9 @@ import {
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '..', 'bin', 'minidaprd.js');
+const REPO = path.resolve(HERE, '..', '..', '..');
+// BENCH_TRACING_NODE_ARGS: extra node flags for every sidecar (e.g. "--cpu-prof --cpu-prof-dir=/tmp/p").
+const nodeArgs = (process.env.BENCH_TRACING_NODE_ARGS ?? '').split(' ').filter(Boolean);
 const cfg = {
   rounds: envNum('BENCH_TRACING_ROUNDS', 3),
   seconds: envNum('BENCH_TRACING_SECONDS', 2),
@@ -64,9 +69,22 @@ function configYaml(rate, zipkinUrl) {
   return `apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: bench\nspec:\n  tracing:\n    samplingRate: "${rate}"\n` + (zipkinUrl ? `    zipkin:\n      endpointAddress: ${zipkinUrl}\n` : '');
 }
 
-async function startSidecar(home, appId, extra) {
+/** The baseline commit's runtime, built from git into tmp/base; returns its minidaprd entry. */
+function buildBaseline(ref) {
+  const base = path.join(tmp, 'base');
+  fs.mkdirSync(base);
+  const tar = path.join(tmp, 'base.tar');
+  execFileSync('git', ['-C', REPO, 'archive', '-o', tar, ref, 'packages/runtime', 'tsconfig.base.json']);
+  execFileSync('tar', ['-xf', tar, '-C', base]);
+  fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(base, 'node_modules'));
+  log(`building the baseline ${ref}`);
+  execFileSync(process.execPath, [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json'], { cwd: path.join(base, 'packages', 'runtime'), stdio: 'inherit' });
+  return path.join(base, 'packages', 'runtime', 'bin', 'minidaprd.js');
+}
+
+async function startSidecar(home, appId, extra, bin = BIN) {
   const [httpPort, internalPort, metricsPort] = await freePorts(3);
-  const args = ['--max-semi-space-size=2', BIN, '--app-id', appId, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--log-level', 'warn', ...extra];
+  const args = ['--max-semi-space-size=2', ...nodeArgs, bin, '--app-id', appId, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--log-level', 'warn', ...extra];
   const env = { ...process.env, MINIDAPR_HOME: home };
   delete env.DAPR_API_TOKEN;
   delete env.APP_API_TOKEN;
@@ -78,7 +96,7 @@ async function startSidecar(home, appId, extra) {
   return { cp, pid: cp.pid, httpPort };
 }
 
-async function startVariant(name, configText, appPort) {
+async function startVariant(name, configText, appPort, bin = BIN) {
   const home = path.join(tmp, `home-${name}`);
   fs.mkdirSync(home);
   const extra = [];
@@ -86,8 +104,8 @@ async function startVariant(name, configText, appPort) {
     fs.writeFileSync(path.join(home, 'config.yaml'), configText);
     extra.push('--config', path.join(home, 'config.yaml'));
   }
-  const callee = await startSidecar(home, `callee-${name}`, ['--app-port', String(appPort), ...extra]);
-  const caller = await startSidecar(home, `caller-${name}`, extra);
+  const callee = await startSidecar(home, `callee-${name}`, ['--app-port', String(appPort), ...extra], bin);
+  const caller = await startSidecar(home, `caller-${name}`, extra, bin);
   const url = `http://127.0.0.1:${caller.httpPort}/v1.0/invoke/callee-${name}/method/echo`;
   const deadline = Date.now() + 15_000;
   while ((await once(url)) !== 200) {
@@ -153,6 +171,9 @@ async function main() {
     await startVariant('default', undefined, appPort),
     await startVariant('on', configYaml('1', zipkinUrl), appPort),
   ];
+  // "on-noexport": sampled spans with no exporter (recorded, then dropped): the request path alone.
+  if (process.env.BENCH_TRACING_NOEXPORT) variants.push(await startVariant('on-noexport', configYaml('1'), appPort));
+  if (process.env.BENCH_TRACING_BASE) variants.push(await startVariant('on-base', configYaml('1', zipkinUrl), appPort, buildBaseline(process.env.BENCH_TRACING_BASE)));
   const results = Object.fromEntries(variants.map((v) => [v.name, []]));
   let served = 0;
   for (let round = 0; round < cfg.rounds; round++) {
@@ -164,7 +185,7 @@ async function main() {
       const used = v.pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
       r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
       results[v.name].push(r);
-      if (v.name === 'on') served += r.count;
+      if (v.name.startsWith('on')) served += r.count;
       if (r.errors) log(`${v.name}: ${r.errors} errors`);
     }
     log(`round ${round + 1}/${cfg.rounds} done`);
@@ -178,7 +199,7 @@ async function main() {
   for (const v of variants) {
     console.log(`${padR(v.name, 10)}${pad(m(v.name, 'rps').toFixed(0), 9)}${pad(f3(m(v.name, 'rps') / m('off', 'rps')), 9)}${pad(m(v.name, 'cpuUs').toFixed(1), 8)}${pad(f3(m(v.name, 'cpuUs') / m('off', 'cpuUs')), 9)}${pad(f3(m(v.name, 'p50')), 8)}${pad(f3(m(v.name, 'p99')), 8)}`);
   }
-  console.log(`"on": the receiver got ${spansReceived} spans for ${served} measured requests (+ warm-ups; 2 spans per request expected)`);
+  console.log(`"on*": the receiver got ${spansReceived} spans for ${served} measured requests (+ warm-ups; 2 spans per request expected)`);
 }
 
 main().then(() => cleanup(), fatal);

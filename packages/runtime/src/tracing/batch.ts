@@ -4,14 +4,18 @@
  * request's path); a timer or a full batch starts one export at a time. A full queue drops the
  * span; an export that fails or does not answer in time drops its batch. Either way the drop is
  * counted (onDrop) and nothing waits: a collector that is down never slows or fails a request.
+ * The queue holds what the request path recorded (T); `toReadable` turns it into OpenTelemetry
+ * ReadableSpans only when its batch is exported.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
 
 export type DropReason = 'queue_full' | 'export_failed';
 
-export interface BoundedBatchOptions {
+export interface BoundedBatchOptions<T = ReadableSpan> {
   exporter: SpanExporter;
+  /** Builds the exporter's spans from the queued records, at export time (default: they are spans). */
+  toReadable?(item: T): ReadableSpan;
   /** Spans waiting for export; more are dropped (default 2048, as OpenTelemetry's batch processor). */
   maxQueueSize?: number;
   /** Spans per export request (default 128: small batches leave the heap young generation sooner). */
@@ -25,8 +29,8 @@ export interface BoundedBatchOptions {
   onExportError?(err: unknown): void;
 }
 
-export class BoundedBatchProcessor implements SpanProcessor {
-  private queue: ReadableSpan[] = [];
+export class BoundedBatchProcessor<T = ReadableSpan> {
+  private queue: T[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
   private closed = false;
@@ -35,16 +39,14 @@ export class BoundedBatchProcessor implements SpanProcessor {
   private readonly delayMs: number;
   private readonly timeoutMs: number;
 
-  constructor(private readonly o: BoundedBatchOptions) {
+  constructor(private readonly o: BoundedBatchOptions<T>) {
     this.maxQueue = o.maxQueueSize ?? 2048;
     this.maxBatch = Math.min(o.maxBatchSize ?? 128, this.maxQueue);
     this.delayMs = o.delayMs ?? 200;
     this.timeoutMs = o.exportTimeoutMs ?? 10000;
   }
 
-  onStart(): void {}
-
-  onEnd(span: ReadableSpan): void {
+  onEnd(span: T): void {
     if (this.closed) return;
     if (this.queue.length >= this.maxQueue) {
       this.o.onDrop?.('queue_full', 1);
@@ -77,7 +79,7 @@ export class BoundedBatchProcessor implements SpanProcessor {
     });
   }
 
-  private exportBatch(batch: ReadableSpan[]): Promise<void> {
+  private exportBatch(batch: T[]): Promise<void> {
     return new Promise<void>((resolve) => {
       let settled = false;
       const done = (result: ExportResult): void => {
@@ -94,7 +96,8 @@ export class BoundedBatchProcessor implements SpanProcessor {
       const timer = setTimeout(() => done({ code: ExportResultCode.FAILED, error: new Error(`span export timed out after ${this.timeoutMs} ms`) }), this.timeoutMs);
       timer.unref();
       try {
-        this.o.exporter.export(batch, done);
+        const toReadable = this.o.toReadable;
+        this.o.exporter.export(toReadable ? batch.map((item) => toReadable(item)) : (batch as unknown as ReadableSpan[]), done);
       } catch (err) {
         done({ code: ExportResultCode.FAILED, error: err as Error });
       }
