@@ -15,7 +15,8 @@
 // request (/proc user+system of both sidecars over the requests served), p50/p99, and each ratio
 // to "off". BENCH_TRACING_BASE=<commit> adds "on-base": the "on" variant run by that commit's
 // minidaprd (built from `git archive` into a temporary directory, as bench/ab.mjs does), so a
-// change to the sampled path is compared in the same interleaved run. Sidecars pinned to cpu 1, load, app and receiver to cpu 0 (BENCH_NO_PIN=1: unpinned).
+// change to the sampled path is compared in the same interleaved run. BENCH_TRACING_DOWN=1 adds
+// "on-down": sampling 1.0 exporting to a closed port (a collector that is down). Sidecars pinned to cpu 1, load, app and receiver to cpu 0 (BENCH_NO_PIN=1: unpinned).
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -171,6 +172,14 @@ async function main() {
     await startVariant('default', undefined, appPort),
     await startVariant('on', configYaml('1', zipkinUrl), appPort),
   ];
+  // "on-down": sampled, exporting to a collector that is down (a closed port): spans dropped and
+  // counted; the acceptance line says such a sidecar keeps serving at full speed.
+  if (process.env.BENCH_TRACING_DOWN) {
+    const closed = await listen(() => undefined);
+    const downUrl = `http://127.0.0.1:${closed.address().port}/api/v2/spans`;
+    await new Promise((resolve) => closed.close(resolve));
+    variants.push(await startVariant('on-down', configYaml('1', downUrl), appPort));
+  }
   // "on-noexport": sampled spans with no exporter (recorded, then dropped): the request path alone.
   if (process.env.BENCH_TRACING_NOEXPORT) variants.push(await startVariant('on-noexport', configYaml('1'), appPort));
   if (process.env.BENCH_TRACING_BASE) variants.push(await startVariant('on-base', configYaml('1', zipkinUrl), appPort, buildBaseline(process.env.BENCH_TRACING_BASE)));
