@@ -105,7 +105,8 @@ export const logsMessages = {
 
 export const dashboardMessages = {
   /** Dapr */ running: (url: string) => `Dapr Dashboard running on ${url}`,
-  zipkin: (url: string) => `Trace collector: Zipkin spans accepted on ${url} (the sidecars' default tracing endpoint)`,
+  zipkin: (url: string, isDefault: boolean) =>
+    `Trace collector: Zipkin spans accepted on ${url}${isDefault ? " (the sidecars' default tracing endpoint)" : ''}`,
   otlp: (url: string) => `Trace collector: OTLP/HTTP traces accepted on ${url}`,
   watching: (appId: string, address: string, metricsPort: number) => `Watching sidecar ${appId} at ${address} (metrics port ${metricsPort})`,
   noCollector: 'Trace collector: off (--no-collector); traces show what another collector stores in MINIDAPR_HOME',

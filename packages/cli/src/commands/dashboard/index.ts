@@ -72,7 +72,7 @@ export async function dashboard(options: DashboardOptions): Promise<void> {
   for (const s of sidecars) out.out(M.watching(s.appId, `${s.host}:${s.httpPort}`, s.metricsPort));
   if (running.collector) {
     const h = host.includes(':') ? `[${host}]` : host;
-    out.out(M.zipkin(`http://${h}:${running.collector.zipkinPort}/api/v2/spans`));
+    out.out(M.zipkin(`http://${h}:${running.collector.zipkinPort}/api/v2/spans`, running.collector.zipkinPort === DEFAULT_ZIPKIN_PORT));
     if (running.collector.otlpPort) out.out(M.otlp(`http://${h}:${running.collector.otlpPort}/v1/traces`));
   } else out.out(M.noCollector);
   out.out(M.stopHint);
