@@ -1,5 +1,5 @@
 import { formatAge, formatCreated, compactTimestamp } from './age';
-import { captureOutput, lineSplitter } from './output';
+import { captureOutput, lineSplitter, wholeLineWriter } from './output';
 import { formatTable } from './table';
 
 describe('lineSplitter', () => {
@@ -42,4 +42,36 @@ describe('age and dates', () => {
 
 it('formatTable pads columns by two spaces and trims line ends', () => {
   expect(formatTable(['A', 'LONG HEADER', 'C'], [['xyz', '1', ''], ['', '22', 'end']])).toBe('A    LONG HEADER  C\nxyz  1\n     22           end');
+});
+
+describe('wholeLineWriter', () => {
+  it('writes whole lines at once and holds a line whose newline has not come yet', () => {
+    const written: string[] = [];
+    const w = wholeLineWriter((b) => written.push(b.toString()), 10_000);
+    w.push('Subscriber received: {"orderId":1}');
+    expect(written).toEqual([]);
+    w.push('\nnext ');
+    w.push('line\nand a');
+    expect(written).toEqual(['Subscriber received: {"orderId":1}\n', 'next line\n']);
+    w.flush();
+    expect(written).toEqual(['Subscriber received: {"orderId":1}\n', 'next line\n', 'and a']);
+  });
+
+  it('keeps multi-byte characters split across chunks intact', () => {
+    const out: Buffer[] = [];
+    const w = wholeLineWriter((b) => out.push(b), 10_000);
+    const bytes = Buffer.from('caf\u00e9 \u2713\n');
+    w.push(bytes.subarray(0, 4));
+    w.push(bytes.subarray(4));
+    expect(Buffer.concat(out).toString()).toBe('caf\u00e9 \u2713\n');
+  });
+
+  it('writes a partial line (a prompt) once no more output comes', async () => {
+    const written: string[] = [];
+    const w = wholeLineWriter((b) => written.push(b.toString()), 5);
+    w.push('Name? ');
+    const deadline = Date.now() + 2000;
+    while (written.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    expect(written).toEqual(['Name? ']);
+  });
 });

@@ -57,3 +57,44 @@ export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buff
     },
   };
 }
+
+/** How long a partial line (a prompt, say) may wait for its end before it is written anyway. */
+export const PARTIAL_LINE_WAIT_MS = 50;
+
+/**
+ * Passes an app's output through a whole line at a time, so that the sidecar's lines printed in
+ * between never land in the middle of an app's line (an app may write a line's text and its newline
+ * in two writes). Bytes are kept as they are (no re-encoding); a partial line is written once no more
+ * output arrives for `waitMs`, so prompts still show; `flush()` writes what is left.
+ */
+export function wholeLineWriter(write: (chunk: Buffer) => void, waitMs = PARTIAL_LINE_WAIT_MS): { push(chunk: Buffer | string): void; flush(): void } {
+  let pending: Buffer = Buffer.alloc(0);
+  let timer: NodeJS.Timeout | undefined;
+  const flush = (): void => {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    if (pending.length === 0) return;
+    const rest = pending;
+    pending = Buffer.alloc(0);
+    write(rest);
+  };
+  return {
+    push(chunk) {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
+      const end = pending.lastIndexOf(0x0a);
+      if (end >= 0) {
+        const lines = pending.subarray(0, end + 1);
+        pending = pending.subarray(end + 1);
+        write(lines);
+      }
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      if (pending.length > 0) {
+        timer = setTimeout(flush, waitMs);
+        timer.unref();
+      }
+    },
+    flush,
+  };
+}

@@ -14,7 +14,7 @@ import {
   STOP_GRACE_ENV,
   secondsFromEnv,
 } from '../../defaults';
-import { lineSplitter, type Output } from '../../lib/output';
+import { lineSplitter, wholeLineWriter, type Output } from '../../lib/output';
 import { exitCodeOf } from '../../lib/processes';
 import { trapSignals } from '../../lib/signals';
 import { whenAborted } from '../../lib/wait';
@@ -53,6 +53,11 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
     stdout: lineSplitter((l) => out.out(M.daprPrefix + l)),
     stderr: lineSplitter((l) => out.err(M.daprPrefix + l)),
   };
+  // The app's output goes through whole lines at a time, so a sidecar line never splits one of its lines.
+  const app = {
+    stdout: wholeLineWriter((b) => out.raw('stdout', b)),
+    stderr: wholeLineWriter((b) => out.raw('stderr', b)),
+  };
   const files = ctx.home === undefined ? undefined : openSingleRunLogs(ctx.home, plan.appId, plan.command.length > 0);
   const runner = new AppRunner({
     plan,
@@ -63,7 +68,7 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
     },
     onAppOutput: (stream, chunk) => {
       files?.app?.write(chunk);
-      out.raw(stream, chunk);
+      app[stream].push(chunk);
     },
     onNotice: (line) => out.out(line),
   });
@@ -83,6 +88,8 @@ export async function runSingle(plan: AppPlan, ctx: RunContext): Promise<number>
     trap.dispose();
     dapr.stdout.flush();
     dapr.stderr.flush();
+    app.stdout.flush();
+    app.stderr.flush();
     await Promise.all([files?.daprd.close(), files?.app?.close()]);
   }
 }
