@@ -175,7 +175,9 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
     remoteServices: (serviceName) => remotesStmt.all(serviceName.toLowerCase()).map((r) => r.remote_service),
     dependencies(endTs, lookback): DependencyLink[] {
       const traces = new Map<string, ZipkinSpan[]>();
-      for (const row of windowSpans.iterate((endTs - lookback) * 1000, endTs * 1000)) {
+      // .all(), not .iterate(): on Node 24 a better-sqlite3 12 StatementIterator collected after its
+      // environment began tearing down aborts the process (RemoveEnvironmentCleanupHook assertion).
+      for (const row of windowSpans.all((endTs - lookback) * 1000, endTs * 1000)) {
         const list = traces.get(row.trace_key) ?? [];
         list.push(JSON.parse(row.json) as ZipkinSpan);
         traces.set(row.trace_key, list);
