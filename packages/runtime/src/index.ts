@@ -18,6 +18,7 @@ export { RUNTIME_VERSION } from './version';
 export * as defaults from './defaults';
 export { SIDECAR_NODE_ARGS } from './defaults';
 export { hostName } from './server/request-guard';
+export { openDatabase, type SqliteDatabase } from './components/sqlite-driver';
 export { listInstances, instancesDir, isAlive, runningApps, toRunningApp, type InstanceInfo, type RunningApp } from './nameresolution';
 export { parseQuantity } from './quantity';
 export { ensureTrustRoot, CERTS_DIR, CA_CERT_FILE, ISSUER_CERT_FILE, ISSUER_KEY_FILE, type TrustRootStatus } from './security/trust-root';

@@ -7,7 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '@minidapr/runtime';
 import { dependencyLinks } from './dependencies';
 import { normalizeSpans, normalizeTraceId, traceKey } from './normalize';
 import { candidateSql, spanTerms } from './trace-candidates';
@@ -62,7 +63,9 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
   const maxAgeMs = opts.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
   if (!(maxSpans > 0) || !(maxAgeMs > 0)) throw new Error('openSpanStore: maxSpans and maxAgeMs must be positive (programming error)');
   mkdirSync(dirname(opts.path), { recursive: true });
-  const db = new Database(opts.path);
+  // The runtime's loader picks better-sqlite3 13 on Node 22+ (12 aborts the process on Node 24 when a
+  // collected statement is finalised during teardown) and 12 on Node 20.
+  const db = openDatabase(opts.path);
   db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
@@ -175,9 +178,7 @@ export function openSpanStore(opts: SpanStoreOptions): SpanStore {
     remoteServices: (serviceName) => remotesStmt.all(serviceName.toLowerCase()).map((r) => r.remote_service),
     dependencies(endTs, lookback): DependencyLink[] {
       const traces = new Map<string, ZipkinSpan[]>();
-      // .all(), not .iterate(): on Node 24 a better-sqlite3 12 StatementIterator collected after its
-      // environment began tearing down aborts the process (RemoveEnvironmentCleanupHook assertion).
-      for (const row of windowSpans.all((endTs - lookback) * 1000, endTs * 1000)) {
+      for (const row of windowSpans.iterate((endTs - lookback) * 1000, endTs * 1000)) {
         const list = traces.get(row.trace_key) ?? [];
         list.push(JSON.parse(row.json) as ZipkinSpan);
         traces.set(row.trace_key, list);
