@@ -89,7 +89,7 @@ export function traceApiCall(tracing: Tracing, c: ApiCall, req: IncomingMessage,
   handOn(span.traceparent, span.tracestate, req, c.group === 'invoke' ? undefined : res);
   if (span.recording) {
     res.once('close', () => {
-      span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
+      span.setAttributes({ 'dapr.status_code': String(res.statusCode) });
       span.end(res.statusCode);
     });
   }

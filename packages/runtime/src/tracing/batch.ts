@@ -8,14 +8,20 @@
  * ReadableSpans only when its batch is exported.
  */
 import { ExportResultCode, type ExportResult } from '@opentelemetry/core';
-import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace-base';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 
 export type DropReason = 'queue_full' | 'export_failed';
 
-export interface BoundedBatchOptions<T = ReadableSpan> {
-  exporter: SpanExporter;
-  /** Builds the exporter's spans from the queued records, at export time (default: they are spans). */
-  toReadable?(item: T): ReadableSpan;
+/** What a batch goes to: an OpenTelemetry SpanExporter (E = ReadableSpan) or minidapr's own. */
+export interface BatchExporter<E> {
+  export(items: E[], done: (result: ExportResult) => void): void;
+  shutdown(): Promise<void>;
+}
+
+export interface BoundedBatchOptions<T = ReadableSpan, E = ReadableSpan> {
+  exporter: BatchExporter<E>;
+  /** Builds the exporter's items from the queued ones, at export time (default: they are the same). */
+  toReadable?(item: T): E;
   /** Spans waiting for export; more are dropped (default 2048, as OpenTelemetry's batch processor). */
   maxQueueSize?: number;
   /** Spans per export request (default 128: small batches leave the heap young generation sooner). */
@@ -29,7 +35,7 @@ export interface BoundedBatchOptions<T = ReadableSpan> {
   onExportError?(err: unknown): void;
 }
 
-export class BoundedBatchProcessor<T = ReadableSpan> {
+export class BoundedBatchProcessor<T = ReadableSpan, E = ReadableSpan> {
   private queue: T[] = [];
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -39,7 +45,7 @@ export class BoundedBatchProcessor<T = ReadableSpan> {
   private readonly delayMs: number;
   private readonly timeoutMs: number;
 
-  constructor(private readonly o: BoundedBatchOptions<T>) {
+  constructor(private readonly o: BoundedBatchOptions<T, E>) {
     this.maxQueue = o.maxQueueSize ?? 2048;
     this.maxBatch = Math.min(o.maxBatchSize ?? 128, this.maxQueue);
     this.delayMs = o.delayMs ?? 200;
@@ -52,6 +58,20 @@ export class BoundedBatchProcessor<T = ReadableSpan> {
       this.o.onDrop?.('queue_full', 1);
       return;
     }
+    this.enqueue(span);
+  }
+
+  /** Queues what `make` builds, or counts a drop without building it when the queue is full. */
+  offer<A>(make: (arg: A) => T, arg: A): void {
+    if (this.closed) return;
+    if (this.queue.length >= this.maxQueue) {
+      this.o.onDrop?.('queue_full', 1);
+      return;
+    }
+    this.enqueue(make(arg));
+  }
+
+  private enqueue(span: T): void {
     this.queue.push(span);
     if (this.queue.length >= this.maxBatch) this.kick();
     else if (!this.timer) {
@@ -97,7 +117,7 @@ export class BoundedBatchProcessor<T = ReadableSpan> {
       timer.unref();
       try {
         const toReadable = this.o.toReadable;
-        this.o.exporter.export(toReadable ? batch.map((item) => toReadable(item)) : (batch as unknown as ReadableSpan[]), done);
+        this.o.exporter.export(toReadable ? batch.map((item) => toReadable(item)) : (batch as unknown as E[]), done);
       } catch (err) {
         done({ code: ExportResultCode.FAILED, error: err as Error });
       }

@@ -5,7 +5,7 @@
  * context is what the app receives as `traceparent`.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ATTR, SERVICE_INVOCATION } from './attributes';
+import { SERVICE_INVOCATION } from './attributes';
 import { handOn } from './api-span';
 import type { Tracing } from './tracer';
 import { headerValue } from './w3c';
@@ -14,21 +14,24 @@ export function tracePeerCall(tracing: Tracing, appId: string, req: IncomingMess
   const span = tracing.start('CallLocal', 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
   handOn(span.traceparent, span.tracestate, req);
   if (!span.recording) return;
-  let method = rawPath.replace(/^\/+/, '');
-  try {
-    method = decodeURIComponent(method);
-  } catch {
-    // keep the method as sent; direct messaging answers the bad escape
+  let method = rawPath.charCodeAt(0) === 47 /* / */ ? rawPath.replace(/^\/+/, '') : rawPath;
+  if (method.includes('%')) {
+    try {
+      method = decodeURIComponent(method);
+    } catch {
+      // keep the method as sent; direct messaging answers the bad escape
+    }
   }
   span.setName(`CallLocal/${appId}/${method}`);
+  // Literal keys (ATTR's values): a computed-key literal is built key by key at run time.
   span.setAttributes({
-    [ATTR.rpcService]: SERVICE_INVOCATION,
-    [ATTR.daprInvokeMethod]: method,
-    [ATTR.daprProtocol]: 'http',
-    [ATTR.daprApi]: `${req.method ?? 'GET'} /${method}`,
+    'rpc.service': SERVICE_INVOCATION,
+    'dapr.invoke_method': method,
+    'dapr.protocol': 'http',
+    'dapr.api': `${req.method ?? 'GET'} /${method}`,
   });
   res.once('close', () => {
-    span.setAttributes({ [ATTR.daprStatusCode]: String(res.statusCode) });
+    span.setAttributes({ 'dapr.status_code': String(res.statusCode) });
     span.end(res.statusCode);
   });
 }

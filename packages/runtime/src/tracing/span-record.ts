@@ -11,7 +11,7 @@
  * setStatus leaves it; nothing changes once ended; links, events and dropped counts empty.
  */
 import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
-import { addHrTimes, millisToHrTime } from '@opentelemetry/core';
+import { addHrTimes, hrTimeToMicroseconds, millisToHrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { STATUS_CODES } from 'node:http';
@@ -96,6 +96,16 @@ export class SpanRecord implements TraceSpan {
     }
     this.durationMs = Math.max(0, performance.now() - this.startPerf);
     this.sink.ended(this);
+  }
+
+  /** Start, in microseconds since the epoch (what Zipkin's `timestamp` holds). */
+  get startMicros(): number {
+    return hrTimeToMicroseconds(millisToHrTime(this.startMs));
+  }
+
+  /** Duration in whole microseconds, rounded as OpenTelemetry's Zipkin exporter does. */
+  get durationMicros(): number {
+    return Math.round(hrTimeToMicroseconds(millisToHrTime(this.durationMs)));
   }
 
   /** The span as OpenTelemetry's exporters read it (built once, on the first export). */

@@ -15,13 +15,14 @@
 import { SpanKind, TraceFlags, type Attributes } from '@opentelemetry/api';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { BoundedBatchProcessor } from './batch';
+import { BoundedBatchProcessor, type DropReason } from './batch';
 import type { TracingConfig } from './config';
-import { createExporters } from './exporters';
+import { createExporters, type SpanDestination } from './exporters';
 import type { TracingMetrics } from './metrics';
 import { newSpanId, newTraceId } from './ids';
 import { SpanRecord, type SpanSink, type TraceSpan } from './span-record';
 import { formatTracestate, parseTraceparent } from './w3c';
+import { encodeZipkinSpan } from './zipkin-json';
 
 export type SpanKindName = 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
 
@@ -65,26 +66,38 @@ class UnsampledSpan implements TraceSpan {
   end(): void {}
 }
 
+interface Processor {
+  accept(span: SpanRecord): void;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
 export function createTracing(o: TracingOptions): Tracing | undefined {
   const rate = o.config.samplingRate;
   if (!(rate > 0)) return undefined;
-  const processors = (o.exporters ?? createExporters(o.config, o.appId)).map(
-    (exporter) =>
-      new BoundedBatchProcessor<SpanRecord>({
-        exporter,
-        ...o.batch,
-        toReadable: (span) => span.toReadableSpan(),
-        onDrop: (reason, n) => o.metrics.dropped(reason, n),
-        onExported: (n) => o.metrics.exported(n),
-        onExportError: o.onExportError,
-      }),
-  );
+  const hooks = {
+    ...o.batch,
+    onDrop: (reason: DropReason, n: number) => o.metrics.dropped(reason, n),
+    onExported: (n: number) => o.metrics.exported(n),
+    onExportError: o.onExportError,
+  };
+  const resourceTags = { 'service.name': o.appId };
+  const destinations: SpanDestination[] = o.exporters?.map((exporter) => ({ encoding: 'otel', exporter })) ?? createExporters(o.config);
+  const processors = destinations.map((d): Processor => {
+    if (d.encoding === 'zipkin-json') {
+      const p = new BoundedBatchProcessor<string, string>({ exporter: d.sender, ...hooks });
+      const encode = (span: SpanRecord): string => encodeZipkinSpan(span, o.appId, resourceTags);
+      return { accept: (span) => p.offer(encode, span), forceFlush: () => p.forceFlush(), shutdown: () => p.shutdown() };
+    }
+    const p = new BoundedBatchProcessor<SpanRecord>({ exporter: d.exporter, ...hooks, toReadable: (span) => span.toReadableSpan() });
+    return { accept: (span) => p.onEnd(span), forceFlush: () => p.forceFlush(), shutdown: () => p.shutdown() };
+  });
   const sink: SpanSink = {
-    resource: resourceFromAttributes({ 'service.name': o.appId }),
+    resource: resourceFromAttributes(resourceTags),
     // What OpenTelemetry's getTracer('minidaprd') names as instrumentation scope.
     scope: { name: 'minidaprd', version: undefined, schemaUrl: undefined },
     ended(span) {
-      for (const p of processors) p.onEnd(span);
+      for (const p of processors) p.accept(span);
     },
   };
   return {
