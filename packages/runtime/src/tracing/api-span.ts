@@ -7,9 +7,9 @@
  * (peer sidecar, CloudEvent, output binding) carries it as parent; the response gets a
  * `traceparent` header unless the handler set one.
  */
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ATTR, pubsubAttributes, SERVICE_INVOCATION } from './attributes';
+import { pubsubAttributes, SERVICE_INVOCATION } from './attributes';
 import type { SpanKindName, Tracing } from './tracer';
 import { headerValue } from './w3c';
 
@@ -22,57 +22,65 @@ export interface ApiCall {
   params: Record<string, string>;
 }
 
-interface Described {
-  name: string;
-  kind: SpanKindName;
-  attributes: Attributes;
+const KIND_BY_GROUP: Record<string, SpanKindName | undefined> = { invoke: 'CLIENT', state: 'CLIENT', secrets: 'CLIENT', bindings: 'CLIENT', publish: 'PRODUCER' };
+
+/** Where a call's attributes go: a span (on the request path) or an object (describeApiCall). */
+interface AttributeSink {
+  setAttribute(key: string, value: AttributeValue): void;
 }
 
 /**
- * The span name, kind and attributes of one public API call (built key by key: this runs for every
- * sampled request).
+ * Writes the span attributes of one public API call and returns the span's name. Built key by key
+ * with literal keys (ATTR's values) straight into the span: this runs for every sampled request.
  */
-export function describeApiCall(c: ApiCall, req: IncomingMessage): Described {
+export function writeApiCall(c: ApiCall, req: IncomingMessage, to: AttributeSink): string {
   const api = `${c.method} ${c.path}`;
-  const a: Attributes = {};
-  a[ATTR.daprProtocol] = 'http';
-  a[ATTR.daprApi] = api;
-  a[ATTR.httpRequestMethod] = c.method;
-  a[ATTR.urlFull] = req.url ?? c.path;
+  to.setAttribute('dapr.protocol', 'http');
+  to.setAttribute('dapr.api', api);
+  to.setAttribute('http.request.method', c.method);
+  to.setAttribute('url.full', req.url ?? c.path);
   switch (c.group) {
     case 'invoke': {
       const header = headerValue(req.headers['dapr-app-id'])?.trim();
       const appId = header || c.params.id || '';
       const method = header ? c.path.replace(/^\/+/, '') : (c.params.method ?? '');
-      a[ATTR.rpcService] = SERVICE_INVOCATION;
-      a[ATTR.netPeerName] = appId;
-      a[ATTR.daprInvokeMethod] = method;
-      return { name: `CallLocal/${appId}/${method}`, kind: 'CLIENT', attributes: a };
+      to.setAttribute('rpc.service', SERVICE_INVOCATION);
+      to.setAttribute('net.peer.name', appId);
+      to.setAttribute('dapr.invoke_method', method);
+      return `CallLocal/${appId}/${method}`;
     }
     case 'state':
-      addStore(a, 'state', c.params.storeName ?? '', api);
-      return { name: c.path, kind: 'CLIENT', attributes: a };
+      writeStore(to, 'state', c.params.storeName ?? '', api);
+      return c.path;
     case 'secrets':
-      addStore(a, 'secrets', c.params.secretStoreName ?? '', api);
-      return { name: c.path, kind: 'CLIENT', attributes: a };
+      writeStore(to, 'secrets', c.params.secretStoreName ?? '', api);
+      return c.path;
     case 'bindings':
-      addStore(a, 'bindings', c.params.name ?? '', api);
-      return { name: c.path, kind: 'CLIENT', attributes: a };
-    case 'publish':
-      return { name: c.path, kind: 'PRODUCER', attributes: Object.assign(a, pubsubAttributes(c.params.pubsubname, c.params.topic ?? '')) };
+      writeStore(to, 'bindings', c.params.name ?? '', api);
+      return c.path;
+    case 'publish': {
+      const a = pubsubAttributes(c.params.pubsubname, c.params.topic ?? '');
+      for (const key in a) to.setAttribute(key, a[key] as AttributeValue);
+      return c.path;
+    }
     default:
-      return { name: c.path, kind: 'SERVER', attributes: a };
+      return c.path;
   }
 }
 
-function addStore(a: Attributes, system: 'state' | 'secrets' | 'bindings', name: string, statement: string): void {
-  a[ATTR.dbSystem] = system;
-  a[ATTR.dbConnectionString] = system;
-  a[ATTR.dbStatement] = statement;
-  a[ATTR.dbName] = name;
+function writeStore(to: AttributeSink, system: 'state' | 'secrets' | 'bindings', name: string, statement: string): void {
+  to.setAttribute('db.system', system);
+  to.setAttribute('db.connection_string', system);
+  to.setAttribute('db.statement', statement);
+  to.setAttribute('db.name', name);
 }
 
-const KIND_BY_GROUP: Record<string, SpanKindName | undefined> = { invoke: 'CLIENT', state: 'CLIENT', secrets: 'CLIENT', bindings: 'CLIENT', publish: 'PRODUCER' };
+/** The span name, kind and attributes of one public API call (tests and tools). */
+export function describeApiCall(c: ApiCall, req: IncomingMessage): { name: string; kind: SpanKindName; attributes: Attributes } {
+  const attributes: Attributes = {};
+  const name = writeApiCall(c, req, { setAttribute: (k, v) => (attributes[k] = v) });
+  return { name, kind: KIND_BY_GROUP[c.group] ?? 'SERVER', attributes };
+}
 
 /**
  * Starts the call's span and hands its context on (request headers, response header); ends it when
@@ -81,15 +89,11 @@ const KIND_BY_GROUP: Record<string, SpanKindName | undefined> = { invoke: 'CLIEN
 export function traceApiCall(tracing: Tracing, c: ApiCall, req: IncomingMessage, res: ServerResponse): void {
   if (c.group === 'healthz') return;
   const span = tracing.start(c.path, KIND_BY_GROUP[c.group] ?? 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
-  if (span.recording) {
-    const d = describeApiCall(c, req);
-    span.setName(d.name);
-    span.setAttributes(d.attributes);
-  }
+  if (span.recording) span.setName(writeApiCall(c, req, span));
   handOn(span.traceparent, span.tracestate, req, c.group === 'invoke' ? undefined : res);
   if (span.recording) {
     res.once('close', () => {
-      span.setAttributes({ 'dapr.status_code': String(res.statusCode) });
+      span.setAttribute('dapr.status_code', String(res.statusCode));
       span.end(res.statusCode);
     });
   }

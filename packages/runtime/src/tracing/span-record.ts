@@ -10,7 +10,7 @@
  * does (null/undefined values and empty keys ignored, at most 128, later values win); status as
  * setStatus leaves it; nothing changes once ended; links, events and dropped counts empty.
  */
-import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, TraceFlags, type Attributes, type AttributeValue, type HrTime, type SpanContext, type SpanStatus } from '@opentelemetry/api';
 import { addHrTimes, hrTimeToMicroseconds, millisToHrTime } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
@@ -24,6 +24,7 @@ export interface TraceSpan {
   /** Sampled: attributes are worth computing (an unsampled span ignores them anyway). */
   readonly recording: boolean;
   setName(name: string): void;
+  setAttribute(key: string, value: AttributeValue | undefined): void;
   setAttributes(attributes: Attributes): void;
   /** Ends the span; an HTTP status ≥ 400 marks it as an error as daprd does ("Code(404): Not Found"). */
   end(httpStatus?: number, error?: string): void;
@@ -43,9 +44,10 @@ export interface SpanSink {
 export class SpanRecord implements TraceSpan {
   readonly recording = true;
   readonly traceparent: string;
-  readonly attributes: Attributes = {};
+  /** Attributes as two parallel lists in the order set (no object with dotted keys on the request path). */
+  readonly attributeKeys: string[] = [];
+  readonly attributeValues: AttributeValue[] = [];
   status: SpanStatus = UNSET;
-  private attributeCount = 0;
   private readonly startMs = Date.now();
   private readonly startPerf = performance.now();
   private durationMs = -1;
@@ -74,17 +76,28 @@ export class SpanRecord implements TraceSpan {
     if (!this.ended) this.name = name;
   }
 
+  setAttribute(key: string, value: AttributeValue | undefined): void {
+    if (this.ended || value == null || key.length === 0) return;
+    const i = this.attributeKeys.indexOf(key);
+    if (i >= 0) this.attributeValues[i] = value;
+    else if (this.attributeKeys.length < ATTRIBUTE_COUNT_LIMIT) {
+      this.attributeKeys.push(key);
+      this.attributeValues.push(value);
+    }
+  }
+
   setAttributes(attributes: Attributes): void {
     if (this.ended) return;
     for (const key in attributes) {
-      if (!Object.prototype.hasOwnProperty.call(attributes, key)) continue;
-      const value = attributes[key];
-      if (value == null || key.length === 0) continue;
-      const isNew = !Object.prototype.hasOwnProperty.call(this.attributes, key);
-      if (isNew && this.attributeCount >= ATTRIBUTE_COUNT_LIMIT) continue;
-      this.attributes[key] = value;
-      if (isNew) this.attributeCount++;
+      if (Object.prototype.hasOwnProperty.call(attributes, key)) this.setAttribute(key, attributes[key]);
     }
+  }
+
+  /** The attributes as one object (for OpenTelemetry's exporters and tests). */
+  get attributes(): Attributes {
+    const out: Attributes = {};
+    for (let i = 0; i < this.attributeKeys.length; i++) out[this.attributeKeys[i] as string] = this.attributeValues[i];
+    return out;
   }
 
   end(httpStatus?: number, error?: string): void {

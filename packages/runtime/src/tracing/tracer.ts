@@ -62,6 +62,7 @@ class UnsampledSpan implements TraceSpan {
     readonly tracestate: string | undefined,
   ) {}
   setName(): void {}
+  setAttribute(): void {}
   setAttributes(): void {}
   end(): void {}
 }
