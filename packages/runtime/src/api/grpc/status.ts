@@ -1,7 +1,8 @@
 /**
  * @module api/grpc/status
  * google.rpc.Status and the three detail messages Dapr sends (ErrorInfo, ResourceInfo, BadRequest),
- * defined with protobufjs reflection: the protos @dapr/dapr ships do not include them.
+ * defined with protobufjs reflection: the protos @dapr/dapr ships do not include them. Field names
+ * are camelCase (as the proto loader's), the wire format is the protos'.
  */
 import protobuf from 'protobufjs';
 
@@ -18,16 +19,16 @@ const root = protobuf.Root.fromJSON(({
   nested: {
     google: {
       nested: {
-        protobuf: { nested: { Any: { fields: { type_url: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } } } },
+        protobuf: { nested: { Any: { fields: { typeUrl: { type: 'string', id: 1 }, value: { type: 'bytes', id: 2 } } } } },
         rpc: {
           nested: {
             Status: { fields: { code: { type: 'int32', id: 1 }, message: { type: 'string', id: 2 }, details: { rule: 'repeated', type: 'google.protobuf.Any', id: 3 } } },
             ErrorInfo: { fields: { reason: { type: 'string', id: 1 }, domain: { type: 'string', id: 2 }, metadata: { keyType: 'string', type: 'string', id: 3 } } },
             ResourceInfo: {
-              fields: { resource_type: { type: 'string', id: 1 }, resource_name: { type: 'string', id: 2 }, owner: { type: 'string', id: 3 }, description: { type: 'string', id: 4 } },
+              fields: { resourceType: { type: 'string', id: 1 }, resourceName: { type: 'string', id: 2 }, owner: { type: 'string', id: 3 }, description: { type: 'string', id: 4 } },
             },
             BadRequest: {
-              fields: { field_violations: { rule: 'repeated', type: 'FieldViolation', id: 1 } },
+              fields: { fieldViolations: { rule: 'repeated', type: 'FieldViolation', id: 1 } },
               nested: { FieldViolation: { fields: { field: { type: 'string', id: 1 }, description: { type: 'string', id: 2 } } } },
             },
           },
@@ -45,16 +46,16 @@ const BadRequestType = root.lookupType('google.rpc.BadRequest');
 const encode = (t: protobuf.Type, v: Record<string, unknown>): Buffer => Buffer.from(t.encode(t.fromObject(v)).finish());
 
 export function encodeStatus(s: RpcStatus): Buffer {
-  return encode(StatusType, { code: s.code, message: s.message, details: s.details.map((d) => ({ type_url: d.typeUrl, value: d.value })) });
+  return encode(StatusType, { code: s.code, message: s.message, details: s.details.map((d) => ({ typeUrl: d.typeUrl, value: d.value })) });
 }
 
 export function decodeStatus(b: Buffer): RpcStatus {
   const o = StatusType.toObject(StatusType.decode(b), { defaults: true, bytes: Buffer }) as {
     code: number;
     message: string;
-    details: Array<{ type_url: string; value: Buffer }>;
+    details: Array<{ typeUrl: string; value: Buffer }>;
   };
-  return { code: o.code, message: o.message, details: o.details.map((d) => ({ typeUrl: d.type_url, value: Buffer.from(d.value) })) };
+  return { code: o.code, message: o.message, details: o.details.map((d) => ({ typeUrl: d.typeUrl, value: Buffer.from(d.value) })) };
 }
 
 export function errorInfo(reason: string, domain: string, metadata: Record<string, string>): { typeUrl: string; value: Buffer } {
@@ -64,12 +65,12 @@ export function errorInfo(reason: string, domain: string, metadata: Record<strin
 export function resourceInfo(r: { resourceType: string; resourceName: string; owner: string; description: string }): { typeUrl: string; value: Buffer } {
   return {
     typeUrl: TYPE_PREFIX + 'google.rpc.ResourceInfo',
-    value: encode(ResourceInfoType, { resource_type: r.resourceType, resource_name: r.resourceName, owner: r.owner, description: r.description }),
+    value: encode(ResourceInfoType, { resourceType: r.resourceType, resourceName: r.resourceName, owner: r.owner, description: r.description }),
   };
 }
 
 export function badRequest(v: Array<{ field: string; description: string }>): { typeUrl: string; value: Buffer } {
-  return { typeUrl: TYPE_PREFIX + 'google.rpc.BadRequest', value: encode(BadRequestType, { field_violations: v }) };
+  return { typeUrl: TYPE_PREFIX + 'google.rpc.BadRequest', value: encode(BadRequestType, { fieldViolations: v }) };
 }
 
 /** Decodes one detail this module knows (tests, clients); unknown types give undefined. */
