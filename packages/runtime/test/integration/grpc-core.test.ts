@@ -13,11 +13,12 @@ import { decodeDetail, decodeStatus } from '../../src/api/grpc/status';
 
 jest.setTimeout(60000);
 
-type Callback = (err: ServiceError | null, res?: any) => void;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- decoded protobuf messages
+type Callback = (err: ServiceError | null, res?: Json) => void;
 type DaprStub = Client & Record<string, (req: unknown, md: Metadata, cb: Callback) => void>;
 type DaprCtor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => DaprStub;
 
-const proto = loadPackageDefinition(loadDaprProtos()) as any;
+const proto = loadPackageDefinition(loadDaprProtos()) as Json;
 const Dapr = proto.dapr.proto.runtime.v1.Dapr as DaprCtor;
 
 let plain: Sidecar;
@@ -30,7 +31,7 @@ function dial(port: number): DaprStub {
   return c;
 }
 
-function rpc(c: DaprStub, name: string, req: unknown, md = new Metadata()): Promise<{ err?: ServiceError; res?: any }> {
+function rpc(c: DaprStub, name: string, req: unknown, md = new Metadata()): Promise<{ err?: ServiceError; res?: Json }> {
   return new Promise((resolve) => c[name]?.(req, md, (err, res) => resolve(err ? { err } : { res })));
 }
 
@@ -51,19 +52,19 @@ afterAll(async () => {
 it('answers GetMetadata with the same content as GET /v1.0/metadata', async () => {
   const { err, res } = await rpc(dial(plain.grpcPort), 'GetMetadata', {});
   expect(err).toBeUndefined();
-  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Record<string, any>;
-  expect(res.id).toBe('grpc-core');
-  expect(res.runtimeVersion).toBe(http.runtimeVersion);
-  expect(res.extendedMetadata).toEqual(http.extended);
-  expect(res.appConnectionProperties).toMatchObject({ protocol: 'http', channelAddress: '127.0.0.1' });
-  expect(res.actorRuntime).toMatchObject({ runtimeStatus: 1, placement: 'placement: disconnected' });
+  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Json;
+  expect(res?.id).toBe('grpc-core');
+  expect(res?.runtimeVersion).toBe(http.runtimeVersion);
+  expect(res?.extendedMetadata).toEqual(http.extended);
+  expect(res?.appConnectionProperties).toMatchObject({ protocol: 'http', channelAddress: '127.0.0.1' });
+  expect(res?.actorRuntime).toMatchObject({ runtimeStatus: 1, placement: 'placement: disconnected' });
 });
 
 it('sets extended metadata and enforces the key limit with INVALID_ARGUMENT', async () => {
   const c = dial(plain.grpcPort);
   expect((await rpc(c, 'SetMetadata', { key: 'color', value: 'blue' })).err).toBeUndefined();
-  expect((await rpc(c, 'GetMetadata', {})).res.extendedMetadata).toMatchObject({ color: 'blue' });
-  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Record<string, any>;
+  expect((await rpc(c, 'GetMetadata', {})).res?.extendedMetadata).toMatchObject({ color: 'blue' });
+  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Json;
   expect(http.extended.color).toBe('blue');
   const { err } = await rpc(c, 'SetMetadata', { key: 'k'.repeat(300), value: 'v' });
   expect(err?.code).toBe(status.INVALID_ARGUMENT);

@@ -11,7 +11,7 @@ const TP = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
 function depsWith(apiToken?: string): GrpcDeps {
   return {
-    ctx: { options: { apiToken }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
+    ctx: { options: { apiToken }, deps: { apiLogging: false }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
     universal: () => {
       throw new Error('unused');
     },

@@ -39,11 +39,14 @@ export interface GrpcCall<Req> {
 }
 
 export type UnaryHandler<Req, Res> = (deps: GrpcDeps, call: GrpcCall<Req>) => Promise<Res>;
+/** The handler owns the stream (its message shapes are the handler's own, typed in its file). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler types its own messages
 export type BidiHandler = (deps: GrpcDeps, stream: ServerDuplexStream<any, any>, call: Omit<GrpcCall<never>, 'request'>) => Promise<void>;
 
 /** What each handler file exports as `handlers`. */
 export interface HandlerModule {
   /** Key = RPC name as in dapr.proto ('GetState'). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler types its own messages
   unary?: Record<string, UnaryHandler<any, any>>;
   bidi?: Record<string, BidiHandler>;
 }
@@ -53,9 +56,9 @@ const WRONG_TOKEN = 'authentication error: api token mismatch';
 
 /** UNAUTHENTICATED as daprd sends it, or undefined when the token is fine (or none is required). */
 export function checkToken(expected: Buffer | undefined, metadata: Metadata): ServiceError | undefined {
-  if (!expected) return undefined;
   const got = metadata.get('dapr-api-token');
   metadata.remove('dapr-api-token');
+  if (!expected) return undefined;
   if (got.length === 0) return errorFromHttpStatus(401, MISSING_TOKEN);
   const value = got[0];
   if (typeof value !== 'string' || !tokenMatches(expected, value)) return errorFromHttpStatus(401, WRONG_TOKEN);
@@ -174,7 +177,7 @@ class CallScope {
       this.span.end(httpStatusFromGrpc(code), code === status.OK ? undefined : message);
     }
     const { ctx } = this.deps;
-    if (ctx.options.enableApiLogging) {
+    if (ctx.deps.apiLogging) {
       const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
       ctx.logger.info({ method: `/${DAPR_SERVICE}/${this.rpc}`, code, duration: Math.round(seconds * 1e6) / 1e3, useragent: String(this.call.metadata.get('user-agent')[0] ?? '') }, 'gRPC API Called');
     }
