@@ -36,6 +36,12 @@ export interface GrpcCall<Req> {
   /** From grpc-trace-bin or traceparent (always present: a new trace when none came in). */
   trace: { traceparent: string; tracestate?: string };
   peer: string;
+  /**
+   * Response header metadata a unary handler may add to (InvokeService: the app's headers,
+   * dapr-http-status); sent with the answer, after the trace context call.ts puts there. For a
+   * bidi handler it has already been sent when the handler starts.
+   */
+  responseMetadata: Metadata;
 }
 
 export type UnaryHandler<Req, Res> = (deps: GrpcDeps, call: GrpcCall<Req>) => Promise<Res>;
@@ -107,13 +113,7 @@ function traceMetadata(trace: { traceparent: string; tracestate?: string }): Met
   return md;
 }
 
-interface Common {
-  metadata: Metadata;
-  signal: AbortSignal;
-  deadline?: number;
-  trace: { traceparent: string; tracestate?: string };
-  peer: string;
-}
+type Common = Omit<GrpcCall<never>, 'request'>;
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
 
@@ -145,7 +145,7 @@ class CallScope {
       this.timer = setTimeout(() => abort('deadline exceeded'), Math.max(0, deadline - Date.now()));
       this.timer.unref();
     }
-    this.common = { metadata: call.metadata, signal: this.controller.signal, deadline, trace: { traceparent: '' }, peer: call.getPeer() };
+    this.common = { metadata: call.metadata, signal: this.controller.signal, deadline, trace: { traceparent: '' }, peer: call.getPeer(), responseMetadata: new Metadata() };
   }
 
   /** Token + trace; an error to send instead of running the handler, or undefined. */
@@ -163,11 +163,8 @@ class CallScope {
     } else {
       this.common.trace = { traceparent: ensureTraceparent(incoming.traceparent), tracestate: incoming.tracestate };
     }
+    this.common.responseMetadata = traceMetadata(this.common.trace);
     return denied;
-  }
-
-  responseMetadata(): Metadata {
-    return traceMetadata(this.common.trace);
   }
 
   end(code: number, message?: string): void {
@@ -210,7 +207,6 @@ export function wrapUnary<Req, Res>(deps: GrpcDeps, rpc: string, handler: UnaryH
       callback(denied);
       return;
     }
-    call.sendMetadata(scope.responseMetadata());
     let p: Promise<Res>;
     try {
       p = handler(deps, { ...scope.common, request: call.request });
@@ -220,6 +216,7 @@ export function wrapUnary<Req, Res>(deps: GrpcDeps, rpc: string, handler: UnaryH
     p.then(
       (res) => {
         scope.end(status.OK);
+        call.sendMetadata(scope.common.responseMetadata);
         callback(null, res);
       },
       (err: unknown) => {
@@ -242,7 +239,7 @@ export function wrapBidi(deps: GrpcDeps, rpc: string, handler: BidiHandler, stop
       stream.emit('error', denied);
       return;
     }
-    stream.sendMetadata(scope.responseMetadata());
+    stream.sendMetadata(scope.common.responseMetadata);
     let p: Promise<void>;
     try {
       p = handler(deps, stream, scope.common);
