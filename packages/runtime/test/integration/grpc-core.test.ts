@@ -1,6 +1,6 @@
 /**
  * Scenario (issue 15): the sidecar serves the Dapr gRPC API on --dapr-grpc-port. A plain grpc-js
- * client reads and writes metadata, gets UNIMPLEMENTED for what minidapr does not serve, is
+ * client reads and writes metadata (within --max-body-size), gets UNIMPLEMENTED for what minidapr does not serve, is
  * refused without the API token, and shuts the sidecar down; the official SDK's gRPC client starts
  * against it; a busy gRPC port stops start-up with a message naming it.
  */
@@ -37,7 +37,7 @@ function rpc(c: DaprStub, name: string, req: unknown, md = new Metadata()): Prom
 
 beforeAll(async () => {
   [plain, guarded] = await Promise.all([
-    startSidecar({ appId: 'grpc-core' }),
+    startSidecar({ appId: 'grpc-core', args: ['--max-body-size', '16Ki'] }),
     startSidecar({ appId: 'grpc-guarded', env: { DAPR_API_TOKEN: 'tok3n' } }),
   ]);
 });
@@ -70,6 +70,11 @@ it('sets extended metadata and enforces the key limit with INVALID_ARGUMENT', as
   expect(err?.code).toBe(status.INVALID_ARGUMENT);
   expect(err?.details).toContain('256');
   expect(err?.metadata.get('grpc-status-details-bin')).toEqual([]);
+});
+
+it('refuses a message over --max-body-size with RESOURCE_EXHAUSTED', async () => {
+  const { err } = await rpc(dial(plain.grpcPort), 'SetMetadata', { key: 'big', value: 'x'.repeat(32 * 1024) });
+  expect(err?.code).toBe(status.RESOURCE_EXHAUSTED);
 });
 
 it('answers UNIMPLEMENTED for Dapr RPCs minidapr does not serve and for unknown services', async () => {
