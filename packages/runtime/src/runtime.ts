@@ -13,6 +13,7 @@ import { AppChannel } from './invoke/app-channel';
 import { appHealthPart, appPortPart, inputBindingsPart, readyPart, subscriptionsPart } from './lifecycle/app';
 import { componentsPart } from './lifecycle/components';
 import { configurationPart } from './lifecycle/configuration';
+import { grpcServerPart } from './lifecycle/grpc';
 import { Lifecycle, type LifecyclePart, type RuntimeContext } from './lifecycle/context';
 import { invocationPart, makeDirectMessaging } from './lifecycle/invocation';
 import { mtlsPart } from './lifecycle/mtls';
@@ -31,7 +32,7 @@ import { RUNTIME_VERSION } from './version';
 
 /**
  * The sidecar, in start order: configuration first (the others depend on it), tracing, then mTLS,
- * invocation, components, the three listeners and the registration; from the app port on, the
+ * invocation, components, the listeners (public HTTP, gRPC API, sidecar-to-sidecar, metrics) and the registration; from the app port on, the
  * parts run in the background once the app listens.
  */
 export const RUNTIME_PARTS: readonly LifecyclePart[] = [
@@ -41,6 +42,7 @@ export const RUNTIME_PARTS: readonly LifecyclePart[] = [
   invocationPart,
   componentsPart,
   publicServerPart,
+  grpcServerPart,
   peerServerPart,
   metricsServerPart,
   registrationPart,
@@ -71,7 +73,7 @@ export interface Runtime {
   start(): Promise<void>;
   stop(): Promise<void>;
   /** Actual ports after start() (the internal/metrics ports may differ from the defaults). */
-  ports(): { http: number; internal: number; metrics?: number };
+  ports(): { http: number; internal: number; grpc: number; metrics?: number };
 }
 
 export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrides = {}): Runtime {
@@ -79,6 +81,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   const health: HealthState = { outboundReady: false, ready: false };
   const metadata: MetadataState = { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] };
   const metrics = options.enableMetrics ? createHttpMetrics(options.appId, true) : undefined;
+  // P4: app callbacks (begin) — the app channel, deliveries and input bindings; P4 replaces this block.
   const appChannel = options.appPort
     ? new AppChannel({
         protocol: options.appProtocol === 'https' ? 'https' : 'http',
@@ -90,6 +93,11 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     : undefined;
   // Only HTTP apps get subscriptions and input bindings: gRPC app callbacks are not implemented.
   const httpApp = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? appChannel : undefined;
+  const deliveries = httpApp ? new Deliveries({ channel: httpApp, logger, tracing: () => deps.tracing }) : undefined;
+  const inputBindings = httpApp
+    ? new InputBindings({ channel: httpApp, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing })
+    : undefined;
+  // P4: app callbacks (end)
   const guard = guardFor(options);
   const abort = new AbortController();
   const drains: Array<Promise<unknown>> = [];
@@ -139,9 +147,9 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     resolver: createNameResolver(undefined, options.home),
     directMessaging: undefined as never,
     declarativeSubs: [],
-    deliveries: httpApp ? new Deliveries({ channel: httpApp, logger, tracing: () => deps.tracing }) : undefined,
-    inputBindings: httpApp ? new InputBindings({ channel: httpApp, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing }) : undefined,
-    ports: { http: options.daprHttpPort, internal: options.daprInternalPort },
+    deliveries,
+    inputBindings,
+    ports: { http: options.daprHttpPort, internal: options.daprInternalPort, grpc: options.daprGrpcPort },
     drain: (p) => void drains.push(p),
     drained: async () => void (await Promise.allSettled(drains)),
   };

@@ -27,6 +27,8 @@ export interface Sidecar {
   appId: string;
   httpPort: number;
   internalPort: number;
+  /** The gRPC API port (--dapr-grpc-port; a free one unless args give it). */
+  grpcPort: number;
   metricsPort: number;
   url: string;
   home: string;
@@ -44,6 +46,8 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
   const httpPort = await freePort();
   const internalPort = await freePort();
   const metricsPort = await freePort();
+  const given = o.args?.indexOf('--dapr-grpc-port') ?? -1;
+  const grpcPort = given >= 0 ? Number(o.args?.[given + 1]) : await freePort();
   const resDir: TempDir = tempDir('minidapr-res-');
   resDir.write(o.resources ?? {});
   const ownHome = o.home ? undefined : tempDir('minidapr-home-');
@@ -56,6 +60,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     '--dapr-http-port', String(httpPort),
     '--dapr-internal-port', String(internalPort),
     '--metrics-port', String(metricsPort),
+    ...(given >= 0 ? [] : ['--dapr-grpc-port', String(grpcPort)]),
     '--resources-path', resDir.path,
     ...(o.appPort ? ['--app-port', String(o.appPort)] : []),
     ...(o.args ?? []),
@@ -66,6 +71,7 @@ export async function startSidecar(o: SidecarOptions): Promise<Sidecar> {
     appId: o.appId,
     httpPort,
     internalPort,
+    grpcPort,
     metricsPort,
     url,
     home,

@@ -6,6 +6,7 @@ import { ERROR_CODES, type ErrorCodeName } from './codes';
 
 const ERROR_INFO_TYPE = 'type.googleapis.com/google.rpc.ErrorInfo';
 const RESOURCE_INFO_TYPE = 'type.googleapis.com/google.rpc.ResourceInfo';
+const BAD_REQUEST_TYPE = 'type.googleapis.com/google.rpc.BadRequest';
 
 export interface ResourceInfo {
   type: string;
@@ -25,14 +26,26 @@ export class DaprError extends Error {
   readonly metadata: Record<string, string>;
   readonly resource?: ResourceInfo;
   readonly headers?: Record<string, string>;
+  /** The gRPC status code of this error (the catalogue's unless the thrower overrides it). */
+  readonly grpcCode: number;
+  /** BadRequest field violations (illegal key), sent as a google.rpc.BadRequest detail. */
+  readonly fieldViolations?: Array<{ field: string; description: string }>;
 
   constructor(
     name: ErrorCodeName,
     message: string,
-    opts: { metadata?: Record<string, string>; resource?: ResourceInfo; cause?: unknown; status?: number; headers?: Record<string, string> } = {},
+    opts: {
+      metadata?: Record<string, string>;
+      resource?: ResourceInfo;
+      cause?: unknown;
+      status?: number;
+      headers?: Record<string, string>;
+      grpcCode?: number;
+      fieldViolations?: Array<{ field: string; description: string }>;
+    } = {},
   ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    const entry = ERROR_CODES[name] as { code: string; status: number; reason?: string };
+    const entry = ERROR_CODES[name] as { code: string; status: number; grpc: number; reason?: string };
     this.name = 'DaprError';
     this.code = entry.code;
     this.status = opts.status ?? entry.status;
@@ -40,6 +53,8 @@ export class DaprError extends Error {
     this.metadata = opts.metadata ?? {};
     this.resource = opts.resource;
     this.headers = opts.headers;
+    this.grpcCode = opts.grpcCode ?? entry.grpc;
+    if (opts.fieldViolations) this.fieldViolations = opts.fieldViolations;
   }
 
   toJSON(): DaprErrorBody {
@@ -57,6 +72,7 @@ export class DaprError extends Error {
           resource_type: this.resource.type,
         });
       }
+      if (this.fieldViolations) details.push({ '@type': BAD_REQUEST_TYPE, field_violations: this.fieldViolations });
       body.details = details;
     }
     return body;

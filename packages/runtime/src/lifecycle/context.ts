@@ -15,6 +15,7 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AccessControlList } from '../acl/policy';
+import type { AppCallbacks } from '../app-channel/types';
 import type { InputBindings } from '../bindings/input';
 import type { Registry } from '../components/registry';
 import type { RuntimeConfiguration } from '../config/configuration';
@@ -27,6 +28,7 @@ import type { HttpMetrics } from '../metrics/metrics';
 import type { InstanceInfo, NameResolver } from '../nameresolution';
 import type { RuntimeOptions } from '../options';
 import type { Deliveries } from '../pubsub/delivery';
+import type { StreamingSubscriptions } from '../pubsub/streaming';
 import type { Subscription } from '../pubsub/subscriptions';
 import type { Mtls } from '../security/mtls';
 import type { AppDeps, HealthState, MetadataState } from '../server/deps';
@@ -63,7 +65,11 @@ export interface RuntimeContext {
   inputBindings?: InputBindings;
   appHealth?: AppHealth;
   instance?: InstanceInfo;
-  ports: { http: number; internal: number; metrics?: number };
+  /** The app side, whatever the app's protocol (P4 wires it). */
+  appCallbacks?: AppCallbacks;
+  /** Streaming subscriptions of the gRPC API (set by the gRPC part). */
+  streaming?: StreamingSubscriptions;
+  ports: { http: number; internal: number; grpc: number; metrics?: number };
   /** Registers in-flight work a stopping part lets finish. */
   drain(p: Promise<unknown>): void;
   /** Resolves once every registered drain has settled. */

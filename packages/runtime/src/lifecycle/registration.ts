@@ -22,8 +22,7 @@ export const registrationPart: LifecyclePart = {
       host: peerAddresses.includes('0.0.0.0') || peerAddresses.includes('::') || peerAddresses.length === 0 ? '127.0.0.1' : (peerAddresses[0] as string),
       httpPort: ports.http,
       internalPort: ports.internal,
-      // No gRPC API is served yet: --dapr-grpc-port is accepted (daprd's flag) but nothing listens on it.
-      grpcPort: 0,
+      grpcPort: ctx.ports.grpc,
       metricsPort: ports.metrics,
       appPort: options.appPort,
       appProtocol: options.appProtocol,

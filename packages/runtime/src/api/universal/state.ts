@@ -19,6 +19,7 @@ import {
   type TransactionOperation,
   type TransactionalStateStore,
 } from '../../components/state/contract';
+import { GRPC_CODE } from '../../errors/codes';
 import { commonErrors } from '../../errors/common';
 import type { DaprError } from '../../errors/dapr-error';
 import { stateErrors } from '../../errors/state';
@@ -188,9 +189,10 @@ function requireKey(key: string): void {
   if (key === '') throw commonErrors.malformedRequest('"key" is a required field');
 }
 
-function mapComponentError(err: unknown, make: (cause: unknown, status?: number) => DaprError): DaprError {
-  if (err instanceof ETagMismatchError) return make(err, 409);
-  if (err instanceof ETagInvalidError) return make(err, 400);
+/** ETag mismatch: HTTP 409 / gRPC ABORTED; invalid ETag: 400 / INVALID_ARGUMENT (daprd stateErrorResponse, plain status). */
+function mapComponentError(err: unknown, make: (cause: unknown, status?: number, grpcCode?: number) => DaprError): DaprError {
+  if (err instanceof ETagMismatchError) return make(err, 409, GRPC_CODE.ABORTED);
+  if (err instanceof ETagInvalidError) return make(err, 400, GRPC_CODE.INVALID_ARGUMENT);
   return make(err);
 }
 
@@ -231,7 +233,7 @@ export async function deleteState(t: StateTarget, req: DeleteStateRequest): Prom
     await t.store.delete({ key: t.prefix(req.key), etag: req.etag || undefined, metadata: req.metadata, options });
   } catch (err) {
     if (isDaprErr(err)) throw err;
-    throw mapComponentError(err, (cause, status) => t.errors.delete(req.key, cause, status));
+    throw mapComponentError(err, (cause, status, grpcCode) => t.errors.delete(req.key, cause, status, grpcCode));
   }
 }
 

@@ -57,7 +57,7 @@ it('says that plain minidaprd reads only --resources-path when none is given', a
   const home = tempDir('minidapr-home-');
   try {
     const port = await freePort();
-    const p = spawnProcess(process.execPath, [minidaprdBin(), '--app-id', 'plain', '--dapr-http-port', String(port), '--dapr-internal-port', String(await freePort()), '--metrics-port', String(await freePort())], {
+    const p = spawnProcess(process.execPath, [minidaprdBin(), '--app-id', 'plain', '--dapr-http-port', String(port), '--dapr-internal-port', String(await freePort()), '--metrics-port', String(await freePort()), '--dapr-grpc-port', String(await freePort())], {
       env: { ...process.env, MINIDAPR_HOME: home.path },
     });
     await waitFor('the no-components warning', async () => p.output().includes('no components loaded'), { timeoutMs: 10000 });

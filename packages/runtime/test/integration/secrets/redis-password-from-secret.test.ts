@@ -102,7 +102,7 @@ it('stops start-up with a clear error on a wrong password, without showing it', 
   const home = tempDir('minidapr-home-');
   res.write(resources(join(files.path, 'bad.json')));
   try {
-    const args = [minidaprdBin(), '--app-id', 'secretsapp', '--dapr-http-port', String(await freePort()), '--resources-path', res.path];
+    const args = [minidaprdBin(), '--app-id', 'secretsapp', '--dapr-http-port', String(await freePort()), '--dapr-grpc-port', String(await freePort()), '--resources-path', res.path];
     const p = spawnProcess(process.execPath, args, { env: { ...process.env, MINIDAPR_HOME: home.path } });
     const { code } = await p.exited;
     expect(code).toBe(1);
