@@ -24,6 +24,7 @@ export interface RpcError {
   detailTypes: string[];
 }
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- decoded protobuf objects, checked by each test
 export interface RpcAnswer<T = any> {
   res?: T;
   err?: RpcError;
@@ -31,6 +32,7 @@ export interface RpcAnswer<T = any> {
 }
 
 export interface DaprGrpcClient {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- as RpcAnswer
   call<T = any>(rpc: string, request: Record<string, unknown>, metadata?: Record<string, string>): Promise<RpcAnswer<T>>;
   close(): void;
 }

@@ -11,7 +11,7 @@ import type { TraceSpan } from '../../tracing/tracer';
 import * as pubsub from '../universal/pubsub';
 import type { GrpcCall, GrpcDeps, HandlerModule } from './call';
 
-interface Empty {}
+type Empty = Record<string, never>;
 
 interface PublishEventRequestPb {
   pubsubName: string;

@@ -9,7 +9,7 @@ import { DaprError } from '../../errors/dapr-error';
 import * as state from '../universal/state';
 import type { GrpcCall, GrpcDeps, HandlerModule } from './call';
 
-interface Empty {}
+type Empty = Record<string, never>;
 
 /** common.v1.Etag; null when the field is not set. */
 type EtagPb = { value: string } | null;
