@@ -15,6 +15,12 @@ import { daprGrpcClient, type DaprGrpcClient } from '../support/grpc';
 
 jest.setTimeout(60000);
 
+/** What the SDK's gRPC binding.send() resolves (typed `object` by the SDK). */
+interface SentBinding {
+  data: Uint8Array;
+  metadata: Record<string, string>;
+}
+
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 
 let dir: TempDir;
@@ -141,12 +147,12 @@ describe('GetSecret / GetBulkSecret (plain grpc-js client)', () => {
 
 describe('official SDK client in gRPC mode', () => {
   it('client.binding.send() writes and reads a file', async () => {
-    const created = await sdk.binding.send('files', 'create', 'from the sdk', { fileName: 'sdk.txt' });
-    expect(JSON.parse(Buffer.from(created.data as Uint8Array).toString())).toEqual({ fileName: 'sdk.txt' });
+    const created = (await sdk.binding.send('files', 'create', 'from the sdk', { fileName: 'sdk.txt' })) as SentBinding;
+    expect(JSON.parse(Buffer.from(created.data).toString())).toEqual({ fileName: 'sdk.txt' });
     expect(readFileSync(join(dir.path, 'files', 'sdk.txt'), 'utf8')).toBe('from the sdk');
-    const got = await sdk.binding.send('web', 'post', { hello: 'web' }, { path: '/sdk' });
+    const got = (await sdk.binding.send('web', 'post', { hello: 'web' }, { path: '/sdk' })) as SentBinding;
     expect(got.metadata).toMatchObject({ statusCode: '200' });
-    expect(JSON.parse(Buffer.from(got.data as Uint8Array).toString())).toMatchObject({ url: '/sdk', body: '{"hello":"web"}' });
+    expect(JSON.parse(Buffer.from(got.data).toString())).toMatchObject({ url: '/sdk', body: '{"hello":"web"}' });
   });
 
   it('client.secret.get() and getBulk()', async () => {

@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
-import { CommunicationProtocolEnum, DaprClient } from '@dapr/dapr';
+import { CommunicationProtocolEnum, DaprClient, StateConcurrencyEnum, StateConsistencyEnum } from '@dapr/dapr';
 import { componentYaml, startSidecar, stopAll, tempDir, type Sidecar, type TempDir } from '@minidapr/testkit';
 import { daprGrpcClient, type DaprGrpcClient } from '../support/grpc';
 
@@ -246,8 +246,8 @@ describe('official SDK client in gRPC mode', () => {
     await sdk.state.save('statestore', [{ key: 'sdk-cas', value: { v: 1 } }]);
     const [first] = await sdk.state.getBulk('statestore', ['sdk-cas']);
     expect(first?.etag).toBeTruthy();
-    await sdk.state.save('statestore', [{ key: 'sdk-cas', value: { v: 2 }, etag: first?.etag, options: { concurrency: 1 as never } }]);
-    await expect(sdk.state.save('statestore', [{ key: 'sdk-cas', value: { v: 3 }, etag: first?.etag, options: { concurrency: 1 as never } }])).rejects.toThrow(/failed saving state/);
+    await sdk.state.save('statestore', [{ key: 'sdk-cas', value: { v: 2 }, etag: first?.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG } }]);
+    await expect(sdk.state.save('statestore', [{ key: 'sdk-cas', value: { v: 3 }, etag: first?.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG } }])).rejects.toThrow(/failed saving state/);
     expect(await sdk.state.get('statestore', 'sdk-cas')).toEqual({ v: 2 });
     await expect(sdk.state.delete('statestore', 'sdk-cas', { etag: first?.etag } as never)).rejects.toThrow(/failed deleting state/);
   });
