@@ -90,6 +90,8 @@ describe('InvokeBinding (plain grpc-js client)', () => {
     const r = await grpc.call('InvokeBinding', { name: 'web', operation: 'post', data: Buffer.from('{"x":1}'), metadata: { path: '/orders' } }, { traceparent: `00-${TRACE_ID}-00f067aa0ba902b7-01` });
     expect(r.err).toBeUndefined();
     expect(r.res.metadata).toMatchObject({ statusCode: '200', 'X-Echo': 'yes' });
+    expect(r.headers?.get('metadata.statuscode')).toEqual(['200']);
+    expect(r.headers?.get('metadata.x-echo')).toEqual(['yes']);
     const echoed = JSON.parse(r.res.data.toString()) as { method: string; url: string; body: string; traceparent: string };
     expect(echoed).toMatchObject({ method: 'POST', url: '/orders', body: '{"x":1}' });
     expect(echoed.traceparent).toContain(TRACE_ID);

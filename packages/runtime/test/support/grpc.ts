@@ -83,7 +83,7 @@ export async function serveModules(
 ): Promise<Served> {
   const universal = { store, appId: o.appId ?? 'app', secretScopes: o.secretScopes, debug: () => {} };
   const deps: GrpcDeps = {
-    ctx: { options: {}, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
+    ctx: { options: {}, deps: { apiLogging: false }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
     universal: () => universal,
     tracing: () => o.tracing,
   };

@@ -53,6 +53,7 @@ it('passes operation, bytes and metadata with the trace context; answers data an
   const r = await served.client.call('InvokeBinding', { name: 'out', operation: 'create', data: Buffer.from('{"a": 1}'), metadata: { key: 'v' } }, { traceparent: TP, 'x-caller': 'me' });
   expect(r.err).toBeUndefined();
   expect(r.res).toEqual({ data: Buffer.from('result'), metadata: { 'x-count': '3' } });
+  expect(r.headers?.get('metadata.x-count')).toEqual(['3']);
   const req = fake.calls[fake.calls.length - 1] as InvokeRequest;
   expect(req.operation).toBe('create');
   expect(req.data.toString()).toBe('{"a": 1}');

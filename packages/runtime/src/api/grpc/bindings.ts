@@ -3,10 +3,12 @@
  * Output bindings over gRPC: InvokeBinding, a thin adapter over api/universal/bindings.ts. `data`
  * reaches the component as sent (no JSON re-encoding, unlike HTTP), and as daprd does the call's
  * own gRPC metadata joins the request metadata (without overriding it; `-bin` entries left out,
- * `grpc-*` keys renamed `dapr-*`). The answer carries the component's data and metadata.
+ * `grpc-*` keys renamed `dapr-*`). The answer carries the component's data and metadata, the
+ * metadata also as `metadata.<k>` response header metadata (on success only: an error answer has
+ * no header metadata here).
  */
 import type { Metadata } from '@grpc/grpc-js';
-import { invokeOutputBinding } from '../universal/bindings';
+import { invokeOutputBinding, metadataHeaders } from '../universal/bindings';
 import type { GrpcCall, GrpcDeps, HandlerModule } from './call';
 
 interface InvokeBindingRequestPb {
@@ -39,6 +41,17 @@ export function bindingMetadata(request: Record<string, string>, incoming: Metad
   return out;
 }
 
+/**
+ * daprd also sends each response metadata entry as `metadata.<k>` header metadata (lower-cased, as
+ * gRPC names are); entries that cannot be gRPC metadata are left out.
+ */
+function addHeaderMetadata(md: Metadata, metadata: Record<string, string> | undefined): void {
+  for (const [k, v] of Object.entries(metadataHeaders(metadata) ?? {})) {
+    const key = k.toLowerCase();
+    if (/^[0-9a-z_.-]+$/.test(key) && !key.endsWith('-bin') && /^[ -~]*$/.test(v)) md.set(key, v);
+  }
+}
+
 async function invokeBinding(deps: GrpcDeps, call: GrpcCall<InvokeBindingRequestPb>): Promise<InvokeBindingResponsePb> {
   const req = call.request;
   const metadata = bindingMetadata(req.metadata ?? {}, call.metadata);
@@ -52,6 +65,7 @@ async function invokeBinding(deps: GrpcDeps, call: GrpcCall<InvokeBindingRequest
     tracestate: call.trace.tracestate,
     baggage: baggage.length > 0 ? baggage.join(',') : undefined,
   });
+  addHeaderMetadata(call.responseMetadata, result?.metadata);
   return { data: result?.data ?? Buffer.alloc(0), metadata: { ...result?.metadata } };
 }
 
