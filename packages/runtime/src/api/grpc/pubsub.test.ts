@@ -7,6 +7,7 @@ import { status } from '@grpc/grpc-js';
 import type { PubSub, PublishRequest } from '../../components/pubsub/contract';
 import { ComponentStore } from '../../components/store';
 import type { MetadataItem } from '../../components/types';
+import type { Tracing } from '../../tracing/tracer';
 import { serveModules, type Served } from '../../../test/support/grpc';
 import { handlers } from './pubsub';
 
@@ -131,5 +132,51 @@ describe('BulkPublishEvent / BulkPublishEventAlpha1', () => {
     }
     expect(ps.published).toHaveLength(0);
     expect((await served.client.call('BulkPublishEvent', { pubsubName: 'ps', topic: 'secret', entries })).err?.code).toBe(status.PERMISSION_DENIED);
+  });
+});
+
+describe('tracing', () => {
+  it('bulk publish: one PRODUCER span per CloudEvent entry, child of the API span, its context in that entry; ended with the outcome', async () => {
+    const spans: Array<{ name: string; kind: string; parent?: string; traceparent: string; ended?: [number | undefined, string | undefined] }> = [];
+    const tracing = {
+      samplingRate: 1,
+      start(name: string, kind: string, parent?: string) {
+        const traceparent = `00-0af7651916cd43dd8448eb211c80319c-${String(spans.length + 1).padStart(16, '0')}-01`;
+        const rec: (typeof spans)[number] = { name, kind, parent, traceparent };
+        spans.push(rec);
+        return { traceparent, recording: true, setName: () => {}, setAttributes: () => {}, end: (s?: number, e?: string) => void (rec.ended = [s, e]) };
+      },
+      flush: async () => {},
+      shutdown: async () => {},
+    } as unknown as Tracing;
+    const store = new ComponentStore();
+    const rec = new Recorder();
+    add(store, 'ps', rec);
+    const traced = await serveModules(store, [handlers], { tracing });
+    try {
+      const r = await traced.client.call('BulkPublishEvent', {
+        pubsubName: 'ps',
+        topic: 't',
+        entries: [
+          { entryId: 'a', event: Buffer.from('1'), contentType: 'text/plain' },
+          { entryId: 'b', event: Buffer.from('2'), contentType: 'text/plain' },
+          { entryId: 'raw', event: Buffer.from('3'), contentType: 'text/plain', metadata: { rawPayload: 'true' } },
+        ],
+      });
+      expect(r.res).toEqual({ failedEntries: [] });
+      const [api, ...producers] = spans;
+      expect(api?.name).toBe('/dapr.proto.runtime.v1.Dapr/BulkPublishEvent');
+      expect(producers.map((s) => [s.name, s.kind, s.parent, s.ended])).toEqual([
+        ['/dapr.proto.runtime.v1.Dapr/BulkPublishEvent/', 'PRODUCER', api?.traceparent, [200, undefined]],
+        ['/dapr.proto.runtime.v1.Dapr/BulkPublishEvent/', 'PRODUCER', api?.traceparent, [200, undefined]],
+      ]);
+      const byData = new Map(rec.published.filter((p) => p.contentType === 'application/cloudevents+json').map((p) => {
+        const e = JSON.parse(p.data.toString()) as { data: string; traceparent: string };
+        return [e.data, e.traceparent];
+      }));
+      expect([byData.get('1'), byData.get('2')].sort()).toEqual(producers.map((s) => s.traceparent).sort());
+    } finally {
+      traced.close();
+    }
   });
 });
