@@ -4,7 +4,7 @@ import { ComponentStore } from '../../components/store';
 import type { RuntimeContext } from '../../lifecycle/context';
 import { createLogger } from '../../logger';
 import type { MetadataState } from '../../server/deps';
-import { StreamingSubscriptions } from '../../pubsub/streaming';
+import { StreamingSubscriptions, type TopicEventRequestPb } from '../../pubsub/streaming';
 import type { GrpcDeps } from './call';
 import { DAPR_SERVICE, serviceDefinition } from './proto';
 import { GrpcRegistry } from './registry';
@@ -53,9 +53,14 @@ afterEach(async () => {
   await broker.close();
 });
 
+interface ResponsePb {
+  initialResponse?: Record<string, never> | null;
+  eventMessage?: TopicEventRequestPb | null;
+}
+
 interface Opened {
   call: ClientDuplexStream<unknown, unknown>;
-  received: any[];
+  received: ResponsePb[];
   ended: Promise<ServiceError | null>;
 }
 
@@ -67,8 +72,8 @@ function openStream(): Opened {
   };
   const call = client.makeBidiStreamRequest(def.path, def.requestSerialize, def.responseDeserialize, new Metadata());
   calls.push(call);
-  const received: any[] = [];
-  call.on('data', (m) => received.push(m));
+  const received: ResponsePb[] = [];
+  call.on('data', (m: ResponsePb) => received.push(m));
   const ended = new Promise<ServiceError | null>((resolve) => {
     call.on('error', (e: ServiceError) => resolve(e));
     call.on('status', (s) => {
@@ -95,11 +100,11 @@ async function subscribed(topic = 'orders', extra: Record<string, unknown> = {})
   const s = openStream();
   s.call.write({ initialRequest: { pubsubName: 'ps', topic, metadata: {}, ...extra } });
   await until('the initial response', () => s.received.length > 0);
-  expect(s.received[0].initialResponse).toEqual({});
+  expect(s.received[0]?.initialResponse).toEqual({});
   return s;
 }
 
-const events = (s: Opened) => s.received.filter((m) => m.eventMessage).map((m) => m.eventMessage);
+const events = (s: Opened): TopicEventRequestPb[] => s.received.flatMap((m) => (m.eventMessage ? [m.eventMessage] : []));
 
 describe('SubscribeTopicEventsAlpha1', () => {
   it('answers initialResponse, streams TopicEventRequests and takes SUCCESS answers', async () => {
@@ -107,15 +112,15 @@ describe('SubscribeTopicEventsAlpha1', () => {
     expect(metadata.subscriptions).toMatchObject([{ pubsubname: 'ps', topic: 'orders', type: 'STREAMING', rules: [{ path: '/' }] }]);
     await publish('e1');
     await until('the event', () => events(s).length === 1);
-    const e = events(s)[0];
+    const e = events(s)[0] as TopicEventRequestPb;
     expect(e).toMatchObject({ id: 'e1', source: 'pub', type: 'com.dapr.event.sent', specVersion: '1.0', dataContentType: 'application/json', topic: 'orders', pubsubName: 'ps', path: '/' });
     expect(JSON.parse(e.data.toString())).toEqual({ id: 'e1' });
-    expect(e.extensions.fields.traceparent.stringValue).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
-    expect(e.extensions.fields.topic.stringValue).toBe('orders');
+    expect(e.extensions?.fields.traceparent?.stringValue).toMatch(/^00-0af7651916cd43dd8448eb211c80319c-/);
+    expect(e.extensions?.fields.topic?.stringValue).toBe('orders');
     s.call.write({ eventProcessed: { id: 'e1', status: { status: 0 } } });
     await publish('e2');
     await until('the second event', () => events(s).length === 2);
-    expect(events(s)[1].id).toBe('e2');
+    expect(events(s)[1]?.id).toBe('e2');
   });
 
   it('redelivers a message answered RETRY', async () => {
