@@ -8,6 +8,7 @@
  * SKIPPED line when Redis is not running, a failure under CI=true). Topic, stream and consumer
  * group names are unique to the run.
  */
+import { CommunicationProtocolEnum, DaprClient, LogLevel } from '@dapr/dapr';
 import { Client, credentials, loadPackageDefinition, Metadata, status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
 import { join } from 'node:path';
 import { componentYaml, requireServiceSync, startSidecar, stopAll, tempDir, waitFor, type Sidecar } from '@minidapr/testkit';
@@ -261,5 +262,82 @@ describe.each(BROKERS)('streaming subscription on $name', ({ name, skip, resourc
     const s = await subscribe(topic('last'));
     await sidecar.stop();
     expect(await s.ended).toBeNull();
+  });
+});
+
+/**
+ * The official SDK (@dapr/dapr 3.18) has no streaming-subscribe helper; its documented way to any
+ * Dapr RPC is `getClient()`, the ConnectRPC client it dials the sidecar with. Streaming through it
+ * checks the bidi stream with the SDK's own HTTP/2 stack (not grpc-js).
+ */
+describe('streaming subscription through the official SDK client (ConnectRPC)', () => {
+  interface SdkResponse {
+    subscribeTopicEventsResponseType: { case?: 'initialResponse' | 'eventMessage'; value?: { id?: string; topic?: string; data?: Uint8Array } };
+  }
+  interface SdkDapr {
+    subscribeTopicEventsAlpha1(requests: AsyncIterable<unknown>, options?: { signal?: AbortSignal }): AsyncIterable<SdkResponse>;
+  }
+
+  let sidecar: Sidecar;
+  let client: DaprClient;
+
+  beforeAll(async () => {
+    sidecar = await startSidecar({ appId: 'streamer-sdk', resources: { 'pubsub.yaml': componentYaml('pubsub', 'pubsub.in-memory') } });
+    client = new DaprClient({ daprHost: '127.0.0.1', daprPort: String(sidecar.grpcPort), communicationProtocol: CommunicationProtocolEnum.GRPC, logger: { level: LogLevel.Error } });
+  });
+
+  afterAll(async () => {
+    await client?.stop();
+    await sidecar?.stop();
+  });
+
+  /** An async iterable the test pushes requests into. */
+  function requestQueue() {
+    const queued: unknown[] = [];
+    let wake: (() => void) | undefined;
+    let closed = false;
+    return {
+      push(m: unknown) {
+        queued.push(m);
+        wake?.();
+      },
+      close() {
+        closed = true;
+        wake?.();
+      },
+      async *[Symbol.asyncIterator]() {
+        for (;;) {
+          while (queued.length > 0) yield queued.shift();
+          if (closed) return;
+          await new Promise<void>((r) => (wake = r));
+          wake = undefined;
+        }
+      },
+    };
+  }
+
+  it('subscribes, receives an event published over HTTP, answers SUCCESS and ends cleanly', async () => {
+    const raw = (await (client.daprClient as unknown as { getClient(): Promise<SdkDapr> }).getClient()) as SdkDapr;
+    const requests = requestQueue();
+    requests.push({ subscribeTopicEventsRequestType: { case: 'initialRequest', value: { pubsubName: 'pubsub', topic: 'sdk-orders' } } });
+    const seen: SdkResponse['subscribeTopicEventsResponseType'][] = [];
+    const reading = (async () => {
+      for await (const res of raw.subscribeTopicEventsAlpha1(requests)) {
+        seen.push(res.subscribeTopicEventsResponseType);
+        const v = res.subscribeTopicEventsResponseType;
+        if (v.case === 'eventMessage') {
+          requests.push({ subscribeTopicEventsRequestType: { case: 'eventProcessed', value: { id: v.value?.id, status: { status: 0 } } } });
+          requests.close();
+        }
+      }
+    })();
+    await waitFor('the initial response', () => seen.length > 0, { timeoutMs: 10000 });
+    expect(seen[0]?.case).toBe('initialResponse');
+    const r = await fetch(`${sidecar.url}/v1.0/publish/pubsub/sdk-orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"from":"sdk"}' });
+    expect(r.status).toBe(204);
+    await reading;
+    const event = seen.find((s) => s.case === 'eventMessage')?.value;
+    expect(event?.topic).toBe('sdk-orders');
+    expect(JSON.parse(Buffer.from(event?.data ?? new Uint8Array()).toString())).toEqual({ from: 'sdk' });
   });
 });
