@@ -127,6 +127,18 @@ describe('StreamingSubscriptions', () => {
     expect(broker.published).toEqual([]);
   });
 
+  it('sends the bytes as they are with rawPayload=true', async () => {
+    const s = fakeSink();
+    await streaming.open({ pubsubName: 'ps', topic: 'raw', metadata: { rawPayload: 'true' } }, s.sink);
+    const p = broker.deliver({ topic: 'raw', data: Buffer.from([0, 1, 2, 255]) });
+    await until(() => s.sent.length === 1);
+    const m = s.sent[0] as TopicEventRequestPb;
+    expect([...m.data]).toEqual([0, 1, 2, 255]);
+    expect(m).toMatchObject({ dataContentType: 'application/octet-stream', type: 'com.dapr.event.sent', topic: 'raw', pubsubName: 'ps' });
+    s.ack(m.id, 0);
+    await expect(p).resolves.toBe('success');
+  });
+
   it('matches answers by id, whatever their order', async () => {
     const s = fakeSink();
     await streaming.open({ pubsubName: 'ps', topic: 'orders', metadata: {} }, s.sink);
