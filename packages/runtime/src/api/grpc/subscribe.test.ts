@@ -30,7 +30,7 @@ beforeEach(async () => {
   metadata = { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] };
   streaming = new StreamingSubscriptions({ store, logger, metadata, isStopping: () => false });
   const deps: GrpcDeps = {
-    ctx: { options: {}, logger } as unknown as RuntimeContext,
+    ctx: { options: {}, deps: { apiLogging: false }, logger } as unknown as RuntimeContext,
     universal: () => {
       throw new Error('unused');
     },
