@@ -373,7 +373,8 @@ export class GrpcAppChannel implements AppCallbacks {
       const call = fn.call(client, req, md, opts, (err, res) => {
         o.signal?.removeEventListener('abort', onAbort);
         if (err) reject(err);
-        else resolve({ response: res as Res, headers, trailers });
+        // grpc-js emits 'status' (the trailers) right after this callback returns.
+        else queueMicrotask(() => resolve({ response: res as Res, headers, trailers }));
       });
       call.on('metadata', (m: Metadata) => (headers = m));
       call.on('status', (s: { metadata: Metadata }) => (trailers = s.metadata));
