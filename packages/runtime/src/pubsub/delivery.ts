@@ -182,7 +182,9 @@ export async function startSubscriptions(o: StartSubscriptionsOptions): Promise<
   const programmatic = await appOf(o.app, o.channel, o.logger).listSubscriptions(o.signal);
   if (o.signal?.aborted) return;
   const subs = mergeSubscriptions([...o.declarative], programmatic, (m) => o.logger.warn(m));
-  o.metadata.subscriptions.splice(0, o.metadata.subscriptions.length, ...subs.map(toInfo));
+  // Streaming subscriptions (gRPC SubscribeTopicEventsAlpha1) may already be listed: keep them.
+  const streaming = o.metadata.subscriptions.filter((s) => (s as { type?: unknown }).type === 'STREAMING');
+  o.metadata.subscriptions.splice(0, o.metadata.subscriptions.length, ...subs.map(toInfo), ...streaming);
   await o.deliveries.start(subs, o.store);
 }
 
