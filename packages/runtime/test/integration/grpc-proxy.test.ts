@@ -8,8 +8,8 @@
  */
 import { loadPackageDefinition, Metadata, Server, ServerCredentials, credentials, status, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
-import { startSidecar, stopAll, tempDir, waitFor, type Sidecar } from '@minidapr/testkit';
-import { writeFileSync } from 'node:fs';
+import { freePort, startSidecar, stopAll, tempDir, waitFor, type Sidecar } from '@minidapr/testkit';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUPPORTED_APP_PROTOCOLS } from '../../src/option-flags';
 import { encodeStatus, decodeStatus, errorInfo, decodeDetail } from '../../src/api/grpc/status';
@@ -244,13 +244,15 @@ describe('without mTLS', () => {
     ['another sidecar', () => caller],
   ])('unary through %s: reply, headers, trailers, identity metadata', async (_name, sidecar) => {
     const s = sidecar();
-    const r = await unary(dial(s.grpcPort), 'Unary', { text: 'hi', n: 41 }, md({ 'dapr-app-id': 'echo', 'x-custom': 'kept' }));
+    const meta = md({ 'dapr-app-id': 'echo', 'x-custom': 'kept' });
+    meta.set('x-bin-bin', Buffer.from([0, 1, 254, 255]));
+    const r = await unary(dial(s.grpcPort), 'Unary', { text: 'hi', n: 41 }, meta);
     expect(r.err).toBeNull();
     expect(r.res).toEqual({ text: 'echo:hi', n: 42 });
     expect(r.headers?.get('x-reply-header')).toEqual(['h-hi']);
     expect(r.trailers?.get('x-reply-trailer')).toEqual(['t-hi']);
     const last = seen.metadata[seen.metadata.length - 1];
-    expect(last?.['x-custom']).toBe('kept');
+    expect(last).toMatchObject({ 'x-custom': 'kept', 'x-bin-bin': '0001feff' });
     expect(last?.['dapr-app-id']).toBeUndefined();
     if (s === caller) expect(last).toMatchObject({ 'dapr-caller-app-id': 'caller', 'dapr-callee-app-id': 'echo' });
   });
@@ -303,6 +305,34 @@ describe('without mTLS', () => {
     const unknown = await unary(dial(caller.grpcPort), 'Unary', { text: 'x' }, md({ 'dapr-app-id': 'nobody' }));
     expect(unknown.err?.code).toBe(status.UNKNOWN);
     expect(unknown.err?.details).toContain('nobody');
+  });
+
+  it('answers UNAVAILABLE when the registered sidecar does not answer', async () => {
+    const dead = await freePort();
+    mkdirSync(join(home.path, 'instances'), { recursive: true });
+    // A live pid (this test process) whose internal port nobody listens on.
+    const entry = { appId: 'ghost', pid: process.pid, host: '127.0.0.1', httpPort: dead, internalPort: dead, grpcPort: dead, appProtocol: 'grpc', startedAt: new Date().toISOString(), runtimeVersion: '0', cwd: '.', resourcesPaths: [], configPaths: [], extended: {} };
+    writeFileSync(join(home.path, 'instances', `${process.pid}.json`), JSON.stringify(entry));
+    try {
+      const r = await unary(dial(caller.grpcPort), 'Unary', { text: 'x' }, md({ 'dapr-app-id': 'ghost' }));
+      expect(r.err?.code).toBe(status.UNAVAILABLE);
+    } finally {
+      rmSync(join(home.path, 'instances', `${process.pid}.json`), { force: true });
+    }
+  });
+
+  it('a stopping sidecar ends its open proxied streams within the grace period', async () => {
+    const leaving = await startSidecar({ appId: 'leaving', home: home.path });
+    const call = dial(leaving.grpcPort).Bidi!(md({ 'dapr-app-id': 'echo' }));
+    const ended = new Promise<number>((resolve) => call.on('status', (st: { code: number }) => resolve(st.code)));
+    call.on('error', () => {});
+    const first = new Promise<Msg>((resolve) => call.once('data', resolve));
+    call.write({ text: 'open', n: 1 });
+    expect(await first).toEqual({ text: 'OPEN', n: 2 });
+    const started = Date.now();
+    await leaving.stop();
+    expect(await ended).not.toBe(status.OK);
+    expect(Date.now() - started).toBeLessThan(15000);
   });
 
   it('enforces the API token on proxied calls, and the callee applies its access-control policy', async () => {

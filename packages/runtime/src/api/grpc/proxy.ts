@@ -112,11 +112,12 @@ function cleanMetadata(md: Metadata | undefined, strip: ReadonlySet<string>): Me
 }
 
 /** Pipes one proxied call: messages both ways with back-pressure, then the backend's status verbatim. */
-function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: () => void): void {
+function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: (unreached?: boolean) => void): void {
   const deadline = server.getDeadline();
   const options = deadline instanceof Date || (typeof deadline === 'number' && Number.isFinite(deadline)) ? { deadline } : {};
   const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(path, identity, identity, md, options);
   let final: StatusObject | undefined;
+  let answered = false;
   let drained = false;
   let done = false;
   const finish = () => {
@@ -125,7 +126,7 @@ function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path:
     const trailers = cleanMetadata(final.metadata, STRIP_RESPONSE);
     if (final.code === status.OK) server.end(trailers);
     else server.emit('error', serviceError(final.code, final.details, trailers));
-    onDone();
+    onDone(final.code === status.UNAVAILABLE && !answered);
   };
   server.on('data', (b: Buffer) => {
     if (!call.write(b)) server.pause();
@@ -140,7 +141,10 @@ function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path:
     }
   });
   server.on('error', () => {});
-  call.on('metadata', (headers: Metadata) => server.sendMetadata(cleanMetadata(headers, STRIP_RESPONSE)));
+  call.on('metadata', (headers: Metadata) => {
+    answered = true;
+    server.sendMetadata(cleanMetadata(headers, STRIP_RESPONSE));
+  });
   call.on('data', (b: Buffer) => {
     if (!server.write(b)) call.pause();
   });
@@ -163,6 +167,8 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
     'grpc.max_send_message_length': options.maxBodySize,
   };
   const clients = new Map<string, { client: Client; stamp: unknown }>();
+  /** Channels replaced after a certificate renewal: streams on them may still run, closed at stop. */
+  const retired: Client[] = [];
   const apiToken = options.apiToken ? tokenDigest(options.apiToken) : undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
@@ -170,7 +176,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
   const clientFor = (key: string, stamp: unknown, make: () => Client): Client => {
     const hit = clients.get(key);
     if (hit && hit.stamp === stamp) return hit.client;
-    hit?.client.close();
+    if (hit) retired.push(hit.client);
     const client = make();
     clients.set(key, { client, stamp });
     return client;
@@ -290,7 +296,11 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       if (options.namespace) md.set(CALLER_NAMESPACE, options.namespace);
       else md.remove(CALLER_NAMESPACE);
       if (!ctx.mtls && options.apiToken) md.set(API_TOKEN, options.apiToken);
-      relay(server, peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE), path, md, done);
+      relay(server, peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE), path, md, (unreached) => {
+        // The registry may point at a sidecar that is gone or moved: the next call resolves afresh.
+        if (unreached) ctx.resolver.invalidate(target.appId);
+        done();
+      });
     });
 
   const peer: ProxyHook = (path) =>
@@ -331,6 +341,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
         });
       }
       for (const { client } of clients.values()) client.close();
+      for (const client of retired.splice(0)) client.close();
       clients.clear();
     },
   };
