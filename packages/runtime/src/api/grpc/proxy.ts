@@ -41,7 +41,7 @@ import type { RuntimeContext } from '../../lifecycle/context';
 import { DEFAULT_NAMESPACE, DEFAULT_TRUST_DOMAIN, type PeerIdentity } from '../../security/peer-identity';
 import { parseSpiffeId, spiffeIdFromSan, spiffeIdString } from '../../security/spiffe';
 import { tokenDigest } from '../../security/token';
-import { checkToken } from './call';
+import { checkToken, type GrpcDeps } from './call';
 import type { ProxyHandler, ProxyHook } from './server';
 
 export const APP_ID_KEY = 'dapr-app-id';
@@ -64,6 +64,11 @@ export interface GrpcProxy {
 }
 
 const proxies = new WeakMap<RuntimeContext, GrpcProxy>();
+
+/** The Dapr API server's proxy hook (lifecycle/grpc.ts). */
+export function createProxyHook(deps: GrpcDeps): ProxyHook | undefined {
+  return grpcProxyOf(deps.ctx).api;
+}
 
 /** The one proxy of a runtime (the API server and the internal port share its channels). */
 export function grpcProxyOf(ctx: RuntimeContext): GrpcProxy {
