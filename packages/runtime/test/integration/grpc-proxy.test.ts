@@ -6,7 +6,30 @@
  * cancellation carried to the app, unknown app ids refused as daprd refuses them, the API token
  * enforced, an access-control policy applied by the callee, and the same over mTLS.
  */
-import { loadPackageDefinition, Metadata, Server, ServerCredentials, credentials, status, type Client, type ServiceError } from '@grpc/grpc-js';
+import {
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  Server,
+  ServerCredentials,
+  status,
+  type CallOptions,
+  type Client,
+  type ClientDuplexStream,
+  type ClientReadableStream,
+  type ClientUnaryCall,
+  type ClientWritableStream,
+  type Deadline,
+  type GrpcObject,
+  type requestCallback,
+  type sendUnaryData,
+  type ServerDuplexStream,
+  type ServerReadableStream,
+  type ServerUnaryCall,
+  type ServerWritableStream,
+  type ServiceClientConstructor,
+  type ServiceError,
+} from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { freePort, startSidecar, stopAll, tempDir, waitFor, type Sidecar } from '@minidapr/testkit';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -37,15 +60,24 @@ interface Msg {
   text: string;
   n: number;
 }
-type EchoClient = Client & Record<string, (...args: any[]) => any>;
-type EchoCtor = new (target: string, creds: ReturnType<typeof credentials.createInsecure>) => EchoClient;
+type UnaryName = 'Unary' | 'Slow' | 'Fail' | 'get';
+type UnaryMethod = (req: Partial<Msg>, md: Metadata, options: CallOptions, cb: requestCallback<Msg>) => ClientUnaryCall;
+/** The generated client's methods (acme.echo.locked's client has only `get`). */
+type EchoClient = Client &
+  Record<UnaryName, UnaryMethod> & {
+    ServerStream(req: Partial<Msg>, md: Metadata): ClientReadableStream<Msg>;
+    ClientStream(md: Metadata, cb: requestCallback<Msg>): ClientWritableStream<Msg>;
+    Bidi(md: Metadata): ClientDuplexStream<Msg, Msg>;
+  };
 
 const dir = tempDir('minidapr-grpc-proxy-');
 writeFileSync(join(dir.path, 'echo.proto'), PROTO);
-const pkg = loadPackageDefinition(loadSync(join(dir.path, 'echo.proto'), { keepCase: true, longs: Number, defaults: true })) as any;
-const Echo = pkg.acme.echo.Echo as EchoCtor & { service: any };
+const pkg = loadPackageDefinition(loadSync(join(dir.path, 'echo.proto'), { keepCase: true, longs: Number, defaults: true }));
+const echoPkg = (pkg.acme as GrpcObject).echo as GrpcObject;
+const Echo = echoPkg.Echo as ServiceClientConstructor;
 // All lower case, so the policy matches whether the callee's ACL was compiled for an HTTP or a gRPC app.
-const Locked = pkg.acme.echo.locked as EchoCtor & { service: any };
+const Locked = echoPkg.locked as ServiceClientConstructor;
+const client = (ctor: ServiceClientConstructor, port: number): EchoClient => new ctor(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as EchoClient;
 
 /** The app side: what it saw, for the assertions. */
 const seen = { slow: new Set<string>(), cancelled: [] as string[], deadlines: [] as Array<number | undefined>, metadata: [] as Record<string, unknown>[] };
@@ -59,7 +91,7 @@ function picked(md: Metadata): Record<string, unknown> {
   return out;
 }
 
-function deadlineOf(call: { getDeadline(): Date | number }): number | undefined {
+function deadlineOf(call: { getDeadline(): Deadline }): number | undefined {
   const d = call.getDeadline();
   return d instanceof Date ? d.getTime() : Number.isFinite(d) ? d : undefined;
 }
@@ -67,7 +99,7 @@ function deadlineOf(call: { getDeadline(): Date | number }): number | undefined 
 async function startEchoApp(tag: string): Promise<{ port: number; stop(): Promise<void> }> {
   const server = new Server();
   server.addService(Echo.service, {
-    Unary(call: any, cb: any) {
+    Unary(call: ServerUnaryCall<Msg, Msg>, cb: sendUnaryData<Msg>) {
       seen.metadata.push(picked(call.metadata));
       const h = new Metadata();
       h.set('x-reply-header', `h-${call.request.text}`);
@@ -76,20 +108,20 @@ async function startEchoApp(tag: string): Promise<{ port: number; stop(): Promis
       t.set('x-reply-trailer', `t-${call.request.text}`);
       cb(null, { text: `${tag}:${call.request.text}`, n: call.request.n + 1 }, t);
     },
-    ServerStream(call: any) {
+    ServerStream(call: ServerWritableStream<Msg, Msg>) {
       for (let i = 0; i < call.request.n; i++) call.write({ text: `${call.request.text}-${i}`, n: i });
       call.end();
     },
-    ClientStream(call: any, cb: any) {
+    ClientStream(call: ServerReadableStream<Msg, Msg>, cb: sendUnaryData<Msg>) {
       const parts: string[] = [];
       call.on('data', (m: Msg) => parts.push(m.text));
       call.on('end', () => cb(null, { text: parts.join('+'), n: parts.length }));
     },
-    Bidi(call: any) {
+    Bidi(call: ServerDuplexStream<Msg, Msg>) {
       call.on('data', (m: Msg) => call.write({ text: m.text.toUpperCase(), n: m.n * 2 }));
       call.on('end', () => call.end());
     },
-    Slow(call: any, cb: any) {
+    Slow(call: ServerUnaryCall<Msg, Msg>, cb: sendUnaryData<Msg>) {
       seen.deadlines.push(deadlineOf(call));
       seen.slow.add(call.request.text);
       const timer = setTimeout(() => cb(null, { text: 'late', n: 0 }), 20000);
@@ -98,7 +130,7 @@ async function startEchoApp(tag: string): Promise<{ port: number; stop(): Promis
         seen.cancelled.push(call.request.text);
       });
     },
-    Fail(call: any, cb: any) {
+    Fail(call: ServerUnaryCall<Msg, Msg>, cb: sendUnaryData<Msg>) {
       const md = new Metadata();
       md.set('x-why', 'because');
       md.set('grpc-status-details-bin', encodeStatus({ code: status.FAILED_PRECONDITION, message: 'no stock', details: [errorInfo('NO_STOCK', 'acme.io', { item: call.request.text })] }));
@@ -106,7 +138,7 @@ async function startEchoApp(tag: string): Promise<{ port: number; stop(): Promis
     },
   });
   server.addService(Locked.service, {
-    get(call: any, cb: any) {
+    get(call: ServerUnaryCall<Msg, Msg>, cb: sendUnaryData<Msg>) {
       cb(null, { text: `${tag}:locked:${call.request.text}`, n: 0 });
     },
   });
@@ -119,7 +151,7 @@ const grpcAppArgs = (SUPPORTED_APP_PROTOCOLS as readonly string[]).includes('grp
 
 const clients: Client[] = [];
 function dial(port: number): EchoClient {
-  const c = new Echo(`127.0.0.1:${port}`, credentials.createInsecure());
+  const c = client(Echo, port);
   clients.push(c);
   return c;
 }
@@ -136,10 +168,10 @@ interface UnaryResult {
   headers?: Metadata;
   trailers?: Metadata;
 }
-function unary(c: EchoClient, method: string, req: Partial<Msg>, meta: Metadata, options: Record<string, unknown> = {}): Promise<UnaryResult> {
+function unary(c: EchoClient, method: UnaryName, req: Partial<Msg>, meta: Metadata, options: Record<string, unknown> = {}): Promise<UnaryResult> {
   return new Promise((resolve) => {
     const out: UnaryResult = { err: null };
-    const call = c[method]!(req, meta, options, (err: ServiceError | null, res: Msg) => {
+    const call = c[method](req, meta, options, (err, res) => {
       out.err = err;
       out.res = res;
     });
@@ -154,7 +186,7 @@ function unary(c: EchoClient, method: string, req: Partial<Msg>, meta: Metadata,
 function serverStream(c: EchoClient, req: Partial<Msg>, meta: Metadata): Promise<Msg[]> {
   return new Promise((resolve, reject) => {
     const got: Msg[] = [];
-    const call = c.ServerStream!(req, meta);
+    const call = c.ServerStream(req, meta);
     call.on('data', (m: Msg) => got.push(m));
     call.on('error', reject);
     call.on('end', () => resolve(got));
@@ -163,7 +195,7 @@ function serverStream(c: EchoClient, req: Partial<Msg>, meta: Metadata): Promise
 
 function clientStream(c: EchoClient, texts: string[], meta: Metadata): Promise<Msg> {
   return new Promise((resolve, reject) => {
-    const call = c.ClientStream!(meta, (err: ServiceError | null, res: Msg) => (err ? reject(err) : resolve(res)));
+    const call = c.ClientStream(meta, (err, res) => (err || !res ? reject(err) : resolve(res)));
     for (const t of texts) call.write({ text: t, n: 0 });
     call.end();
   });
@@ -171,7 +203,7 @@ function clientStream(c: EchoClient, texts: string[], meta: Metadata): Promise<M
 
 /** Bidi, one message at a time: each reply arrives before the next message is sent. */
 async function bidi(c: EchoClient, texts: string[], meta: Metadata): Promise<Msg[]> {
-  const call = c.Bidi!(meta);
+  const call = c.Bidi(meta);
   const got: Msg[] = [];
   const ended = new Promise<void>((resolve, reject) => {
     call.on('error', reject);
@@ -293,7 +325,7 @@ describe('without mTLS', () => {
 
   it('carries a cancellation to the app', async () => {
     const c = dial(caller.grpcPort);
-    const call = c.Slow!({ text: 'cancel-me' }, md({ 'dapr-app-id': 'echo' }), () => {});
+    const call = c.Slow({ text: 'cancel-me' }, md({ 'dapr-app-id': 'echo' }), {}, () => {});
     await waitFor('the call to reach the app', () => seen.slow.has('cancel-me'));
     call.cancel();
     await waitFor('the app to see the cancellation', () => seen.cancelled.includes('cancel-me'));
@@ -323,7 +355,7 @@ describe('without mTLS', () => {
 
   it('a stopping sidecar ends its open proxied streams within the grace period', async () => {
     const leaving = await startSidecar({ appId: 'leaving', home: home.path });
-    const call = dial(leaving.grpcPort).Bidi!(md({ 'dapr-app-id': 'echo' }));
+    const call = dial(leaving.grpcPort).Bidi(md({ 'dapr-app-id': 'echo' }));
     const ended = new Promise<number>((resolve) => call.on('status', (st: { code: number }) => resolve(st.code)));
     call.on('error', () => {});
     const first = new Promise<Msg>((resolve) => call.once('data', resolve));
@@ -343,7 +375,7 @@ describe('without mTLS', () => {
     expect(ok.res).toEqual({ text: 'echo:tok', n: 1 });
     // The sidecar's own token never reaches the app (no app token configured).
     expect(seen.metadata[seen.metadata.length - 1]?.['dapr-api-token']).toBeUndefined();
-    const locked = new Locked(`127.0.0.1:${guarded.grpcPort}`, credentials.createInsecure());
+    const locked = client(Locked, guarded.grpcPort);
     clients.push(locked);
     const denied = await unary(locked, 'get', { text: 'x' }, md({ 'dapr-app-id': 'echo', 'dapr-api-token': 'secret' }));
     expect([denied.err?.code, denied.err?.details]).toEqual([
@@ -351,7 +383,7 @@ describe('without mTLS', () => {
       'access control policy has denied access to id: spiffe://public/ns/default/intruder operation: /acme.echo.locked/get verb: NONE',
     ]);
     // Another caller is not covered by that policy.
-    const other = new Locked(`127.0.0.1:${caller.grpcPort}`, credentials.createInsecure());
+    const other = client(Locked, caller.grpcPort);
     clients.push(other);
     expect((await unary(other, 'get', { text: 'y' }, md({ 'dapr-app-id': 'echo' }))).res).toEqual({ text: 'echo:locked:y', n: 0 });
   });
