@@ -32,7 +32,7 @@ import {
 } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { freePort, startSidecar, stopAll, tempDir, waitFor, type Sidecar } from '@minidapr/testkit';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SUPPORTED_APP_PROTOCOLS } from '../../src/option-flags';
 import { encodeStatus, decodeStatus, errorInfo, decodeDetail } from '../../src/api/grpc/status';
@@ -77,7 +77,7 @@ const echoPkg = (pkg.acme as GrpcObject).echo as GrpcObject;
 const Echo = echoPkg.Echo as ServiceClientConstructor;
 // All lower case, so the policy matches whether the callee's ACL was compiled for an HTTP or a gRPC app.
 const Locked = echoPkg.locked as ServiceClientConstructor;
-const client = (ctor: ServiceClientConstructor, port: number): EchoClient => new ctor(`127.0.0.1:${port}`, credentials.createInsecure()) as unknown as EchoClient;
+const client = (ctor: ServiceClientConstructor, port: number, creds = credentials.createInsecure()): EchoClient => new ctor(`127.0.0.1:${port}`, creds) as unknown as EchoClient;
 
 /** The app side: what it saw, for the assertions. */
 const seen = { slow: new Set<string>(), cancelled: [] as string[], deadlines: [] as Array<number | undefined>, metadata: [] as Record<string, unknown>[] };
@@ -353,6 +353,14 @@ describe('without mTLS', () => {
     }
   });
 
+  it('the internal port gates HTTP/2 like HTTP/1.1: the API token is required when set', async () => {
+    // Straight to intruder's sidecar-to-sidecar port, as a peer without the token would.
+    const direct = client(Echo, guarded.internalPort);
+    clients.push(direct);
+    const r = await unary(direct, 'Unary', { text: 'x' }, md({ 'dapr-callee-app-id': 'intruder', 'dapr-caller-app-id': 'caller' }));
+    expect([r.err?.code, r.err?.details]).toEqual([status.UNAUTHENTICATED, 'Unauthorized']);
+  });
+
   it('a stopping sidecar ends its open proxied streams within the grace period', async () => {
     const leaving = await startSidecar({ appId: 'leaving', home: home.path });
     const call = dial(leaving.grpcPort).Bidi(md({ 'dapr-app-id': 'echo' }));
@@ -424,6 +432,19 @@ describe('with mTLS', () => {
       { text: 'Q', n: 2 },
     ]);
     expect(echo.process.output()).toContain('mTLS enabled');
+  });
+
+  it('the internal port refuses HTTP/2 peers without a client certificate from the trust root', async () => {
+    const anchors = readFileSync(join(home.path, 'certs', 'ca.crt'));
+    const noCert = credentials.createSsl(anchors, null, null, { checkServerIdentity: () => undefined });
+    const before = seen.metadata.length;
+    for (const creds of [credentials.createInsecure(), noCert]) {
+      const direct = client(Echo, echo.internalPort, creds);
+      clients.push(direct);
+      const r = await unary(direct, 'Unary', { text: 'x' }, md({ 'dapr-callee-app-id': 'echo' }), { deadline: Date.now() + 3000 });
+      expect(r.err?.code).toBe(status.UNAVAILABLE);
+    }
+    expect(seen.metadata.length).toBe(before);
   });
 });
 
