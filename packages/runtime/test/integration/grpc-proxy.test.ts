@@ -37,6 +37,7 @@ import { join } from 'node:path';
 import { SUPPORTED_APP_PROTOCOLS } from '../../src/option-flags';
 import { encodeStatus, decodeStatus, errorInfo, decodeDetail } from '../../src/api/grpc/status';
 import { initMtlsHome, MTLS_CONFIG } from '../support/mtls';
+import { startZipkinReceiver, tracingConfiguration, type ZipkinReceiver } from './tracing/zipkin-receiver';
 
 jest.setTimeout(60000);
 
@@ -84,7 +85,7 @@ const seen = { slow: new Set<string>(), cancelled: [] as string[], deadlines: []
 
 function picked(md: Metadata): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const k of ['dapr-app-id', 'dapr-caller-app-id', 'dapr-callee-app-id', 'dapr-api-token', 'x-custom', 'x-bin-bin']) {
+  for (const k of ['dapr-app-id', 'dapr-caller-app-id', 'dapr-callee-app-id', 'dapr-api-token', 'x-custom', 'x-bin-bin', 'traceparent']) {
     const v = md.get(k);
     if (v.length) out[k] = v.length === 1 ? (Buffer.isBuffer(v[0]) ? (v[0] as Buffer).toString('hex') : v[0]) : v;
   }
@@ -452,6 +453,51 @@ describe('with mTLS', () => {
       expect(r.err?.code).toBe(status.UNAVAILABLE);
     }
     expect(seen.metadata.length).toBe(before);
+  });
+});
+
+describe('with tracing', () => {
+  const home = tempDir('minidapr-home-trace-');
+  let zipkin: ZipkinReceiver;
+  let app: { port: number; stop(): Promise<void> };
+  let echo: Sidecar;
+  let caller: Sidecar;
+
+  beforeAll(async () => {
+    zipkin = await startZipkinReceiver();
+    const config = join(home.path, 'tracing.yaml');
+    writeFileSync(config, tracingConfiguration(zipkin.url));
+    app = await startEchoApp('traced');
+    [echo, caller] = await Promise.all([
+      startSidecar({ appId: 'echo', appPort: app.port, home: home.path, args: [...grpcAppArgs, '--config', config] }),
+      startSidecar({ appId: 'caller', home: home.path, args: ['--config', config] }),
+    ]);
+  });
+
+  afterAll(async () => {
+    for (const c of clients.splice(0)) c.close();
+    await Promise.all([echo?.stop(), caller?.stop()]);
+    await app?.stop();
+    await zipkin?.close();
+    await stopAll();
+    home.remove();
+  });
+
+  it('gives one trace: caller sidecar CLIENT span -> callee sidecar SERVER span -> the app', async () => {
+    const traceId = 'a1'.repeat(16);
+    const parent = 'b2'.repeat(8);
+    const r = await unary(dial(caller.grpcPort), 'Unary', { text: 't' }, md({ 'dapr-app-id': 'echo', traceparent: `00-${traceId}-${parent}-01` }));
+    expect(r.res).toEqual({ text: 'traced:t', n: 1 });
+    const spans = await waitFor('both sidecars to export their span', () => {
+      const s = zipkin.spans.filter((x) => x.traceId === traceId);
+      return s.length >= 2 ? s : undefined;
+    });
+    const client = spans.find((x) => x.localEndpoint?.serviceName === 'caller');
+    const server = spans.find((x) => x.localEndpoint?.serviceName === 'echo');
+    expect(client).toMatchObject({ kind: 'CLIENT', parentId: parent, name: '/acme.echo.Echo/Unary' });
+    expect(client?.tags).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'acme.echo.Echo', 'rpc.method': 'Unary', 'dapr.status_code': '0' });
+    expect(server).toMatchObject({ kind: 'SERVER', parentId: client?.id, name: '/acme.echo.Echo/Unary' });
+    expect(seen.metadata[seen.metadata.length - 1]?.traceparent).toBe(`00-${traceId}-${server?.id}-01`);
   });
 });
 

@@ -13,7 +13,9 @@
  * (unary and every streaming kind are the same thing on the wire); request metadata goes on minus
  * hop and Dapr control headers, with `dapr-caller-app-id`/`dapr-callee-app-id` set by the sidecar;
  * the deadline and cancellation follow the call; response headers, messages, status, message and
- * trailers (grpc-status-details-bin included) come back verbatim.
+ * trailers (grpc-status-details-bin included) come back verbatim. With tracing on, each sidecar
+ * records a span named by the gRPC path (CLIENT on the caller, SERVER where the app is, as daprd's
+ * stream interceptor) and hands its context on (traceparent, tracestate, grpc-trace-bin).
  *
  * Errors as daprd answers them: no app id → UNKNOWN "failed to proxy request: required metadata
  * dapr-callee-app-id or dapr-app-id not found"; an app id name resolution does not know → UNKNOWN
@@ -41,7 +43,10 @@ import type { RuntimeContext } from '../../lifecycle/context';
 import { DEFAULT_NAMESPACE, DEFAULT_TRUST_DOMAIN, type PeerIdentity } from '../../security/peer-identity';
 import { parseSpiffeId, spiffeIdFromSan, spiffeIdString } from '../../security/spiffe';
 import { tokenDigest } from '../../security/token';
-import { checkToken, type GrpcDeps } from './call';
+import { httpStatusFromGrpc } from '../../invoke/grpc-status';
+import { ATTR } from '../../tracing/attributes';
+import type { TraceSpan } from '../../tracing/span-record';
+import { binaryFromTraceparent, checkToken, incomingTrace, type GrpcDeps } from './call';
 import type { ProxyHandler, ProxyHook } from './server';
 
 export const APP_ID_KEY = 'dapr-app-id';
@@ -53,6 +58,18 @@ const STRIP_REQUEST = new Set([...HOP_BY_HOP, 'host', 'content-length', 'user-ag
 const STRIP_RESPONSE = new Set([...HOP_BY_HOP, 'content-type', 'content-length', 'grpc-encoding', 'grpc-accept-encoding', 'accept-encoding', 'date', 'server', 'grpc-status', 'grpc-message']);
 
 const identity = (b: Buffer): Buffer => b;
+
+/** How a proxied call ended (unreached: UNAVAILABLE before the backend answered anything). */
+type Done = (code: number, message?: string, unreached?: boolean) => void;
+
+/** One proxied call's bookkeeping: its span (when tracing is on) and its end. */
+interface CallScope {
+  done: Done;
+  /** Starts the span (SERVER when the call is for this sidecar's app, CLIENT when it goes to a peer, as daprd). */
+  trace(kind: 'SERVER' | 'CLIENT'): void;
+  /** The trace context the next hop gets, written into its metadata. */
+  propagate(md: Metadata): void;
+}
 
 export interface GrpcProxy {
   /** The Dapr API server's hook (caller side and own app id). */
@@ -117,7 +134,7 @@ function cleanMetadata(md: Metadata | undefined, strip: ReadonlySet<string>): Me
 }
 
 /** Pipes one proxied call: messages both ways with back-pressure, then the backend's status verbatim. */
-function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: (unreached?: boolean) => void): void {
+function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: Done): void {
   const deadline = server.getDeadline();
   const options = deadline instanceof Date || (typeof deadline === 'number' && Number.isFinite(deadline)) ? { deadline } : {};
   const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(path, identity, identity, md, options);
@@ -131,7 +148,7 @@ function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path:
     const trailers = cleanMetadata(final.metadata, STRIP_RESPONSE);
     if (final.code === status.OK) server.end(trailers);
     else server.emit('error', serviceError(final.code, final.details, trailers));
-    onDone(final.code === status.UNAVAILABLE && !answered);
+    onDone(final.code, final.details, final.code === status.UNAVAILABLE && !answered);
   };
   server.on('data', (b: Buffer) => {
     if (!call.write(b)) server.pause();
@@ -142,7 +159,7 @@ function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path:
     call.cancel();
     if (!done) {
       done = true;
-      onDone();
+      onDone(status.CANCELLED, 'call cancelled');
     }
   });
   server.on('error', () => {});
@@ -230,7 +247,8 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
   };
 
   /** To this sidecar's app: ACL (daprd applies it on the local leg), token swap, caller identity. */
-  const toApp = (server: ServerDuplexStream<Buffer, Buffer>, path: string, caller: PeerIdentity | undefined, done: () => void) => {
+  const toApp = (server: ServerDuplexStream<Buffer, Buffer>, path: string, caller: PeerIdentity | undefined, scope: CallScope) => {
+    scope.trace('SERVER');
     let method: string;
     try {
       method = normaliseMethod(path);
@@ -248,30 +266,63 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
     md.remove(API_TOKEN);
     if (options.appApiToken) md.set(API_TOKEN, options.appApiToken);
     if (caller?.appId) md.set(CALLER_APP_ID, caller.appId);
-    relay(server, appClient(), path, md, done);
+    scope.propagate(md);
+    relay(server, appClient(), path, md, scope.done);
   };
 
-  const guarded = (path: string, run: (server: ServerDuplexStream<Buffer, Buffer>, done: () => void) => Promise<void> | void): ProxyHandler => ({
+  const scopeOf = (server: ServerDuplexStream<Buffer, Buffer>, path: string): CallScope => {
+    const release = track();
+    let span: TraceSpan | undefined;
+    const incoming = incomingTrace(server.metadata);
+    return {
+      trace(kind) {
+        const tracing = ctx.deps.tracing;
+        if (!tracing || span) return;
+        span = tracing.start(path, kind, incoming.traceparent, incoming.tracestate);
+        if (span.recording) {
+          const [service = '', method = ''] = path.replace(/^\//, '').split('/');
+          span.setAttributes({ [ATTR.daprProtocol]: 'grpc', [ATTR.daprApi]: path, 'rpc.system': 'grpc', [ATTR.rpcService]: service, 'rpc.method': method });
+        }
+      },
+      propagate(md) {
+        if (!span) return; // no tracing: the caller's context goes on as it came
+        md.set('traceparent', span.traceparent);
+        if (span.tracestate) md.set('tracestate', span.tracestate);
+        else md.remove('tracestate');
+        const bin = binaryFromTraceparent(span.traceparent);
+        if (bin) md.set('grpc-trace-bin', bin);
+        else md.remove('grpc-trace-bin');
+      },
+      done(code, message) {
+        release();
+        if (span?.recording) span.setAttributes({ [ATTR.daprStatusCode]: String(code), 'rpc.grpc.status_code': code });
+        span?.end(httpStatusFromGrpc(code), code === status.OK ? undefined : message);
+        span = undefined;
+      },
+    };
+  };
+
+  const guarded = (path: string, run: (server: ServerDuplexStream<Buffer, Buffer>, scope: CallScope) => Promise<void> | void): ProxyHandler => ({
     type: 'bidi',
     path,
     serialize: identity,
     deserialize: identity,
     func: (server) => {
-      const done = track();
+      const scope = scopeOf(server, path);
       server.on('error', () => {});
       Promise.resolve()
-        .then(() => run(server, done))
+        .then(() => run(server, scope))
         .catch((err: unknown) => {
-          done();
-          if (server.cancelled) return;
-          if (err instanceof ProxyRefusal) server.emit('error', serviceError(err.code, err.message, err.metadata));
-          else server.emit('error', serviceError(status.INTERNAL, `failed to proxy request: ${err instanceof Error ? err.message : String(err)}`));
+          const refusal =
+            err instanceof ProxyRefusal ? err : new ProxyRefusal(status.INTERNAL, `failed to proxy request: ${err instanceof Error ? err.message : String(err)}`);
+          scope.done(refusal.code, refusal.message);
+          if (!server.cancelled) server.emit('error', serviceError(refusal.code, refusal.message, refusal.metadata));
         });
     },
   });
 
   const api: ProxyHook = (path) =>
-    guarded(path, async (server, done) => {
+    guarded(path, async (server, scope) => {
       const denied = checkToken(apiToken, server.metadata);
       if (denied) throw new ProxyRefusal(denied.code, denied.details, denied.metadata);
       const raw = targetAppId(server.metadata);
@@ -279,9 +330,10 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       const namespace = target.namespace ?? options.namespace;
       if (target.appId === options.appId && (namespace ?? '') === (options.namespace ?? '')) {
         // No peer: nobody to identify, so the policy's global default decides (daprd: no SPIFFE ID in the context).
-        toApp(server, path, undefined, done);
+        toApp(server, path, undefined, scope);
         return;
       }
+      scope.trace('CLIENT');
       let addr: { host: string; port: number } | undefined;
       try {
         addr = await ctx.resolver.resolve(target.appId, namespace);
@@ -290,7 +342,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       }
       if (!addr) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: app id ${raw} not found: no running sidecar has registered it`);
       if (server.cancelled) {
-        done();
+        scope.done(status.CANCELLED, 'call cancelled');
         return;
       }
       const md = cleanMetadata(server.metadata, STRIP_REQUEST);
@@ -301,15 +353,16 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       if (options.namespace) md.set(CALLER_NAMESPACE, options.namespace);
       else md.remove(CALLER_NAMESPACE);
       if (!ctx.mtls && options.apiToken) md.set(API_TOKEN, options.apiToken);
-      relay(server, peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE), path, md, (unreached) => {
+      scope.propagate(md);
+      relay(server, peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE), path, md, (code, message, unreached) => {
         // The registry may point at a sidecar that is gone or moved: the next call resolves afresh.
         if (unreached) ctx.resolver.invalidate(target.appId);
-        done();
+        scope.done(code, message);
       });
     });
 
   const peer: ProxyHook = (path) =>
-    guarded(path, (server, done) => {
+    guarded(path, (server, scope) => {
       let caller: PeerIdentity;
       if (ctx.mtls) {
         const cert = server.getAuthContext().sslPeerCertificate;
@@ -328,7 +381,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       }
       const callee = targetAppId(server.metadata);
       if (callee !== options.appId) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: this sidecar serves app ${options.appId}, not ${callee}`);
-      toApp(server, path, caller, done);
+      toApp(server, path, caller, scope);
     });
 
   return {
