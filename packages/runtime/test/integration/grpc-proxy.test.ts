@@ -470,7 +470,7 @@ describe('with tracing', () => {
     app = await startEchoApp('traced');
     [echo, caller] = await Promise.all([
       startSidecar({ appId: 'echo', appPort: app.port, home: home.path, args: [...grpcAppArgs, '--config', config] }),
-      startSidecar({ appId: 'caller', home: home.path, args: ['--config', config] }),
+      startSidecar({ appId: 'caller', home: home.path, args: ['--config', config, '--enable-api-logging'] }),
     ]);
   });
 
@@ -483,7 +483,7 @@ describe('with tracing', () => {
     home.remove();
   });
 
-  it('gives one trace: caller sidecar CLIENT span -> callee sidecar SERVER span -> the app', async () => {
+  it('gives one trace: caller sidecar CLIENT span -> callee sidecar SERVER span -> the app; API logging names the call', async () => {
     const traceId = 'a1'.repeat(16);
     const parent = 'b2'.repeat(8);
     const r = await unary(dial(caller.grpcPort), 'Unary', { text: 't' }, md({ 'dapr-app-id': 'echo', traceparent: `00-${traceId}-${parent}-01` }));
@@ -498,6 +498,8 @@ describe('with tracing', () => {
     expect(client?.tags).toMatchObject({ 'rpc.system': 'grpc', 'rpc.service': 'acme.echo.Echo', 'rpc.method': 'Unary', 'dapr.status_code': '0' });
     expect(server).toMatchObject({ kind: 'SERVER', parentId: client?.id, name: '/acme.echo.Echo/Unary' });
     expect(seen.metadata[seen.metadata.length - 1]?.traceparent).toBe(`00-${traceId}-${server?.id}-01`);
+    // API logging names proxied calls by their path, as daprd.
+    await caller.process.waitForOutput(/gRPC API Called[^\n]*\/acme\.echo\.Echo\/Unary|\/acme\.echo\.Echo\/Unary[^\n]*gRPC API Called/);
   });
 });
 

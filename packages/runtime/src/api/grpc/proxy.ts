@@ -270,8 +270,10 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
     relay(server, appClient(), path, md, scope.done);
   };
 
-  const scopeOf = (server: ServerDuplexStream<Buffer, Buffer>, path: string): CallScope => {
+  const scopeOf = (server: ServerDuplexStream<Buffer, Buffer>, path: string, side: 'api' | 'peer'): CallScope => {
     const release = track();
+    const started = process.hrtime.bigint();
+    const userAgent = String(server.metadata.get('user-agent')[0] ?? '');
     let span: TraceSpan | undefined;
     const incoming = incomingTrace(server.metadata);
     return {
@@ -298,17 +300,22 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
         if (span?.recording) span.setAttributes({ [ATTR.daprStatusCode]: String(code), 'rpc.grpc.status_code': code });
         span?.end(httpStatusFromGrpc(code), code === status.OK ? undefined : message);
         span = undefined;
+        // API logging covers the API port only, as daprd's (its internal server has no API logger).
+        if (side === 'api' && ctx.deps.apiLogging) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          ctx.logger.info({ method: path, code, duration: Math.round(ms * 1e3) / 1e3, useragent: userAgent }, 'gRPC API Called');
+        }
       },
     };
   };
 
-  const guarded = (path: string, run: (server: ServerDuplexStream<Buffer, Buffer>, scope: CallScope) => Promise<void> | void): ProxyHandler => ({
+  const guarded = (path: string, side: 'api' | 'peer', run: (server: ServerDuplexStream<Buffer, Buffer>, scope: CallScope) => Promise<void> | void): ProxyHandler => ({
     type: 'bidi',
     path,
     serialize: identity,
     deserialize: identity,
     func: (server) => {
-      const scope = scopeOf(server, path);
+      const scope = scopeOf(server, path, side);
       server.on('error', () => {});
       Promise.resolve()
         .then(() => run(server, scope))
@@ -322,7 +329,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
   });
 
   const api: ProxyHook = (path) =>
-    guarded(path, async (server, scope) => {
+    guarded(path, 'api', async (server, scope) => {
       const denied = checkToken(apiToken, server.metadata);
       if (denied) throw new ProxyRefusal(denied.code, denied.details, denied.metadata);
       const raw = targetAppId(server.metadata);
@@ -362,7 +369,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
     });
 
   const peer: ProxyHook = (path) =>
-    guarded(path, (server, scope) => {
+    guarded(path, 'peer', (server, scope) => {
       let caller: PeerIdentity;
       if (ctx.mtls) {
         const cert = server.getAuthContext().sslPeerCertificate;
