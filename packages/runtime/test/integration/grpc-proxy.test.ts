@@ -278,7 +278,7 @@ describe('without mTLS', () => {
     ['another sidecar', () => caller],
   ])('unary through %s: reply, headers, trailers, identity metadata', async (_name, sidecar) => {
     const s = sidecar();
-    const meta = md({ 'dapr-app-id': 'echo', 'x-custom': 'kept' });
+    const meta = md({ 'dapr-app-id': 'echo', 'x-custom': 'kept', 'dapr-caller-app-id': 'forged' });
     meta.set('x-bin-bin', Buffer.from([0, 1, 254, 255]));
     const r = await unary(dial(s.grpcPort), 'Unary', { text: 'hi', n: 41 }, meta);
     expect(r.err).toBeNull();
@@ -288,7 +288,7 @@ describe('without mTLS', () => {
     const last = seen.metadata[seen.metadata.length - 1];
     expect(last).toMatchObject({ 'x-custom': 'kept', 'x-bin-bin': '0001feff' });
     expect(last?.['dapr-app-id']).toBeUndefined();
-    if (s === caller) expect(last).toMatchObject({ 'dapr-caller-app-id': 'caller', 'dapr-callee-app-id': 'echo' });
+    expect(last).toMatchObject({ 'dapr-caller-app-id': s === caller ? 'caller' : 'echo', 'dapr-callee-app-id': 'echo' });
   });
 
   it.each([

@@ -265,7 +265,10 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
     md.remove(APP_ID_KEY);
     md.remove(API_TOKEN);
     if (options.appApiToken) md.set(API_TOKEN, options.appApiToken);
-    if (caller?.appId) md.set(CALLER_APP_ID, caller.appId);
+    // The app sees the identity the decision rested on (for a call to the own app id: this app, as
+    // HTTP self-invocation), never one a client wrote into its metadata.
+    md.set(CALLER_APP_ID, caller ? caller.appId : options.appId);
+    md.set(CALLEE_APP_ID, options.appId);
     scope.propagate(md);
     relay(server, appClient(), path, md, scope.done);
   };
