@@ -1,7 +1,7 @@
 /**
  * @module lifecycle/servers
- * The three listeners, in this order: the public HTTP API, the sidecar-to-sidecar port, the
- * metrics port. A default port that is busy falls back to a free one (the internal and metrics
+ * The three listeners, in this order: the public HTTP API, the sidecar-to-sidecar port (HTTP/1.1
+ * invocation, plus HTTP/2 for proxied gRPC calls: server/h2-peer.ts), the metrics port. A default port that is busy falls back to a free one (the internal and metrics
  * ports only, and only when the flag was not given). Stopping stops accepting at once and hands
  * the drain of in-flight requests to the context.
  */
@@ -11,6 +11,8 @@ import { DEFAULT_DAPR_INTERNAL_PORT } from '../defaults';
 import { ConfigError } from '../errors/startup';
 import { createPeerGate } from '../security/peer-gate';
 import { mtlsOffWarning } from '../security/setup';
+import { grpcProxyOf } from '../api/grpc/proxy';
+import { attachH2, createH2Peer, PEER_ALPN, type H2Peer } from '../server/h2-peer';
 import { listen } from '../server/listen';
 import { createPeerApp } from '../server/peer-app';
 import { closeServers, type LifecyclePart, type RuntimeContext } from './context';
@@ -47,11 +49,14 @@ export const publicServerPart = serverPart('public HTTP server', async (ctx) => 
   return r.servers;
 });
 
-export const peerServerPart = serverPart('sidecar-to-sidecar listener', async (ctx) => {
+const h2Peers = new WeakMap<RuntimeContext, H2Peer>();
+
+const peerServers = serverPart('sidecar-to-sidecar listener', async (ctx) => {
   const { options, mtls } = ctx;
   const handler = createPeerApp(ctx.deps, createPeerGate({ mtls: mtls !== undefined, apiToken: options.apiToken }));
   const addresses = internalAddresses(ctx);
-  const tls = mtls?.serverOptions();
+  // HTTP/2 (proxied gRPC calls) shares the port: ALPN h2 with mTLS, the h2c preface without.
+  const tls = mtls ? { ...mtls.serverOptions(), ALPNProtocols: PEER_ALPN } : undefined;
   let r: { servers: Server[]; port: number };
   try {
     r = await listen(handler, { port: options.daprInternalPort, addresses, tls, flag: '--dapr-internal-port (--dapr-internal-grpc-port)', ...ctx.timeouts });
@@ -62,10 +67,25 @@ export const peerServerPart = serverPart('sidecar-to-sidecar listener', async (c
     ctx.logger.debug(`internal port ${DEFAULT_DAPR_INTERNAL_PORT} is busy; using ${r.port}`);
   }
   ctx.ports.internal = r.port;
+  const h2 = createH2Peer(grpcProxyOf(ctx).peer, options.maxBodySize);
+  h2Peers.set(ctx, h2);
+  for (const server of r.servers) attachH2(server, tls !== undefined, h2, ctx.timeouts.headersTimeoutMs);
   mtls?.track(r.servers as HttpsServer[]);
   if (!mtls) ctx.logger.warn(mtlsOffWarning(`${addresses.join(',')}:${r.port}`, options.apiToken !== undefined));
   return r.servers;
 });
+
+export const peerServerPart: LifecyclePart = {
+  name: peerServers.name,
+  start: (ctx) => peerServers.start(ctx),
+  stop(ctx) {
+    peerServers.stop(ctx);
+    const h2 = h2Peers.get(ctx);
+    h2Peers.delete(ctx);
+    if (h2) ctx.drain(h2.close(ctx.graceMs));
+    ctx.drain(grpcProxyOf(ctx).close(ctx.graceMs));
+  },
+};
 
 export const metricsServerPart = serverPart('metrics server', async (ctx) => {
   const { options, metrics } = ctx;
