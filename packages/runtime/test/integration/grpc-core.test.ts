@@ -1,6 +1,6 @@
 /**
  * Scenario (issue 15): the sidecar serves the Dapr gRPC API on --dapr-grpc-port. A plain grpc-js
- * client reads and writes metadata, gets UNIMPLEMENTED for what minidapr does not serve, is
+ * client reads and writes metadata (within --max-body-size), gets UNIMPLEMENTED for what minidapr does not serve, is
  * refused without the API token, and shuts the sidecar down; the official SDK's gRPC client starts
  * against it; a busy gRPC port stops start-up with a message naming it.
  */
@@ -13,11 +13,12 @@ import { decodeDetail, decodeStatus } from '../../src/api/grpc/status';
 
 jest.setTimeout(60000);
 
-type Callback = (err: ServiceError | null, res?: any) => void;
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- decoded protobuf messages
+type Callback = (err: ServiceError | null, res?: Json) => void;
 type DaprStub = Client & Record<string, (req: unknown, md: Metadata, cb: Callback) => void>;
 type DaprCtor = new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => DaprStub;
 
-const proto = loadPackageDefinition(loadDaprProtos()) as any;
+const proto = loadPackageDefinition(loadDaprProtos()) as Json;
 const Dapr = proto.dapr.proto.runtime.v1.Dapr as DaprCtor;
 
 let plain: Sidecar;
@@ -30,13 +31,13 @@ function dial(port: number): DaprStub {
   return c;
 }
 
-function rpc(c: DaprStub, name: string, req: unknown, md = new Metadata()): Promise<{ err?: ServiceError; res?: any }> {
+function rpc(c: DaprStub, name: string, req: unknown, md = new Metadata()): Promise<{ err?: ServiceError; res?: Json }> {
   return new Promise((resolve) => c[name]?.(req, md, (err, res) => resolve(err ? { err } : { res })));
 }
 
 beforeAll(async () => {
   [plain, guarded] = await Promise.all([
-    startSidecar({ appId: 'grpc-core' }),
+    startSidecar({ appId: 'grpc-core', args: ['--max-body-size', '16Ki'] }),
     startSidecar({ appId: 'grpc-guarded', env: { DAPR_API_TOKEN: 'tok3n' } }),
   ]);
 });
@@ -51,24 +52,29 @@ afterAll(async () => {
 it('answers GetMetadata with the same content as GET /v1.0/metadata', async () => {
   const { err, res } = await rpc(dial(plain.grpcPort), 'GetMetadata', {});
   expect(err).toBeUndefined();
-  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Record<string, any>;
-  expect(res.id).toBe('grpc-core');
-  expect(res.runtimeVersion).toBe(http.runtimeVersion);
-  expect(res.extendedMetadata).toEqual(http.extended);
-  expect(res.appConnectionProperties).toMatchObject({ protocol: 'http', channelAddress: '127.0.0.1' });
-  expect(res.actorRuntime).toMatchObject({ runtimeStatus: 1, placement: 'placement: disconnected' });
+  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Json;
+  expect(res?.id).toBe('grpc-core');
+  expect(res?.runtimeVersion).toBe(http.runtimeVersion);
+  expect(res?.extendedMetadata).toEqual(http.extended);
+  expect(res?.appConnectionProperties).toMatchObject({ protocol: 'http', channelAddress: '127.0.0.1' });
+  expect(res?.actorRuntime).toMatchObject({ runtimeStatus: 1, placement: 'placement: disconnected' });
 });
 
 it('sets extended metadata and enforces the key limit with INVALID_ARGUMENT', async () => {
   const c = dial(plain.grpcPort);
   expect((await rpc(c, 'SetMetadata', { key: 'color', value: 'blue' })).err).toBeUndefined();
-  expect((await rpc(c, 'GetMetadata', {})).res.extendedMetadata).toMatchObject({ color: 'blue' });
-  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Record<string, any>;
+  expect((await rpc(c, 'GetMetadata', {})).res?.extendedMetadata).toMatchObject({ color: 'blue' });
+  const http = (await (await fetch(`${plain.url}/v1.0/metadata`)).json()) as Json;
   expect(http.extended.color).toBe('blue');
   const { err } = await rpc(c, 'SetMetadata', { key: 'k'.repeat(300), value: 'v' });
   expect(err?.code).toBe(status.INVALID_ARGUMENT);
   expect(err?.details).toContain('256');
   expect(err?.metadata.get('grpc-status-details-bin')).toEqual([]);
+});
+
+it('refuses a message over --max-body-size with RESOURCE_EXHAUSTED', async () => {
+  const { err } = await rpc(dial(plain.grpcPort), 'SetMetadata', { key: 'big', value: 'x'.repeat(32 * 1024) });
+  expect(err?.code).toBe(status.RESOURCE_EXHAUSTED);
 });
 
 it('answers UNIMPLEMENTED for Dapr RPCs minidapr does not serve and for unknown services', async () => {
