@@ -81,7 +81,7 @@ describe('HTTP answer → InvokeResponse or status', () => {
   });
 
   it('turns answer headers into response metadata without framing or internal headers', () => {
-    const md = metadataFromHeaders({ 'content-type': 'a/b', 'content-length': '2', 'x-app': 'orders', 'set-cookie': ['a=1', 'b=2'], 'dapr-grpc-status': '0', connection: 'close', 'bad-bin': 'x' });
+    const md = metadataFromHeaders({ 'content-type': 'a/b', 'content-length': '2', 'x-app': 'orders', 'set-cookie': ['a=1', 'b=2'], 'dapr-grpc-status': '0', connection: 'close', 'bad-bin': 'x', traceparent: 't' });
     expect(md.toJSON()).toEqual({ 'x-app': ['orders'], 'set-cookie': ['a=1', 'b=2'] });
   });
 });

@@ -101,8 +101,8 @@ export function headersFromMetadata(md: Metadata): OutgoingHttpHeaders {
   return out;
 }
 
-/** Headers that never become gRPC metadata (framing, hop-by-hop, the internal status headers). */
-const NOT_METADATA = new Set(['content-length', 'content-type', 'transfer-encoding', 'date', 'keep-alive', 'connection']);
+/** Headers that never become gRPC metadata (framing; the trace context is the call's own). */
+const NOT_METADATA = new Set(['content-length', 'content-type', 'transfer-encoding', 'date', 'keep-alive', 'connection', 'traceparent', 'tracestate']);
 
 /** An answer's headers → gRPC response metadata (daprd InternalMetadataToGrpcMetadata). */
 export function metadataFromHeaders(headers: Record<string, string | string[] | undefined>): Metadata {

@@ -86,7 +86,7 @@ const hops: Array<[string, () => Sidecar]> = [
 
 describe.each(hops)('a grpc-js client invoking the HTTP app %s', (_name, via) => {
   it('sends the verb, query string, content type, body and metadata; answers data + content type', async () => {
-    const { err, res } = await dial(via()).invoke('orders', {
+    const { err, res, header } = await dial(via()).invoke('orders', {
       method: 'echo/items',
       data: '{"a":1}',
       contentType: 'application/json',
@@ -100,6 +100,9 @@ describe.each(hops)('a grpc-js client invoking the HTTP app %s', (_name, via) =>
     expect(seen).toMatchObject({ verb: 'PUT', url: '/echo/items?x=1&y=two', contentType: 'application/json', body: '{"a":1}', custom: 'hello' });
     expect(seen.caller).toBe(via().appId);
     expect(seen.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+    expect(header?.get('x-app')).toEqual(['orders']);
+    expect(header?.get('dapr-http-status')).toEqual(['200']);
+    expect(header?.get('traceparent')).toHaveLength(1);
   });
 
   it('uses POST when the verb is NONE or httpExtension is absent, GET when asked', async () => {

@@ -23,7 +23,7 @@ import {
   type InvokeRequestPb,
   type InvokeResponsePb,
 } from '../../invoke/translate';
-import type { GrpcCall, HandlerModule, UnaryHandler } from './call';
+import type { HandlerModule, UnaryHandler } from './call';
 
 interface InvokeServiceRequestPb {
   id: string;
@@ -51,21 +51,17 @@ const invokeService: UnaryHandler<InvokeServiceRequestPb, InvokeResponsePb> = as
     throw isDaprError(err) ? grpcErrorOf(err) : err;
   }
   const error = errorOfAnswer(result);
-  if (error) throw error;
+  // daprd sends the answer's headers (and dapr-http-status for an HTTP app) as header metadata; on
+  // an error grpc-js has only the status' metadata to carry them.
   const header = metadataFromHeaders(result.headers);
   if (!result.grpc) header.set(DAPR_HTTP_STATUS, String(result.status));
-  sendHeader(call, header);
+  if (error) {
+    const md = (error as { metadata?: Metadata }).metadata;
+    if (md) for (const [key, values] of Object.entries(header.toJSON())) if (md.get(key).length === 0) for (const v of values) md.add(key, v);
+    throw error;
+  }
+  call.responseMetadata.merge(header);
   return invokeResponseOf(result);
 };
-
-/**
- * daprd sends the app's answer headers (and `dapr-http-status`) as response header metadata. The
- * call wrapper sends the header metadata before the handler runs; once it offers a
- * `responseHeaders` Metadata to fill (sent with the response), these go into it.
- */
-function sendHeader(call: GrpcCall<unknown>, md: Metadata): void {
-  const target = (call as { responseHeaders?: unknown }).responseHeaders;
-  if (target instanceof Metadata) target.merge(md);
-}
 
 export const handlers: HandlerModule = { unary: { InvokeService: invokeService } };
