@@ -81,8 +81,9 @@ beforeAll(async () => {
 
 afterAll(async () => {
   for (const c of clients) c.close();
-  await relayApp?.stop().catch(() => undefined);
+  // Sidecars first: the SDK server's stop() waits for the connections its sidecar holds open.
   await Promise.all([front?.stop(), grpcOrders?.stop(), relay?.stop(), httpOrders?.stop()]);
+  await relayApp?.stop().catch(() => undefined);
   await Promise.all([grpcApp?.close(), httpApp?.close()]);
   await stopAll();
   mtlsHome.remove();
