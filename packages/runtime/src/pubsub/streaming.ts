@@ -19,35 +19,9 @@ import { startDeliverySpan } from '../tracing/callback-span';
 import type { Tracing } from '../tracing/tracer';
 import { Settler, type Verdict } from './settle';
 import { buildSubscription, toInfo, type Subscription, type SubscriptionInfo } from './subscriptions';
+import { topicEventRequest, verdictForStatus, type TopicEventRequestPb } from './topic-event-pb';
 
-/** google.protobuf.Value as the proto loader encodes it (one of the kinds set). */
-export interface ValuePb {
-  nullValue?: 0;
-  numberValue?: number;
-  stringValue?: string;
-  boolValue?: boolean;
-  structValue?: StructPb;
-  listValue?: { values: ValuePb[] };
-}
-
-/** google.protobuf.Struct as the proto loader encodes it. */
-export interface StructPb {
-  fields: Record<string, ValuePb>;
-}
-
-/** dapr.proto.runtime.v1.TopicEventRequest as the proto loader shapes it. */
-export interface TopicEventRequestPb {
-  id: string;
-  source: string;
-  type: string;
-  specVersion: string;
-  dataContentType: string;
-  data: Buffer;
-  topic: string;
-  pubsubName: string;
-  path: string;
-  extensions?: StructPb | null;
-}
+export { TOPIC_EVENT_STATUS, topicEventRequest, verdictForStatus, type TopicEventRequestPb } from './topic-event-pb';
 
 export interface StreamSink {
   send(msg: TopicEventRequestPb): void;
@@ -70,90 +44,6 @@ export interface StreamInit {
   topic: string;
   metadata: Record<string, string>;
   deadLetterTopic?: string;
-}
-
-/** TopicEventResponse.TopicEventResponseStatus. */
-export const TOPIC_EVENT_STATUS = { SUCCESS: 0, RETRY: 1, DROP: 2 } as const;
-
-/** The client's answer to one message as a broker verdict (daprd: unknown statuses retry). */
-export function verdictForStatus(status: number): Verdict {
-  if (status === TOPIC_EVENT_STATUS.SUCCESS) return { result: 'success' };
-  if (status === TOPIC_EVENT_STATUS.RETRY) return { result: 'retry', reason: 'the subscriber asked for a retry' };
-  if (status === TOPIC_EVENT_STATUS.DROP) return { result: 'drop', reason: 'the subscriber asked to drop the message' };
-  return { result: 'retry', reason: `unknown status ${status} from the subscriber` };
-}
-
-/** JSON value → google.protobuf.Value (undefined and functions become null, as JSON would drop/null them). */
-export function toValue(v: unknown): ValuePb {
-  if (v === null || v === undefined) return { nullValue: 0 };
-  if (typeof v === 'string') return { stringValue: v };
-  if (typeof v === 'number') return { numberValue: v };
-  if (typeof v === 'boolean') return { boolValue: v };
-  if (Array.isArray(v)) return { listValue: { values: v.map(toValue) } };
-  if (typeof v === 'object') return { structValue: toStruct(v as Record<string, unknown>) };
-  return { nullValue: 0 };
-}
-
-export function toStruct(o: Record<string, unknown>): StructPb {
-  const fields: Record<string, ValuePb> = {};
-  for (const [k, v] of Object.entries(o)) fields[k] = toValue(v);
-  return { fields };
-}
-
-/** The CloudEvent attributes that have their own TopicEventRequest field; the rest are extensions. */
-const OWN_FIELDS = new Set(['id', 'source', 'datacontenttype', 'type', 'specversion', 'data', 'data_base64']);
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** daprd contenttype.isContentType: exact, or the part before ';' (case-insensitive). */
-function isContentType(ct: string, expected: string): boolean {
-  const lower = ct.toLowerCase();
-  if (lower === expected) return true;
-  const semi = lower.indexOf(';');
-  return semi >= 0 && lower.slice(0, semi) === expected;
-}
-
-function str(v: unknown): string {
-  return typeof v === 'string' ? v : '';
-}
-
-/** Thrown for an event whose data cannot be put in a TopicEventRequest (daprd retries it). */
-export class EnvelopeDataError extends Error {}
-
-/**
- * The TopicEventRequest of one routed event, as daprd's GRPCEnvelopeFromSubscriptionMessage builds
- * it: `data_base64` decoded; `data` as its text for text/* and application/xml, as JSON for JSON and
- * CloudEvent content types, left empty otherwise; every other attribute goes to `extensions`.
- */
-export function topicEventRequest(event: Record<string, unknown>, topic: string, pubsubName: string, path: string): TopicEventRequestPb {
-  const dataContentType = str(event.datacontenttype);
-  let data = Buffer.alloc(0);
-  const b64 = event.data_base64;
-  if (b64 !== undefined && b64 !== null) {
-    if (typeof b64 !== 'string' || !BASE64.test(b64)) throw new EnvelopeDataError('unexpected data type encountered in envelope (data_base64)');
-    data = Buffer.from(b64, 'base64');
-  } else if (event.data !== undefined && event.data !== null) {
-    const d = event.data;
-    if (dataContentType.toLowerCase().startsWith('text/') || isContentType(dataContentType, 'application/xml')) {
-      if (typeof d !== 'string') throw new EnvelopeDataError('unexpected data type encountered in envelope');
-      data = Buffer.from(d, 'utf8');
-    } else if (isContentType(dataContentType, 'application/json') || isContentType(dataContentType, 'application/cloudevents+json')) {
-      data = Buffer.from(JSON.stringify(d), 'utf8');
-    }
-  }
-  const extensions: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(event)) if (!OWN_FIELDS.has(k)) extensions[k] = v;
-  return {
-    id: str(event.id),
-    source: str(event.source),
-    type: str(event.type),
-    specVersion: str(event.specversion),
-    dataContentType,
-    data,
-    topic,
-    pubsubName,
-    path,
-    extensions: toStruct(extensions),
-  };
 }
 
 type Answer = number | 'closed';
@@ -231,7 +121,7 @@ class OpenStream {
       return settler.settle(msg, event, { result: 'retry', reason: `sending to the stream failed: ${(err as Error).message}` });
     }
     const a = await answer;
-    const verdict: Verdict = a === 'closed' ? { result: 'retry', reason: 'the stream closed before the message was answered' } : verdictForStatus(a);
+    const verdict: Verdict = a === 'closed' ? { result: 'retry', reason: 'the stream closed before the message was answered' } : verdictForStatus(a, 'the subscriber');
     span?.end(undefined, verdict.result === 'success' ? undefined : `delivery ${verdict.result}`);
     return settler.settle(msg, event, verdict);
   }
