@@ -39,7 +39,7 @@ const CASES: Array<[string, keyof RunFlags, string, string | number, string | nu
   ['app-id', 'appId', 'appID', 'my.app', 'my-app'],
   ['app-id', 'appId', 'appID', '-app', 'app_1'],
   ['log-level', 'logLevel', 'logLevel', 'loud', 'WARN'],
-  ['app-protocol', 'appProtocol', 'appProtocol', 'grpc', 'https'],
+  ['app-protocol', 'appProtocol', 'appProtocol', 'h2c', 'grpc'],
   ['app-protocol', 'appProtocol', 'appProtocol', 'smtp', 'http'],
   ['max-body-size', 'maxBodySize', 'maxBodySize', 'huge', '8Mi'],
   ['read-buffer-size', 'readBufferSize', 'readBufferSize', '0', '4Ki'],
