@@ -72,10 +72,7 @@ const SIDECAR_RUN_OPTIONS: readonly OptionSpec[] = [
   sidecarOption('-a, --app-id <id>', 'the app id', { cliDefault: 'the name of the current folder' }),
   sidecarOption('-p, --app-port <port>', 'the port your app listens on (given to it as APP_PORT)', { parse: 'port' }),
   sidecarOption('-H, --dapr-http-port <port>', 'the sidecar HTTP API port', { parse: 'port', cliDefault: FREE_PORT }),
-  sidecarOption('-G, --dapr-grpc-port <port>', 'accepted for Dapr compatibility and ignored: minidaprd has no gRPC API yet (HTTP only)', {
-    parse: 'port',
-    cliDefault: null,
-  }),
+  sidecarOption('-G, --dapr-grpc-port <port>', 'the sidecar gRPC API port (given to the app as DAPR_GRPC_PORT)', { parse: 'port', cliDefault: FREE_PORT }),
   sidecarOption('-I, --dapr-internal-grpc-port <port>', 'the sidecar-to-sidecar port', { parse: 'port', cliDefault: FREE_PORT }),
   sidecarOption('-M, --metrics-port <port>', 'the Prometheus metrics port', { parse: 'port', cliDefault: FREE_PORT }),
   sidecarOption('--resources-path <dir>', 'a folder of component YAML files (repeatable)', { parse: 'list', cliDefault: 'MINIDAPR_HOME/components' }),

@@ -16,10 +16,10 @@ describe('Dapr-compatible lines', () => {
 
   it('multi-app run', () => {
     expect(multiRunMessages.validating('checkout')).toBe('Validating config and starting app "checkout"');
-    expect(multiRunMessages.started('checkout', 3500)).toMatch(/^Started Dapr with app id "checkout". HTTP Port: 3500\./);
-    // upstream READMEs match the start of the line; no gRPC port is claimed (minidaprd has none)
-    expect(multiRunMessages.started('checkout', 3500)).toBe('Started Dapr with app id "checkout". HTTP Port: 3500. gRPC Port: none (HTTP only)');
-    expect(runMessages.starting('nodeapp', 3500)).toBe('Starting Dapr with id nodeapp. HTTP Port: 3500. gRPC Port: none (HTTP only)');
+    expect(multiRunMessages.started('checkout', 3500, 50001)).toMatch(/^Started Dapr with app id "checkout". HTTP Port: 3500\./);
+    // upstream READMEs match the start of the line (dapr/cli's wording)
+    expect(multiRunMessages.started('checkout', 3500, 50001)).toBe('Started Dapr with app id "checkout". HTTP Port: 3500. gRPC Port: 50001');
+    expect(runMessages.starting('nodeapp', 3500, 50001)).toBe('Starting Dapr with id nodeapp. HTTP Port: 3500. gRPC Port: 50001');
     expect(multiRunMessages.logDir('/x/.minidapr/logs')).toBe('Writing log files to directory : /x/.minidapr/logs');
     expect(multiRunMessages.appPrefix('checkout')).toBe('== APP - checkout == ');
     expect(multiRunMessages.daprPrefix('checkout')).toBe('== DAPR - checkout == ');

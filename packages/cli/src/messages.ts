@@ -4,7 +4,7 @@
  * because README steps (ours and upstream's) match on them.
  */
 
-/** What `list` shows for the gRPC port (minidaprd serves none yet); the banners add why. */
+/** What `list` shows for a sidecar that registered no gRPC port (one from before the gRPC API). */
 export const NO_GRPC = 'none';
 
 export const runMessages = {
@@ -15,10 +15,8 @@ export const runMessages = {
   /** Dapr */ exitedDapr: 'Exited Dapr successfully',
   /** Dapr */ exitedApp: 'Exited App successfully',
   /** Dapr */ appExitedWithError: (code: number) => `The App process exited with error code: ${code}`,
-  /** Dapr, but no gRPC port is claimed (minidaprd has no gRPC API yet) */
-  starting: (appId: string, http: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${NO_GRPC} (HTTP only)`,
-  grpcIgnored: (where: string, port: number) =>
-    `Warning: ${where}: ${port} is ignored: minidaprd has no gRPC API yet (HTTP only), so nothing would listen there; the app gets no DAPR_GRPC_PORT`,
+  /** Dapr */
+  starting: (appId: string, http: number, grpc: number) => `Starting Dapr with id ${appId}. HTTP Port: ${http}. gRPC Port: ${grpc}`,
   /** Dapr */ updatingAppPid: (pid: number) => `Updating metadata for appPID: ${pid}`,
   /** Dapr */ updatingAppCommand: (command: string) => `Updating metadata for app command: ${command}`,
   daprPrefix: '== DAPR == ',
@@ -55,7 +53,7 @@ export const runMessages = {
 
 export const multiRunMessages = {
   /** Dapr */ validating: (appId: string) => `Validating config and starting app "${appId}"`,
-  /** Dapr, but no gRPC port is claimed */ started: (appId: string, http: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${NO_GRPC} (HTTP only)`,
+  /** Dapr */ started: (appId: string, http: number, grpc: number) => `Started Dapr with app id "${appId}". HTTP Port: ${http}. gRPC Port: ${grpc}`,
   /** Dapr */ logDir: (dir: string) => `Writing log files to directory : ${dir}`,
   appPrefix: (appId: string) => `== APP - ${appId} == `,
   daprPrefix: (appId: string) => `== DAPR - ${appId} == `,

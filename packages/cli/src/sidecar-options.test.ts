@@ -34,7 +34,7 @@ it('the CLI chooses its own default only where it starts minidaprd differently',
   expect(own).toEqual({
     'app-id': 'the name of the current folder',
     'dapr-http-port': 'a free port',
-    'dapr-grpc-port': null,
+    'dapr-grpc-port': 'a free port',
     'dapr-internal-grpc-port': 'a free port',
     'metrics-port': 'a free port',
     'resources-path': 'MINIDAPR_HOME/components',

@@ -63,13 +63,13 @@ async function main() {
       fs.writeFileSync(path.join(home, 'config.yaml'), 'apiVersion: dapr.io/v1alpha1\nkind: Configuration\nmetadata:\n  name: c\nspec:\n  mtls:\n    enabled: true\n');
       extra.push('--config', path.join(home, 'config.yaml'));
     }
-    const [appPort, aHttp, aInt, bHttp, bInt] = await freePorts(5);
+    const [appPort, aHttp, aInt, bHttp, bInt, aGrpc, bGrpc] = await freePorts(7);
     const app = spawnTracked(process.execPath, [SELF, '--app', String(appPort)], { stdio: 'ignore' });
     const env = { ...process.env, MINIDAPR_HOME: home };
     const common = ['--log-level', 'warn', '--enable-metrics=false', '--resources-path', home, ...extra];
     const logFile = (n) => fs.openSync(path.join(tmp, `${mode}-${n}.log`), 'w');
-    const testapp = spawnTracked(process.execPath, [bin, '--app-id', 'testapp', '--app-port', String(appPort), '--dapr-http-port', String(aHttp), '--dapr-internal-port', String(aInt), ...common], { env, stdio: ['ignore', logFile('testapp'), logFile('testapp')] });
-    const tester = spawnTracked(process.execPath, [bin, '--app-id', 'tester', '--dapr-http-port', String(bHttp), '--dapr-internal-port', String(bInt), ...common], { env, stdio: ['ignore', logFile('tester'), logFile('tester')] });
+    const testapp = spawnTracked(process.execPath, [bin, '--app-id', 'testapp', '--app-port', String(appPort), '--dapr-http-port', String(aHttp), '--dapr-internal-port', String(aInt), '--dapr-grpc-port', String(aGrpc), ...common], { env, stdio: ['ignore', logFile('testapp'), logFile('testapp')] });
+    const tester = spawnTracked(process.execPath, [bin, '--app-id', 'tester', '--dapr-http-port', String(bHttp), '--dapr-internal-port', String(bInt), '--dapr-grpc-port', String(bGrpc), ...common], { env, stdio: ['ignore', logFile('tester'), logFile('tester')] });
     await waitFor(`http://127.0.0.1:${aHttp}/v1.0/healthz`, 204, 20000, 50, testapp, `testapp (${mode})`);
     await waitFor(`http://127.0.0.1:${bHttp}/v1.0/healthz`, 204, 20000, 50, tester, `tester (${mode})`);
     const url = `http://127.0.0.1:${bHttp}/v1.0/invoke/testapp/method/test`;

@@ -194,7 +194,7 @@ async function main() {
   }
 
   async function startSidecar(appId, appPort, { waitReady = true, extra = [] } = {}) {
-    const [httpPort, internalPort, metricsPort] = await freePorts(3);
+    const [httpPort, internalPort, metricsPort, grpcPort] = await freePorts(4);
     const args = [
       ...cfg.nodeArgs,
       bin,
@@ -202,7 +202,7 @@ async function main() {
       ...(appPort ? ['--app-port', String(appPort)] : []),
       '--dapr-http-port', String(httpPort),
       '--dapr-internal-port', String(internalPort),
-      '--metrics-port', String(metricsPort),
+      '--metrics-port', String(metricsPort), '--dapr-grpc-port', String(grpcPort),
       ...cfg.sidecarArgs,
       ...extra,
     ];
@@ -268,11 +268,11 @@ async function main() {
   log(`start-up: ${cfg.starts} cold starts (spawn -> first 204 from /v1.0/healthz/outbound, 5 ms polling)`);
   const startups = [];
   for (let i = 1; i <= cfg.starts; i++) {
-    const [httpPort, internalPort, metricsPort] = await freePorts(3);
+    const [httpPort, internalPort, metricsPort, grpcPort] = await freePorts(4);
     const env = { ...process.env, MINIDAPR_HOME: home };
     const file = logFile(`startup-s${i}`);
     const fd = fs.openSync(file, 'w');
-    const args = [...cfg.nodeArgs, bin, '--app-id', `s${i}`, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), ...cfg.sidecarArgs];
+    const args = [...cfg.nodeArgs, bin, '--app-id', `s${i}`, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--dapr-grpc-port', String(grpcPort), ...cfg.sidecarArgs];
     const [cmd, a] = pinned(SUT_CORE, process.execPath, args);
     const t0 = performance.now();
     const cp = spawnTracked(cmd, a, { stdio: ['ignore', fd, fd], env });

@@ -421,14 +421,14 @@ async function main() {
 
       /** Starts a subscriber app for `t` and its sidecar (consumer group = app id); waits for the subscription. */
       const startPair = async (id, t, { bulk = false, resDir = resources } = {}) => {
-        const [appPort, httpPort, internalPort, metricsPort] = await freePorts(4);
+        const [appPort, httpPort, internalPort, metricsPort, grpcPort] = await freePorts(5);
         const app = spawnLogged(`app-${id}`, SUT_CORE, [SELF, '--app', String(appPort), t, bulk ? 'bulk' : 'single']);
         procs.push(app);
         await started(app, `http://127.0.0.1:${appPort}/__stats`, `app ${id}`);
         const env = { ...process.env, MINIDAPR_HOME: path.join(dir, 'home') };
         delete env.DAPR_API_TOKEN;
         delete env.APP_API_TOKEN;
-        const args = [...cfg.nodeArgs, bin, '--app-id', id, '--app-port', String(appPort), '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--resources-path', resDir, ...cfg.sidecarArgs];
+        const args = [...cfg.nodeArgs, bin, '--app-id', id, '--app-port', String(appPort), '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--dapr-grpc-port', String(grpcPort), '--resources-path', resDir, ...cfg.sidecarArgs];
         const sidecar = spawnLogged(`sidecar-${id}`, SUT_CORE, args, { env, cwd: dir });
         procs.push(sidecar);
         try {

@@ -452,14 +452,14 @@ async function main() {
 
   // ---- processes -------------------------------------------------------------------------
   async function startSidecar(appId, resourcesDir) {
-    const [httpPort, internalPort, metricsPort] = await freePorts(3);
+    const [httpPort, internalPort, metricsPort, grpcPort] = await freePorts(4);
     const args = [
       ...cfg.nodeArgs,
       bin,
       '--app-id', appId,
       '--dapr-http-port', String(httpPort),
       '--dapr-internal-port', String(internalPort),
-      '--metrics-port', String(metricsPort),
+      '--metrics-port', String(metricsPort), '--dapr-grpc-port', String(grpcPort),
       '--resources-path', resourcesDir,
       ...cfg.sidecarArgs,
     ];

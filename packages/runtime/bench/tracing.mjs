@@ -84,8 +84,8 @@ function buildBaseline(ref) {
 }
 
 async function startSidecar(home, appId, extra, bin = BIN) {
-  const [httpPort, internalPort, metricsPort] = await freePorts(3);
-  const args = ['--max-semi-space-size=2', ...nodeArgs, bin, '--app-id', appId, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--log-level', 'warn', ...extra];
+  const [httpPort, internalPort, metricsPort, grpcPort] = await freePorts(4);
+  const args = ['--max-semi-space-size=2', ...nodeArgs, bin, '--app-id', appId, '--dapr-http-port', String(httpPort), '--dapr-internal-port', String(internalPort), '--metrics-port', String(metricsPort), '--dapr-grpc-port', String(grpcPort), '--log-level', 'warn', ...extra];
   const env = { ...process.env, MINIDAPR_HOME: home };
   delete env.DAPR_API_TOKEN;
   delete env.APP_API_TOKEN;

@@ -90,6 +90,7 @@ describe('RUNTIME_PARTS', () => {
       'invocation',
       'components',
       'public HTTP server',
+      'gRPC API server',
       'sidecar-to-sidecar listener',
       'metrics server',
       'instance registration',

@@ -15,7 +15,6 @@
  */
 import type { RequestListener, Server } from 'node:http';
 import type { AccessControlList } from '../acl/policy';
-import type { GrpcDeps } from '../api/grpc/call';
 import type { AppCallbacks } from '../app-channel/types';
 import type { InputBindings } from '../bindings/input';
 import type { Registry } from '../components/registry';
@@ -70,8 +69,6 @@ export interface RuntimeContext {
   appCallbacks?: AppCallbacks;
   /** Streaming subscriptions of the gRPC API (set by the gRPC part). */
   streaming?: StreamingSubscriptions;
-  /** The gRPC handlers' dependencies (set by the gRPC part). */
-  grpcDeps?: GrpcDeps;
   ports: { http: number; internal: number; grpc: number; metrics?: number };
   /** Registers in-flight work a stopping part lets finish. */
   drain(p: Promise<unknown>): void;

@@ -6,6 +6,7 @@
  */
 import { universalOf } from '../api/http/context';
 import type { GrpcDeps } from '../api/grpc/call';
+import { createProxyHook } from '../api/grpc/proxy';
 import { createGrpcServer, type GrpcServerHandle } from '../api/grpc/server';
 import { StreamingSubscriptions } from '../pubsub/streaming';
 import type { LifecyclePart, RuntimeContext } from './context';
@@ -33,8 +34,7 @@ export const grpcServerPart: LifecyclePart = {
       isStopping: () => ctx.signal.aborted,
     });
     const deps = grpcDepsOf(ctx);
-    ctx.grpcDeps = deps;
-    const handle = await createGrpcServer(deps);
+    const handle = await createGrpcServer(deps, createProxyHook(deps));
     handles.set(ctx, handle);
     ctx.ports.grpc = handle.port;
     ctx.logger.info(`gRPC API listening on port ${handle.port}`);

@@ -55,7 +55,7 @@ it('prints a table with Dapr column names and the command cut to 20 characters',
   expect(row?.split(/\s{2,}/)).toEqual(['nodeapp', '3500', '50001', '3000', 'npm run start:ord...', '2m', '2026-01-02 03:04.05', '100', '99', '101']);
 });
 
-it('shows "none" in the GRPC PORT column when nothing serves gRPC (minidapr sidecars), 0 in json', () => {
+it('shows "none" in the GRPC PORT column for a sidecar that registered no gRPC port, 0 in json', () => {
   const row = toRow(app({ grpcPort: 0 }), now);
   expect(row.grpcPort).toBe(0);
   expect(formatList([row], 'table').split('\n')[1]?.split(/\s{2,}/).slice(0, 4)).toEqual(['nodeapp', '3500', 'none', '3000']);

@@ -104,7 +104,7 @@ async function startMember(m: Member, file: RunFile, signal: AbortSignal, ctx: R
   }
   const ports = runner.ports;
   if (!ports) return 'its sidecar has no ports';
-  out.out(MM.started(app.appId, ports.http));
+  out.out(MM.started(app.appId, ports.http, ports.grpc));
   const meta: Array<[string, string]> = [
     ['runTemplatePath', file.path],
     ['runTemplateName', file.name],
@@ -234,7 +234,6 @@ export async function runMulti(file: RunFile, fileArg: string, ctx: RunContext):
   try {
     for (const app of file.apps) {
       out.out(MM.validating(app.appId));
-      if (app.ports.grpc !== undefined) out.out(M.grpcIgnored(`${file.label}: ${app.portLabels.grpc ?? 'daprGRPCPort'}`, app.ports.grpc));
       const m = createMember(app, stamp, ctx);
       out.out(MM.logDir(join(app.cwd, APP_META_DIR, 'logs')));
       members.push(m);

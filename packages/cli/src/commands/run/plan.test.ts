@@ -1,6 +1,6 @@
 import { buildAppEnv, buildDaprdArgs, buildSidecarEnv, commandLine, type AppPlan } from './plan';
 
-const ports = { http: 3500, internal: 50002, metrics: 9090 };
+const ports = { http: 3500, grpc: 50001, internal: 50002, metrics: 9090 };
 
 function plan(over: Partial<AppPlan> = {}): AppPlan {
   return {
@@ -24,9 +24,9 @@ describe('buildDaprdArgs', () => {
       '--app-id', 'nodeapp',
       '--app-protocol', 'http',
       '--dapr-http-port', '3500',
+      '--dapr-grpc-port', '50001',
       '--dapr-internal-grpc-port', '50002',
       '--metrics-port', '9090',
-      '--dapr-grpc-port', '0', // no gRPC API: nothing is claimed
     ]);
   });
 
@@ -48,7 +48,7 @@ describe('buildDaprdArgs', () => {
     );
     expect(args.join(' ')).toBe(
       '--app-id nodeapp --app-port 3000 --app-protocol http --app-channel-address 10.0.0.5 ' +
-        '--dapr-http-port 3500 --dapr-internal-grpc-port 50002 --metrics-port 9090 --dapr-grpc-port 0 ' +
+        '--dapr-http-port 3500 --dapr-grpc-port 50001 --dapr-internal-grpc-port 50002 --metrics-port 9090 ' +
         '--resources-path /r1 --resources-path /r2 --config /c.yaml --log-level debug --enable-api-logging ' +
         '--max-body-size 8Mi --read-buffer-size 8Ki --app-max-concurrency 4 --enable-app-health-check',
     );
@@ -67,21 +67,22 @@ describe('buildAppEnv', () => {
       APP_ID: 'nodeapp',
       APP_PORT: '3000',
       DAPR_HTTP_PORT: '3500',
+      DAPR_GRPC_PORT: '50001',
       DAPR_METRICS_PORT: '9090',
       APP_PROTOCOL: 'http',
     });
   });
 
-  it('omits APP_PORT without an app port, and drops inherited APP_PORT / APP_CHANNEL_ADDRESS / DAPR_GRPC_PORT', () => {
-    const env = buildAppEnv(plan(), ports, { APP_PORT: '1234', APP_CHANNEL_ADDRESS: 'x', DAPR_GRPC_PORT: '50001' });
+  it('omits APP_PORT without an app port, drops inherited APP_PORT / APP_CHANNEL_ADDRESS and replaces DAPR_GRPC_PORT', () => {
+    const env = buildAppEnv(plan(), { ...ports, grpc: 41000 }, { APP_PORT: '1234', APP_CHANNEL_ADDRESS: 'x', DAPR_GRPC_PORT: '50001' });
     expect(env.APP_PORT).toBeUndefined();
     expect(env.APP_CHANNEL_ADDRESS).toBeUndefined();
-    expect(env.DAPR_GRPC_PORT).toBeUndefined();
+    expect(env.DAPR_GRPC_PORT).toBe('41000');
   });
 
-  it('never gives the app a gRPC port, even one the user chose (nothing serves gRPC)', () => {
-    expect(buildAppEnv(plan({ ports: { grpc: 50001 } }), ports, {}).DAPR_GRPC_PORT).toBeUndefined();
-    expect(buildDaprdArgs(plan({ ports: { grpc: 50001 } }), ports).join(' ')).toContain('--dapr-grpc-port 0');
+  it('gives the sidecar and the app the gRPC port it was assigned', () => {
+    expect(buildAppEnv(plan(), { ...ports, grpc: 41001 }, {}).DAPR_GRPC_PORT).toBe('41001');
+    expect(buildDaprdArgs(plan(), { ...ports, grpc: 41001 }).join(' ')).toContain('--dapr-grpc-port 41001');
   });
 
   it('sets APP_CHANNEL_ADDRESS only when it is not 127.0.0.1', () => {

@@ -16,12 +16,9 @@ export const PORT_FLAGS: Readonly<Record<PortName, string>> = {
   metrics: '--metrics-port',
 };
 
-/**
- * Ports minidaprd binds. A gRPC port is accepted (flag, run file) for Dapr compatibility but not
- * used: minidaprd has no gRPC API yet, so the CLI never announces one nor gives it to the app.
- */
-export type BoundPortName = Exclude<PortName, 'grpc'>;
-export const BOUND_PORTS: readonly BoundPortName[] = ['http', 'internal', 'metrics'];
+/** Ports minidaprd binds (every sidecar port, the gRPC API's included). */
+export type BoundPortName = PortName;
+export const BOUND_PORTS: readonly BoundPortName[] = ['http', 'grpc', 'internal', 'metrics'];
 
 export interface AppPlan {
   appId: string;
@@ -60,8 +57,6 @@ export function buildDaprdArgs(plan: AppPlan, ports: PortAssignment): string[] {
   args.push('--app-protocol', plan.appProtocol);
   if (plan.appChannelAddress !== DEFAULT_APP_CHANNEL_ADDRESS) args.push('--app-channel-address', plan.appChannelAddress);
   for (const name of BOUND_PORTS) args.push(PORT_FLAGS[name], String(ports[name]));
-  // No gRPC server: 0 keeps minidaprd from recording its default (50001) as if something served it.
-  args.push(PORT_FLAGS.grpc, '0');
   for (const dir of plan.resourcesPaths) args.push('--resources-path', dir);
   if (plan.configPath) args.push('--config', plan.configPath);
   if (plan.logLevel) args.push('--log-level', plan.logLevel);
@@ -75,19 +70,18 @@ export function buildDaprdArgs(plan: AppPlan, ports: PortAssignment): string[] {
 
 /**
  * The app's environment, as dapr/cli sets it (`pkg/standalone/run.go` getEnv): APP_ID, APP_PORT
- * (only when > 0), DAPR_HTTP_PORT, DAPR_METRICS_PORT, APP_PROTOCOL and APP_CHANNEL_ADDRESS (only
- * when not 127.0.0.1), then the user's `env` map. DAPR_GRPC_PORT is left out (and an inherited one
- * removed): nothing serves gRPC, and SDKs read it only in gRPC mode.
+ * (only when > 0), DAPR_HTTP_PORT, DAPR_GRPC_PORT, DAPR_METRICS_PORT, APP_PROTOCOL and
+ * APP_CHANNEL_ADDRESS (only when not 127.0.0.1), then the user's `env` map.
  */
 export function buildAppEnv(plan: AppPlan, ports: PortAssignment, base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...base };
   // Values inherited from a parent run would point at the wrong app.
   delete env.APP_PORT;
   delete env.APP_CHANNEL_ADDRESS;
-  delete env.DAPR_GRPC_PORT;
   env.APP_ID = plan.appId;
   if (plan.appPort && plan.appPort > 0) env.APP_PORT = String(plan.appPort);
   env.DAPR_HTTP_PORT = String(ports.http);
+  env.DAPR_GRPC_PORT = String(ports.grpc);
   env.DAPR_METRICS_PORT = String(ports.metrics);
   env.APP_PROTOCOL = plan.appProtocol;
   if (plan.appChannelAddress !== DEFAULT_APP_CHANNEL_ADDRESS) env.APP_CHANNEL_ADDRESS = plan.appChannelAddress;

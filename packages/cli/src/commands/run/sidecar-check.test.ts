@@ -90,7 +90,7 @@ it('checks the command line the plan starts minidaprd with, ports stood in for u
   const check = checkSidecar(plan);
   expect(check.issues.size).toBe(0);
   expect(check.options).toMatchObject({ appId: 'app', appPort: 3500, daprHttpPort: 3501, logLevel: 'debug', maxBodySize: 8 * 1024 * 1024 });
-  const args = buildDaprdArgs(plan, { http: 3501, internal: 50002, metrics: 9090 });
+  const args = buildDaprdArgs(plan, { http: 3501, grpc: 50001, internal: 50002, metrics: 9090 });
   expect(parseOptions(args, {}, cwd).warnings).toEqual([]); // every flag the CLI passes is one minidaprd knows
   // a stand-in never collides with a chosen port
   const onDefault = checkSidecar({ ...plan, appPort: 3500, ports: {} });

@@ -13,6 +13,7 @@ const CLI_OWNED = new Set(['app-port', 'dapr-http-port', 'dapr-grpc-port', 'dapr
 
 const DEFAULT_PORTS: Readonly<Record<BoundPortName, number>> = {
   http: defaults.DEFAULT_DAPR_HTTP_PORT,
+  grpc: defaults.DEFAULT_DAPR_GRPC_PORT,
   internal: defaults.DEFAULT_DAPR_INTERNAL_PORT,
   metrics: defaults.DEFAULT_METRICS_PORT,
 };

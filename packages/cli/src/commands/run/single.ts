@@ -103,9 +103,8 @@ async function supervise(
 ): Promise<number> {
   const { out } = ctx;
   const plan = runner.plan;
-  if (plan.ports.grpc !== undefined) out.out(M.grpcIgnored(plan.portLabels.grpc ?? '--dapr-grpc-port', plan.ports.grpc));
   const started = await runner.startSidecar(signal, t.sidecarS * 1000, (p) => {
-    out.out(M.starting(plan.appId, p.http));
+    out.out(M.starting(plan.appId, p.http, p.grpc));
     out.out(M.waitingForSidecar(p.http, t.sidecarS));
   });
   if (started.status === 'aborted') return stopOnSignal(runner, ctx, t);

@@ -6,17 +6,41 @@ import { DAPR_SERVICE, serviceDefinition } from './proto';
 import { GrpcRegistry } from './registry';
 import { decodeDetail, decodeStatus } from './status';
 import { tokenDigest } from '../../security/token';
+import type { Tracing } from '../../tracing/tracer';
 
 const TP = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
-function depsWith(apiToken?: string): GrpcDeps {
+function depsWith(apiToken?: string, tracing?: Tracing): GrpcDeps {
   return {
-    ctx: { options: { apiToken }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
+    ctx: { options: { apiToken }, deps: { apiLogging: false }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
     universal: () => {
       throw new Error('unused');
     },
-    tracing: () => undefined,
+    tracing: () => tracing,
   };
+}
+
+/** A tracer recording what call.ts does with its one span. */
+function fakeTracing() {
+  const spans: Array<{ name: string; kind: string; parent?: string; attributes: Record<string, unknown>; ended?: [number | undefined, string | undefined] }> = [];
+  const tracing = {
+    samplingRate: 1,
+    start(name: string, kind: string, parent?: string) {
+      const rec: (typeof spans)[number] = { name, kind, parent, attributes: {} };
+      spans.push(rec);
+      return {
+        traceparent: '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01',
+        tracestate: undefined,
+        recording: true,
+        setName: (n: string) => void (rec.name = n),
+        setAttributes: (a: Record<string, unknown>) => void Object.assign(rec.attributes, a),
+        end: (httpStatus?: number, error?: string) => void (rec.ended = [httpStatus, error]),
+      };
+    },
+    flush: async () => {},
+    shutdown: async () => {},
+  } as unknown as Tracing;
+  return { tracing, spans };
 }
 
 let server: Server | undefined;
@@ -113,6 +137,31 @@ describe('gRPC call wrapper', () => {
     expect(trace?.traceparent).toBe(other);
     await call(new Metadata());
     expect(trace?.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+  });
+
+  it('records one API span per call, child of the incoming trace, and hands its context on', async () => {
+    const { tracing, spans } = fakeTracing();
+    let trace: GrpcCall<unknown>['trace'] | undefined;
+    const call = await serve(depsWith(undefined, tracing), async (c) => {
+      trace = c.trace;
+      c.responseMetadata.set('x-extra', 'yes');
+      return {};
+    });
+    const md = new Metadata();
+    md.set('traceparent', TP);
+    const r = await call(md);
+    expect(spans).toEqual([
+      {
+        name: '/dapr.proto.runtime.v1.Dapr/GetMetadata',
+        kind: 'SERVER',
+        parent: TP,
+        attributes: expect.objectContaining({ 'rpc.system': 'grpc', 'rpc.method': 'GetMetadata', 'dapr.protocol': 'grpc', 'dapr.status_code': '0' }),
+        ended: [200, undefined],
+      },
+    ]);
+    expect(trace?.traceparent).toBe('00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01');
+    expect(r.headers?.get('traceparent')).toEqual([trace?.traceparent]);
+    expect(r.headers?.get('x-extra')).toEqual(['yes']);
   });
 
   it('converts grpc-trace-bin both ways and rejects malformed input', () => {

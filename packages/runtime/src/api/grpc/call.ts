@@ -36,14 +36,23 @@ export interface GrpcCall<Req> {
   /** From grpc-trace-bin or traceparent (always present: a new trace when none came in). */
   trace: { traceparent: string; tracestate?: string };
   peer: string;
+  /**
+   * Response header metadata a unary handler may add to (InvokeService: the app's headers,
+   * dapr-http-status); sent with the answer, after the trace context call.ts puts there. For a
+   * bidi handler it has already been sent when the handler starts.
+   */
+  responseMetadata: Metadata;
 }
 
 export type UnaryHandler<Req, Res> = (deps: GrpcDeps, call: GrpcCall<Req>) => Promise<Res>;
+/** The handler owns the stream (its message shapes are the handler's own, typed in its file). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler types its own messages
 export type BidiHandler = (deps: GrpcDeps, stream: ServerDuplexStream<any, any>, call: Omit<GrpcCall<never>, 'request'>) => Promise<void>;
 
 /** What each handler file exports as `handlers`. */
 export interface HandlerModule {
   /** Key = RPC name as in dapr.proto ('GetState'). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler types its own messages
   unary?: Record<string, UnaryHandler<any, any>>;
   bidi?: Record<string, BidiHandler>;
 }
@@ -53,9 +62,9 @@ const WRONG_TOKEN = 'authentication error: api token mismatch';
 
 /** UNAUTHENTICATED as daprd sends it, or undefined when the token is fine (or none is required). */
 export function checkToken(expected: Buffer | undefined, metadata: Metadata): ServiceError | undefined {
-  if (!expected) return undefined;
   const got = metadata.get('dapr-api-token');
   metadata.remove('dapr-api-token');
+  if (!expected) return undefined;
   if (got.length === 0) return errorFromHttpStatus(401, MISSING_TOKEN);
   const value = got[0];
   if (typeof value !== 'string' || !tokenMatches(expected, value)) return errorFromHttpStatus(401, WRONG_TOKEN);
@@ -104,13 +113,7 @@ function traceMetadata(trace: { traceparent: string; tracestate?: string }): Met
   return md;
 }
 
-interface Common {
-  metadata: Metadata;
-  signal: AbortSignal;
-  deadline?: number;
-  trace: { traceparent: string; tracestate?: string };
-  peer: string;
-}
+type Common = Omit<GrpcCall<never>, 'request'>;
 
 type AnyCall = ServerUnaryCall<unknown, unknown> | ServerDuplexStream<unknown, unknown>;
 
@@ -142,7 +145,7 @@ class CallScope {
       this.timer = setTimeout(() => abort('deadline exceeded'), Math.max(0, deadline - Date.now()));
       this.timer.unref();
     }
-    this.common = { metadata: call.metadata, signal: this.controller.signal, deadline, trace: { traceparent: '' }, peer: call.getPeer() };
+    this.common = { metadata: call.metadata, signal: this.controller.signal, deadline, trace: { traceparent: '' }, peer: call.getPeer(), responseMetadata: new Metadata() };
   }
 
   /** Token + trace; an error to send instead of running the handler, or undefined. */
@@ -160,11 +163,8 @@ class CallScope {
     } else {
       this.common.trace = { traceparent: ensureTraceparent(incoming.traceparent), tracestate: incoming.tracestate };
     }
+    this.common.responseMetadata = traceMetadata(this.common.trace);
     return denied;
-  }
-
-  responseMetadata(): Metadata {
-    return traceMetadata(this.common.trace);
   }
 
   end(code: number, message?: string): void {
@@ -174,7 +174,7 @@ class CallScope {
       this.span.end(httpStatusFromGrpc(code), code === status.OK ? undefined : message);
     }
     const { ctx } = this.deps;
-    if (ctx.options.enableApiLogging) {
+    if (ctx.deps.apiLogging) {
       const seconds = Number(process.hrtime.bigint() - this.started) / 1e9;
       ctx.logger.info({ method: `/${DAPR_SERVICE}/${this.rpc}`, code, duration: Math.round(seconds * 1e6) / 1e3, useragent: String(this.call.metadata.get('user-agent')[0] ?? '') }, 'gRPC API Called');
     }
@@ -207,7 +207,6 @@ export function wrapUnary<Req, Res>(deps: GrpcDeps, rpc: string, handler: UnaryH
       callback(denied);
       return;
     }
-    call.sendMetadata(scope.responseMetadata());
     let p: Promise<Res>;
     try {
       p = handler(deps, { ...scope.common, request: call.request });
@@ -217,6 +216,7 @@ export function wrapUnary<Req, Res>(deps: GrpcDeps, rpc: string, handler: UnaryH
     p.then(
       (res) => {
         scope.end(status.OK);
+        call.sendMetadata(scope.common.responseMetadata);
         callback(null, res);
       },
       (err: unknown) => {
@@ -239,7 +239,7 @@ export function wrapBidi(deps: GrpcDeps, rpc: string, handler: BidiHandler, stop
       stream.emit('error', denied);
       return;
     }
-    stream.sendMetadata(scope.responseMetadata());
+    stream.sendMetadata(scope.common.responseMetadata);
     let p: Promise<void>;
     try {
       p = handler(deps, stream, scope.common);

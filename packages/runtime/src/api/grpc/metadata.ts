@@ -7,7 +7,7 @@ import { buildMetadata } from '../http/metadata';
 import { setMetadata } from '../universal/metadata';
 import type { GrpcDeps, HandlerModule } from './call';
 
-interface Empty {}
+type Empty = Record<string, never>;
 
 interface ComponentPb {
   name: string;
@@ -54,52 +54,48 @@ const SUBSCRIPTION_TYPES: Record<string, number> = { DECLARATIVE: 1, PROGRAMMATI
 /** ActorRuntimeStatus numbers. */
 const ACTOR_STATUS: Record<string, number> = { INITIALIZING: 0, DISABLED: 1, RUNNING: 2 };
 
-type Json = Record<string, any>;
+type Json = Record<string, unknown>;
+
+const obj = (v: unknown): Json => (v !== null && typeof v === 'object' ? (v as Json) : {});
+const list = (v: unknown): Json[] => (Array.isArray(v) ? v.map(obj) : []);
+const str = (v: unknown): string => (v === undefined || v === null ? '' : String(v));
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+const strMap = (v: unknown): Record<string, string> => Object.fromEntries(Object.entries(obj(v)).map(([k, x]) => [k, str(x)]));
 
 /** The HTTP metadata body (buildMetadata) as GetMetadataResponse. */
 export function toGetMetadataResponse(body: Json): GetMetadataResponsePb {
-  const acp = (body.appConnectionProperties ?? {}) as Json;
-  const actor = (body.actorRuntime ?? {}) as Json;
+  const acp = obj(body.appConnectionProperties);
+  const actor = obj(body.actorRuntime);
   const res: GetMetadataResponsePb = {
-    id: String(body.id ?? ''),
+    id: str(body.id),
     activeActorsCount: [],
-    registeredComponents: ((body.components ?? []) as Json[]).map((c) => ({
-      name: String(c.name),
-      type: String(c.type),
-      version: String(c.version ?? ''),
-      capabilities: (c.capabilities ?? []) as string[],
+    registeredComponents: list(body.components).map((c) => ({ name: str(c.name), type: str(c.type), version: str(c.version), capabilities: strings(c.capabilities) })),
+    extendedMetadata: strMap(body.extended),
+    subscriptions: list(body.subscriptions).map((s) => ({
+      pubsubName: str(s.pubsubname),
+      topic: str(s.topic),
+      metadata: strMap(s.metadata),
+      rules: { rules: list(s.rules).map((r) => ({ match: str(r.match), path: str(r.path) })) },
+      deadLetterTopic: str(s.deadLetterTopic),
+      type: SUBSCRIPTION_TYPES[str(s.type)] ?? 0,
     })),
-    extendedMetadata: { ...(body.extended as Record<string, string>) },
-    subscriptions: ((body.subscriptions ?? []) as Json[]).map((s) => ({
-      pubsubName: String(s.pubsubname),
-      topic: String(s.topic),
-      metadata: { ...(s.metadata as Record<string, string> | undefined) },
-      rules: { rules: ((s.rules ?? []) as Json[]).map((r) => ({ match: String(r.match ?? ''), path: String(r.path ?? '') })) },
-      deadLetterTopic: String(s.deadLetterTopic ?? ''),
-      type: SUBSCRIPTION_TYPES[String(s.type)] ?? 0,
-    })),
-    httpEndpoints: ((body.httpEndpoints ?? []) as Json[]).map((e) => ({ name: String(e.name) })),
+    httpEndpoints: list(body.httpEndpoints).map((e) => ({ name: str(e.name) })),
     appConnectionProperties: {
       port: Number(acp.port ?? 0),
-      protocol: String(acp.protocol ?? ''),
-      channelAddress: String(acp.channelAddress ?? ''),
+      protocol: str(acp.protocol),
+      channelAddress: str(acp.channelAddress),
       maxConcurrency: Number(acp.maxConcurrency ?? 0),
     },
-    runtimeVersion: String(body.runtimeVersion ?? ''),
-    enabledFeatures: (body.enabledFeatures ?? []) as string[],
-    actorRuntime: {
-      runtimeStatus: ACTOR_STATUS[String(actor.runtimeStatus)] ?? 0,
-      activeActors: [],
-      hostReady: Boolean(actor.hostReady),
-      placement: String(actor.placement ?? ''),
-    },
+    runtimeVersion: str(body.runtimeVersion),
+    enabledFeatures: strings(body.enabledFeatures),
+    actorRuntime: { runtimeStatus: ACTOR_STATUS[str(actor.runtimeStatus)] ?? 0, activeActors: [], hostReady: actor.hostReady === true, placement: str(actor.placement) },
   };
-  if (acp.health) {
-    const h = acp.health as Json;
+  if (acp.health !== undefined) {
+    const h = obj(acp.health);
     res.appConnectionProperties.health = {
-      healthCheckPath: String(h.healthCheckPath ?? ''),
-      healthProbeInterval: String(h.healthProbeInterval ?? ''),
-      healthProbeTimeout: String(h.healthProbeTimeout ?? ''),
+      healthCheckPath: str(h.healthCheckPath),
+      healthProbeInterval: str(h.healthProbeInterval),
+      healthProbeTimeout: str(h.healthProbeTimeout),
       healthThreshold: Number(h.healthThreshold ?? 0),
     };
   }

@@ -60,6 +60,7 @@ function reflectionRoot(): protobuf.Root {
 const CONVERSION: protobuf.IConversionOptions = { longs: Number, enums: Number, bytes: Buffer, defaults: true, oneofs: true };
 
 /** Message codec by full name, e.g. 'dapr.proto.runtime.v1.TopicEventRequest' (same shapes as the loader's). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the caller names the shape (GRPC-CONTRACT §2.1)
 export function messageCodec<T = any>(fullName: string): { encode(v: T): Buffer; decode(b: Buffer): T } {
   const type = reflectionRoot().lookupType(fullName);
   return {

@@ -7,7 +7,7 @@ import { GrpcRegistry } from './registry';
 import { RETRIEVE_HANDLER } from './server';
 
 const deps = {
-  ctx: { options: { apiToken: undefined }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
+  ctx: { options: { apiToken: undefined }, deps: { apiLogging: false }, logger: createLogger({ appId: 't', level: 'error', json: true, version: '0' }) } as unknown as RuntimeContext,
   universal: () => {
     throw new Error('unused');
   },

@@ -18,6 +18,7 @@ export function unimplemented(rpc: string): DaprError {
 }
 
 export class GrpcRegistry {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each handler types its own messages
   private readonly unary = new Map<string, UnaryHandler<any, any>>();
   private readonly bidi = new Map<string, BidiHandler>();
 
