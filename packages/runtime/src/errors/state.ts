@@ -25,6 +25,9 @@ export function stateErrors(storeName: string, appId: string) {
       new DaprError('ERR_STATE_SAVE', `failed saving state in state store ${storeName}: ${errText(cause)}`, { cause, status, grpcCode }),
     delete: (key: string, cause: unknown, status?: number, grpcCode?: number) =>
       new DaprError('ERR_STATE_DELETE', `failed deleting state with key ${key}: ${errText(cause)}`, { cause, status, grpcCode }),
+    /** DeleteBulkState (gRPC only): daprd's ErrStateDeleteBulk wording, the etag codes as for one delete. */
+    deleteBulk: (cause: unknown, status?: number, grpcCode?: number) =>
+      new DaprError('ERR_STATE_DELETE', `failed deleting state in state store ${storeName}: ${errText(cause)}`, { cause, status, grpcCode }),
     transaction: (cause: unknown) =>
       new DaprError('ERR_STATE_TRANSACTION', `error while executing state transaction: ${errText(cause)}`, { cause }),
     operationNotSupported: (op: string) =>

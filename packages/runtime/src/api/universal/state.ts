@@ -237,6 +237,36 @@ export async function deleteState(t: StateTarget, req: DeleteStateRequest): Prom
   }
 }
 
+export interface DeleteBulkStateRequest {
+  states: DeleteStateRequest[];
+}
+
+/**
+ * Deletes every item (daprd DeleteBulkState, gRPC only): all keys are checked first; one item is a
+ * plain delete, several run side by side and every failure is reported, the messages joined by
+ * newlines. The answer is an etag error (mismatch, or invalid when one was invalid) only when every
+ * failure was one, as daprd's PerformBulkStoreOperation decides.
+ */
+export async function deleteBulkState(t: StateTarget, req: DeleteBulkStateRequest): Promise<void> {
+  const items = req.states.map((item) => ({
+    key: t.prefix(item.key),
+    etag: item.etag || undefined,
+    metadata: item.metadata,
+    options: checkOptions(item.options, (m) => t.errors.deleteBulk(new Error(m))),
+  }));
+  if (items.length === 0) return;
+  const results = await Promise.allSettled(items.map((item) => t.store.delete(item)));
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+  if (failures.length === 0) return;
+  if (failures.length === 1 && items.length === 1 && isDaprErr(failures[0])) throw failures[0];
+  const cause = failures.length === 1 ? failures[0] : new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
+  if (failures.every((f) => f instanceof ETagMismatchError || f instanceof ETagInvalidError)) {
+    const invalid = failures.some((f) => f instanceof ETagInvalidError);
+    throw t.errors.deleteBulk(cause, invalid ? 400 : 409, invalid ? GRPC_CODE.INVALID_ARGUMENT : GRPC_CODE.ABORTED);
+  }
+  throw t.errors.deleteBulk(cause);
+}
+
 /** Bulk get fans out to `get` with at most this many reads in flight when `parallelism` is unset (daprd's limiter default). */
 const DEFAULT_BULK_PARALLELISM = 100;
 
