@@ -6,23 +6,31 @@
  * policy judges that form and exactly that form, escaped, is what the app receives.
  * Nothing here writes an error: a refused or failed call rejects with a DaprError, and the endpoint
  * machinery (server/respond.ts respondError) answers it.
+ * A gRPC caller (InvokeService) comes in through `call()`: same resolution, identity, retries and
+ * transport, but one buffered exchange. When the app speaks gRPC, the callee side asks it through
+ * AppCallbacks and answers the peer with the app's status in the internal `dapr-grpc-*` headers
+ * (./translate), as it does for its own refusals, so a gRPC caller gets the exact status back.
  */
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type ServerResponse } from 'node:http';
 import { hostname } from 'node:os';
 import { authorize, spiffeId } from '../acl/authorize';
 import { forwardableQuery, InvalidMethodError, methodToPath, normaliseMethod } from '../acl/normalize';
 import type { AccessControlList } from '../acl/policy';
+import type { AppCallbacks, AppInvoke, AppInvokeResult } from '../app-channel/types';
 import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
-import type { DaprError } from '../errors/dapr-error';
+import { isDaprError, type DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import { ChannelWaitAborted, type AppChannel } from './app-channel';
 import { APP_UNHEALTHY_DETAIL } from './app-health';
+import { encodeStatus } from '../api/grpc/status';
+import { exchange, readBody } from './exchange';
 import { callerGone, forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
+import { grpcStatusHeaders, grpcStatusOf, resultOf, writeAppResult } from './translate';
 
 export interface DirectMessagingDeps {
   appId: string;
@@ -40,6 +48,25 @@ export interface DirectMessagingDeps {
   peerTransport?(appId: string, namespace: string): Omit<ForwardTarget, 'host' | 'port'>;
   /** Sent as dapr-api-token to peer sidecars (mTLS off and DAPR_API_TOKEN set). */
   peerToken?: string;
+  /** The app side; when its protocol is gRPC, invocations for the app go through it (not appChannel). */
+  appCallbacks?: AppCallbacks;
+}
+
+/** An invocation from the gRPC API (InvokeService), buffered: the request is one message. */
+export interface OutboundInvoke {
+  appId: string;
+  namespace?: string;
+  /** The method as the caller named it (not escaped); normalised here, as for HTTP callers. */
+  method: string;
+  verb: string;
+  /** Query string without its `?`. */
+  query: string;
+  contentType?: string;
+  body: Buffer;
+  /** The caller's metadata as request headers (./translate headersFromMetadata). */
+  headers: OutgoingHttpHeaders;
+  signal?: AbortSignal;
+  trace: { traceparent: string; tracestate?: string };
 }
 
 /** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
@@ -52,18 +79,35 @@ export interface DirectMessaging {
   invoke(req: IncomingMessage, res: ServerResponse, target: InvokeTarget, query: string, dropAuthorization: boolean): Promise<void>;
   /** A call that arrived on the internal port from a peer sidecar; rejects with the DaprError to answer. */
   deliverFromPeer(req: IncomingMessage, res: ServerResponse): Promise<void>;
+  /**
+   * A call from the gRPC API: the whole answer of the app (or the callee sidecar's refusal as a
+   * gRPC status in `grpc`); rejects with the DaprError to answer when the target cannot be reached.
+   */
+  call(req: OutboundInvoke): Promise<AppInvokeResult>;
   close(): void;
 }
 
 export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
   const peerAgent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256, timeout: 30000, scheduling: 'lifo' });
   const host = hostname();
+  const grpcApp = (): AppCallbacks | undefined => (d.appCallbacks?.protocol === 'grpc' ? d.appCallbacks : undefined);
 
-  const toApp = async (req: IncomingMessage, res: ServerResponse, path: string, headers: OutgoingHttpHeaders, appId: string, trace: string) => {
-    const channel = d.appChannel;
-    if (!channel) throw invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port');
-    // daprd's HTTP app channel refuses every call while the app is unhealthy (messages.ErrAppUnhealthy).
+  /** daprd refuses every call while there is no app channel or the app is unhealthy (messages.ErrAppUnhealthy). */
+  const checkApp = (appId: string, reachable: boolean): void => {
+    if (!reachable) throw invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port');
     if (d.appHealthy && !d.appHealthy()) throw invokeErrors.failed(appId, APP_UNHEALTHY_DETAIL);
+  };
+
+  const toApp = async (req: IncomingMessage, res: ServerResponse, target: { method: string; query: string }, headers: OutgoingHttpHeaders, appId: string, trace: string, forPeer: boolean) => {
+    const callbacks = grpcApp();
+    if (callbacks) {
+      checkApp(appId, true);
+      await toGrpcApp(callbacks, req, res, target, headers, appId, trace, forPeer);
+      return;
+    }
+    const channel = d.appChannel;
+    checkApp(appId, channel !== undefined);
+    if (!channel) return;
     const release = channel.tryAcquire() ?? (await waitForSlot(channel, res));
     if (!release) {
       req.resume(); // the caller hung up while queued: nothing to send, no slot taken
@@ -75,7 +119,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         res,
         target: channel.target,
         method: req.method ?? 'GET',
-        path,
+        path: methodToPath(target.method) + target.query,
         headers: channel.decorate(headers),
         maxBodySize: d.maxBodySize,
         responseHeaders: { traceparent: trace },
@@ -87,6 +131,109 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
     }
   };
 
+  /** An HTTP request (a peer's, or an HTTP caller's to its own app) for a gRPC app: one OnInvoke. */
+  const toGrpcApp = async (
+    callbacks: AppCallbacks,
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: { method: string; query: string },
+    headers: OutgoingHttpHeaders,
+    appId: string,
+    trace: string,
+    forPeer: boolean,
+  ) => {
+    const body = await readBody(req, d.maxBodySize);
+    if (callerGone(res)) return;
+    const gone = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableFinished) gone.abort();
+    };
+    res.once('close', onClose);
+    try {
+      const contentType = req.headers['content-type'];
+      const result = await invokeGrpcApp(callbacks, appId, {
+        method: target.method,
+        verb: req.method ?? 'POST',
+        query: target.query.replace(/^\?/, ''),
+        contentType,
+        body,
+        headers: headers as IncomingMessage['headers'],
+        signal: gone.signal,
+      });
+      if (!callerGone(res)) writeAppResult(res, result, trace, forPeer);
+    } finally {
+      res.off('close', onClose);
+    }
+  };
+
+  const invokeGrpcApp = async (callbacks: AppCallbacks, appId: string, inv: AppInvoke): Promise<AppInvokeResult> => {
+    const release = await callbacks.acquire(inv.signal);
+    try {
+      return await callbacks.invoke(inv);
+    } catch (err) {
+      if (isDaprError(err)) throw err;
+      throw invokeErrors.failed(appId, `error calling the app: ${describe(err as Error)}`, err);
+    } finally {
+      release();
+    }
+  };
+
+  /** A gRPC caller's call to this sidecar's own app. */
+  const callOwnApp = async (inv: AppInvoke): Promise<AppInvokeResult> => {
+    const callbacks = grpcApp();
+    if (callbacks) {
+      checkApp(d.appId, true);
+      return invokeGrpcApp(callbacks, d.appId, inv);
+    }
+    const channel = d.appChannel;
+    checkApp(d.appId, channel !== undefined);
+    if (!channel) throw invokeErrors.failed(d.appId, 'app channel is not initialized');
+    const release = channel.tryAcquire() ?? (await channel.acquire(inv.signal));
+    try {
+      const answer = await exchange({
+        target: channel.target,
+        method: inv.verb,
+        path: methodToPath(inv.method) + (inv.query ? `?${inv.query}` : ''),
+        headers: channel.decorate({ ...inv.headers }),
+        body: inv.body,
+        maxBodySize: d.maxBodySize,
+        signal: inv.signal,
+        retry: { delaysMs: APP_RETRY_DELAYS_MS },
+        toError: (err) => invokeErrors.failed(d.appId, `error calling the app: ${describe(err)}`, err),
+      });
+      // The app's own answer: any dapr-grpc-* header it sent means nothing.
+      return resultOf(answer, false);
+    } finally {
+      release();
+    }
+  };
+
+  /** The peer sidecar of `appId` (and how to find it again after a transport failure). */
+  const peerOf = async (appId: string, namespace: string | undefined): Promise<{ first: ForwardTarget; reresolve: () => Promise<ForwardTarget | undefined> }> => {
+    const transport = d.peerTransport?.(appId, namespace ?? DEFAULT_NAMESPACE);
+    const resolveTarget = async (): Promise<ForwardTarget | undefined> => {
+      const addr = await d.resolver.resolve(appId, namespace);
+      if (!addr) return undefined;
+      return transport ? { ...transport, host: addr.host, port: addr.port } : { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent };
+    };
+    let first: ForwardTarget | undefined;
+    try {
+      first = await resolveTarget();
+    } catch (err) {
+      throw invokeErrors.failed(appId, `name resolution failed: ${describe(err as Error)}`, err);
+    }
+    if (!first) throw invokeErrors.failed(appId, `app id ${appId} not found: no running sidecar has registered it`);
+    return {
+      first,
+      reresolve: async () => {
+        d.resolver.invalidate(appId);
+        return resolveTarget();
+      },
+    };
+  };
+
+  const isSelf = (appId: string, namespace: string | undefined): boolean => appId === d.appId && (namespace ?? '') === (d.namespace ?? '');
+
   return {
     async invoke(req, res, target, query, dropAuthorization) {
       const trace = ensureTraceparent(req.headers.traceparent);
@@ -95,73 +242,105 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       headers[CALLEE_APP_ID] = target.appId;
       if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
       headers.traceparent = trace;
-      const path = methodToPath(target.method) + forwardableQuery(query);
       const namespace = target.namespace ?? d.namespace;
-      if (target.appId === d.appId && (namespace ?? '') === (d.namespace ?? '')) {
+      if (isSelf(target.appId, namespace)) {
         // Self-invocation never crosses the internal port, so no access policy applies (as in daprd).
         if (target.method.includes('%')) throw undeliverable(target.appId, target.method);
-        await toApp(req, res, path, headers, target.appId, trace);
+        await toApp(req, res, { method: target.method, query: forwardableQuery(query) }, headers, target.appId, trace, false);
         return;
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
-      const transport = d.peerTransport?.(target.appId, namespace ?? DEFAULT_NAMESPACE);
-      const resolveTarget = async (): Promise<ForwardTarget | undefined> => {
-        const addr = await d.resolver.resolve(target.appId, namespace);
-        if (!addr) return undefined;
-        return transport ? { ...transport, host: addr.host, port: addr.port } : { protocol: 'http:', host: addr.host, port: addr.port, agent: peerAgent };
-      };
-      let first: ForwardTarget | undefined;
-      try {
-        first = await resolveTarget();
-      } catch (err) {
-        throw invokeErrors.failed(target.appId, `name resolution failed: ${describe(err as Error)}`, err);
-      }
-      if (!first) throw invokeErrors.failed(target.appId, `app id ${target.appId} not found: no running sidecar has registered it`);
+      const peer = await peerOf(target.appId, namespace);
       await forward({
         req,
         res,
-        target: first,
+        target: peer.first,
         method: req.method ?? 'GET',
-        path,
+        path: methodToPath(target.method) + forwardableQuery(query),
         headers,
         maxBodySize: d.maxBodySize,
         responseHeaders: { traceparent: trace },
-        retry: {
-          delaysMs: PEER_RETRY_DELAYS_MS,
-          reresolve: async () => {
-            d.resolver.invalidate(target.appId);
-            return resolveTarget();
-          },
-        },
+        retry: { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
         toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
       });
     },
 
     async deliverFromPeer(req, res) {
-      const callee = req.headers[CALLEE_APP_ID];
-      // The caller's registry pointed at a port that now belongs to another app.
-      if (callee !== d.appId) throw invokeErrors.failed(String(callee ?? ''), `this sidecar serves app ${d.appId}, not ${String(callee ?? '')}`);
-      const caller = d.peerIdentity ? d.peerIdentity(req) : claimedIdentity(req.headers);
-      const verb = req.method ?? 'GET';
-      const target = peerTarget(req.url ?? '/', d.appId);
-      if (target instanceof Error) throw target;
-      if (!authorize(d.accessControl, caller, target.method, verb).allowed) throw invokeErrors.permissionDenied(d.appId, spiffeId(caller), target.method, verb);
-      if (target.method.includes('%')) throw undeliverable(d.appId, target.method);
-      const trace = ensureTraceparent(req.headers.traceparent);
-      const headers = filterPeerHeaders(req.headers);
-      // The app sees the identity the decision rested on, never a forged one beside it.
-      headers[CALLER_APP_ID] = caller.appId;
-      const remote = req.socket.remoteAddress ?? '';
-      headers['x-forwarded-for'] = appendHeader(headers['x-forwarded-for'], remote);
-      headers['x-forwarded-host'] = appendHeader(headers['x-forwarded-host'], host);
-      headers.forwarded = appendHeader(headers.forwarded, `for=${remote};by=${req.socket.localAddress ?? ''};host=${host}`);
-      await toApp(req, res, methodToPath(target.method) + target.query, headers, d.appId, trace);
+      try {
+        await deliver(req, res);
+      } catch (err) {
+        // The caller's sidecar may be serving a gRPC caller: tell it the exact status too.
+        if (isDaprError(err) && !res.headersSent) {
+          const s = grpcStatusOf(err);
+          const h = grpcStatusHeaders({ code: s.code, message: s.message, details: s.details.length > 0 ? encodeStatus(s) : undefined });
+          for (const name in h) res.setHeader(name, h[name] as string);
+        }
+        throw err;
+      }
+    },
+
+    async call(o) {
+      const headers = filterRequestHeaders(o.headers as IncomingMessage['headers']);
+      headers[CALLER_APP_ID] = d.appId;
+      headers[CALLEE_APP_ID] = o.appId;
+      if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
+      headers.traceparent = o.trace.traceparent;
+      if (o.trace.tracestate) headers.tracestate = o.trace.tracestate;
+      if (o.contentType) headers['content-type'] = o.contentType;
+      let method: string;
+      try {
+        method = normaliseMethod(o.method);
+      } catch (err) {
+        if (err instanceof InvalidMethodError) throw invokeErrors.failed(o.appId, err.message, err);
+        throw err;
+      }
+      const query = o.query.split('#', 1)[0] ?? '';
+      const namespace = o.namespace ?? d.namespace;
+      if (isSelf(o.appId, namespace)) {
+        if (method.includes('%')) throw undeliverable(o.appId, method);
+        return callOwnApp({ method, verb: o.verb, query, contentType: o.contentType, body: o.body, headers: headers as IncomingMessage['headers'], signal: o.signal });
+      }
+      if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const peer = await peerOf(o.appId, namespace);
+      const answer = await exchange({
+        target: peer.first,
+        method: o.verb,
+        path: methodToPath(method) + (query ? `?${query}` : ''),
+        headers,
+        body: o.body,
+        maxBodySize: d.maxBodySize,
+        signal: o.signal,
+        retry: { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+        toError: (err) => invokeErrors.failed(o.appId, `error reaching the sidecar of ${o.appId}: ${describe(err)}`, err),
+      });
+      return resultOf(answer, true);
     },
 
     close() {
       peerAgent.destroy();
     },
   };
+
+  async function deliver(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const callee = req.headers[CALLEE_APP_ID];
+    // The caller's registry pointed at a port that now belongs to another app.
+    if (callee !== d.appId) throw invokeErrors.failed(String(callee ?? ''), `this sidecar serves app ${d.appId}, not ${String(callee ?? '')}`);
+    const caller = d.peerIdentity ? d.peerIdentity(req) : claimedIdentity(req.headers);
+    const verb = req.method ?? 'GET';
+    const target = peerTarget(req.url ?? '/', d.appId);
+    if (target instanceof Error) throw target;
+    if (!authorize(d.accessControl, caller, target.method, verb).allowed) throw invokeErrors.permissionDenied(d.appId, spiffeId(caller), target.method, verb);
+    if (target.method.includes('%')) throw undeliverable(d.appId, target.method);
+    const trace = ensureTraceparent(req.headers.traceparent);
+    const headers = filterPeerHeaders(req.headers);
+    // The app sees the identity the decision rested on, never a forged one beside it.
+    headers[CALLER_APP_ID] = caller.appId;
+    const remote = req.socket.remoteAddress ?? '';
+    headers['x-forwarded-for'] = appendHeader(headers['x-forwarded-for'], remote);
+    headers['x-forwarded-host'] = appendHeader(headers['x-forwarded-host'], host);
+    headers.forwarded = appendHeader(headers.forwarded, `for=${remote};by=${req.socket.localAddress ?? ''};host=${host}`);
+    await toApp(req, res, target, headers, d.appId, trace, true);
+  }
 }
 
 /** The normalised method and forwardable query of a peer's request line, or the error to answer. */

@@ -44,7 +44,8 @@ export interface ForwardRequest {
   toError(err: Error): DaprError;
 }
 
-const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNABORTED']);
+/** Transport failures worth another attempt (also ./exchange). */
+export const RETRYABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ECONNABORTED']);
 
 function hasNoBody(req: IncomingMessage): boolean {
   const len = req.headers['content-length'];

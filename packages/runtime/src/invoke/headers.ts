@@ -29,6 +29,12 @@ const STRIP_INBOUND = new Set([
   'dapr-caller-namespace',
 ]);
 
+/**
+ * Prefix of the internal headers that carry a gRPC status across the sidecar hop (invoke/translate):
+ * only the caller's sidecar reads them; they never reach an app or an HTTP caller.
+ */
+const INTERNAL_GRPC_PREFIX = 'dapr-grpc-';
+
 export const CALLER_APP_ID = 'dapr-caller-app-id';
 export const CALLEE_APP_ID = 'dapr-callee-app-id';
 export const CALLER_NAMESPACE = 'dapr-caller-namespace';
@@ -56,7 +62,7 @@ export function filterPeerHeaders(headers: IncomingHttpHeaders): OutgoingHttpHea
   const listed = connectionListed(headers);
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || name === 'host' || name === 'dapr-api-token' || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || name === 'host' || name === 'dapr-api-token' || name.startsWith(INTERNAL_GRPC_PREFIX) || listed?.has(name)) continue;
     out[name] = headers[name];
   }
   return out;
@@ -66,7 +72,7 @@ export function filterResponseHeaders(headers: IncomingHttpHeaders): OutgoingHtt
   const listed = connectionListed(headers);
   const out: OutgoingHttpHeaders = {};
   for (const name in headers) {
-    if (HOP_BY_HOP.has(name) || listed?.has(name)) continue;
+    if (HOP_BY_HOP.has(name) || name.startsWith(INTERNAL_GRPC_PREFIX) || listed?.has(name)) continue;
     out[name] = headers[name];
   }
   return out;
@@ -81,7 +87,8 @@ export interface RawResponseHeaders {
 
 /**
  * filterResponseHeaders on node's rawHeaders (which skips building the headers object): repeated
- * headers stay separate lines, and a header named in `extra` is replaced by extra's value.
+ * headers stay separate lines, and a header named in `extra` is replaced by extra's value. The
+ * internal `dapr-grpc-*` headers are dropped: an HTTP caller never sees them, an app cannot forge them.
  */
 export function filterRawResponseHeaders(raw: readonly string[], extra?: Record<string, string>): RawResponseHeaders {
   const lower: string[] = new Array<string>(raw.length >> 1);
@@ -101,7 +108,7 @@ export function filterRawResponseHeaders(raw: readonly string[], extra?: Record<
   const headers: string[] = [];
   for (let i = 0, j = 0; i < raw.length; i += 2, j++) {
     const name = lower[j] as string;
-    if (HOP_BY_HOP.has(name) || listed?.has(name) || (extra !== undefined && Object.prototype.hasOwnProperty.call(extra, name))) continue;
+    if (HOP_BY_HOP.has(name) || listed?.has(name) || name.startsWith(INTERNAL_GRPC_PREFIX) || (extra !== undefined && Object.prototype.hasOwnProperty.call(extra, name))) continue;
     headers.push(raw[i] as string, raw[i + 1] as string);
   }
   if (extra) for (const name in extra) headers.push(name, extra[name] as string);

@@ -88,6 +88,7 @@ it('answers 2000 random requests without crashing', async () => {
         res.writeHead(200).end();
       },
       async deliverFromPeer() {},
+      call: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0) }),
       close() {},
     },
     apiLogging: false,

@@ -42,6 +42,7 @@ export function build(args: string[] = [], env: NodeJS.ProcessEnv = {}, withStor
       res.writeHead(200, { 'content-type': 'text/plain' }).end(`invoked ${target.appId}/${target.method}`);
     },
     async deliverFromPeer() {},
+    call: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0) }),
     close() {},
   };
   const deps: AppDeps = {

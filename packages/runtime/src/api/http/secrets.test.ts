@@ -52,7 +52,7 @@ function build(stores: Record<string, SecretStore>, scopes?: SecretScope[]) {
     store,
     health: { outboundReady: true, ready: true },
     metadata: { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] },
-    directMessaging: { invoke: async () => {}, deliverFromPeer: async () => {}, close() {} },
+    directMessaging: { invoke: async () => {}, deliverFromPeer: async () => {}, call: async () => ({ status: 200, headers: {}, body: Buffer.alloc(0) }), close() {} },
     apiLogging: false,
     runtimeVersion: 't',
     secretScopes: scopes ? new Map(scopes.map((s) => [s.storeName, s])) : undefined,
