@@ -16,9 +16,9 @@ import type { FlagDef } from './flag-def';
 
 /** The log levels --log-level takes. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'fatal'] as const;
-/** Every app protocol daprd knows; minidaprd serves the first two (SUPPORTED_APP_PROTOCOLS). */
+/** Every app protocol daprd knows; minidaprd serves all but h2c (SUPPORTED_APP_PROTOCOLS). */
 export const APP_PROTOCOLS = ['http', 'https', 'h2c', 'grpc', 'grpcs'] as const;
-export const SUPPORTED_APP_PROTOCOLS = ['http', 'https'] as const;
+export const SUPPORTED_APP_PROTOCOLS = ['http', 'https', 'grpc', 'grpcs'] as const;
 /** The app ids minidaprd accepts (daprd forbids `.`; minidaprd also keeps ids URL- and file-safe). */
 export const APP_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 

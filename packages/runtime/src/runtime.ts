@@ -5,6 +5,11 @@
  * in reverse. Nothing starts on import.
  */
 import type { RequestListener } from 'node:http';
+import { invokeOutputBinding } from './api/universal/bindings';
+import { universalOf } from './api/http/context';
+import { GrpcAppChannel } from './app-channel/grpc';
+import { HttpAppCallbacks } from './app-channel/http';
+import type { AppCallbacks } from './app-channel/types';
 import { InputBindings } from './bindings/input';
 import { registerBuiltins } from './components/builtin';
 import type { Registry } from './components/registry';
@@ -82,6 +87,8 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
   const metadata: MetadataState = { extended: new Map(), enabledFeatures: [], subscriptions: [], httpEndpoints: [] };
   const metrics = options.enableMetrics ? createHttpMetrics(options.appId, true) : undefined;
   // P4: app callbacks (begin) — the app channel, deliveries and input bindings; P4 replaces this block.
+  // The HTTP app channel also waits for the app port and holds the --app-max-concurrency limiter
+  // (a gRPC app's calls share it).
   const appChannel = options.appPort
     ? new AppChannel({
         protocol: options.appProtocol === 'https' ? 'https' : 'http',
@@ -91,11 +98,29 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
         maxConcurrency: options.appMaxConcurrency,
       })
     : undefined;
-  // Only HTTP apps get subscriptions and input bindings: gRPC app callbacks are not implemented.
-  const httpApp = appChannel && (options.appProtocol === 'http' || options.appProtocol === 'https') ? appChannel : undefined;
-  const deliveries = httpApp ? new Deliveries({ channel: httpApp, logger, tracing: () => deps.tracing }) : undefined;
-  const inputBindings = httpApp
-    ? new InputBindings({ channel: httpApp, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing })
+  const grpcApp = options.appProtocol === 'grpc' || options.appProtocol === 'grpcs';
+  const appCallbacks: AppCallbacks | undefined = !appChannel
+    ? undefined
+    : grpcApp
+      ? new GrpcAppChannel({
+          address: options.appChannelAddress,
+          port: appChannel.opts.port,
+          tls: options.appProtocol === 'grpcs',
+          appApiToken: options.appApiToken,
+          limiter: appChannel,
+          maxMessageBytes: options.maxBodySize,
+          logger,
+          listBindingsTimeoutMs: options.appBindingOptionsTimeoutMs,
+          async outputBinding(name, data) {
+            await invokeOutputBinding(universalOf(deps), { name, operation: 'create', data, metadata: {} });
+          },
+        })
+      : options.appProtocol === 'http' || options.appProtocol === 'https'
+        ? new HttpAppCallbacks(appChannel, { logger, healthCheckPath: options.appHealthCheckPath, maxResponseBytes: options.maxBodySize })
+        : undefined;
+  const deliveries = appCallbacks ? new Deliveries({ app: appCallbacks, logger, tracing: () => deps.tracing }) : undefined;
+  const inputBindings = appCallbacks
+    ? new InputBindings({ app: appCallbacks, channel: appChannel, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing })
     : undefined;
   // P4: app callbacks (end)
   const guard = guardFor(options);
@@ -149,6 +174,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     declarativeSubs: [],
     deliveries,
     inputBindings,
+    appCallbacks,
     ports: { http: options.daprHttpPort, internal: options.daprInternalPort, grpc: options.daprGrpcPort },
     drain: (p) => void drains.push(p),
     drained: async () => void (await Promise.allSettled(drains)),

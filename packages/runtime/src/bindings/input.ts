@@ -16,6 +16,8 @@
  *   again (daprd StopReadingFromBindings / StartReadingFromBindings). Start, pause and resume run in order.
  */
 import type { OutgoingHttpHeaders } from 'node:http';
+import { HttpAppCallbacks } from '../app-channel/http';
+import type { AppCallbacks } from '../app-channel/types';
 import type { InputBinding, InputEvent } from '../components/bindings/contract';
 import type { ComponentStore } from '../components/store';
 import { callApp, metadataHeaders, type AppAnswer } from '../invoke/app-call';
@@ -33,7 +35,10 @@ export const OPTIONS_TIMEOUT_MS = DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS;
 export const DEFAULT_MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export interface InputBindingsOptions {
-  channel: AppChannel;
+  /** The app, whatever its protocol; without it, `channel` is used as an HTTP app. */
+  app?: AppCallbacks;
+  /** The HTTP app channel (the OPTIONS probe of HTTP apps goes through it). */
+  channel?: AppChannel;
   logger: Logger;
   attempts?: number;
   retryBaseMs?: number;
@@ -75,9 +80,15 @@ export class InputBindings {
   readonly names: string[] = [];
 
   private readonly maxBytes: number;
+  private readonly app: AppCallbacks;
+  /** A gRPC app's ListInputBindings answer, asked once (as daprd). */
+  private subscribed: Promise<string[]> | undefined;
 
   constructor(private readonly o: InputBindingsOptions) {
     this.maxBytes = o.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    if (o.app) this.app = o.app;
+    else if (o.channel) this.app = new HttpAppCallbacks(o.channel, { logger: o.logger, maxResponseBytes: this.maxBytes });
+    else throw new Error('input bindings need the app callbacks or an app channel');
   }
 
   start(store: ComponentStore, signal?: AbortSignal): Promise<void> {
@@ -125,16 +136,30 @@ export class InputBindings {
       const route = inputRoute(manifest, settings.bindings);
       const path = encodePath(route);
       if (!sides.explicitInput) {
-        let answer: AppAnswer;
-        try {
-          answer = await callApp(this.o.channel, 'OPTIONS', path, { 'content-type': 'application/json' }, { timeoutMs: this.o.optionsTimeoutMs ?? OPTIONS_TIMEOUT_MS, maxBytes: this.maxBytes });
-        } catch (err) {
-          log.warn(`failed to read from bindings: probing OPTIONS ${path} for input binding "${name}" failed: ${(err as Error).message}; no further input bindings are started`);
-          return;
-        }
-        if (!((answer.status >= 200 && answer.status < 300) || answer.status === 405)) {
-          log.info(`app does not accept input binding "${name}": OPTIONS ${path} answered ${answer.status}; not reading it (set metadata direction: input to skip this check)`);
-          continue;
+        const listInputBindings = this.app.listInputBindings?.bind(this.app);
+        if (listInputBindings) {
+          // gRPC apps name the bindings they take (daprd asks ListInputBindings once).
+          this.subscribed ??= listInputBindings(signal).catch((err: unknown) => {
+            log.warn(`ListInputBindings failed: ${(err as Error).message}; no input binding is read`);
+            return [];
+          });
+          if (!(await this.subscribed).includes(name)) {
+            log.info(`app does not accept input binding "${name}": ListInputBindings does not name it; not reading it (set metadata direction: input to skip this check)`);
+            continue;
+          }
+        } else {
+          const channel = this.o.channel ?? (this.app as HttpAppCallbacks).channel;
+          let answer: AppAnswer;
+          try {
+            answer = await callApp(channel, 'OPTIONS', path, { 'content-type': 'application/json' }, { timeoutMs: this.o.optionsTimeoutMs ?? OPTIONS_TIMEOUT_MS, maxBytes: this.maxBytes });
+          } catch (err) {
+            log.warn(`failed to read from bindings: probing OPTIONS ${path} for input binding "${name}" failed: ${(err as Error).message}; no further input bindings are started`);
+            return;
+          }
+          if (!((answer.status >= 200 && answer.status < 300) || answer.status === 405)) {
+            log.info(`app does not accept input binding "${name}": OPTIONS ${path} answered ${answer.status}; not reading it (set metadata direction: input to skip this check)`);
+            continue;
+          }
         }
       }
       const binding = instance as unknown as InputBinding;
@@ -146,7 +171,7 @@ export class InputBindings {
         }
         this.reading.push({ name, stop });
         this.names.push(name);
-        log.info(`reading input binding "${name}" (${manifest.type}); events go to POST ${path}`);
+        log.info(`reading input binding "${name}" (${manifest.type}); events go to ${this.app.protocol === 'grpc' ? 'OnBindingEvent' : `POST ${path}`}`);
       } catch (err) {
         log.error({ err }, `input binding "${name}": starting to read failed`);
       }
@@ -203,11 +228,12 @@ export class InputBindings {
   private async attempts(name: string, path: string, event: InputEvent, headers: OutgoingHttpHeaders, attempts: number, base: number): Promise<Buffer | undefined> {
     let lastError: Error = new Error('not delivered');
     for (let attempt = 1; attempt <= attempts; attempt++) {
-      const release = await this.o.channel.acquire();
+      const release = await this.app.acquire();
       try {
-        const answer = await callApp(this.o.channel, 'POST', path, { ...headers }, { body: event.data, maxBytes: this.maxBytes });
-        if (answer.status >= 200 && answer.status < 300) return answer.body;
-        lastError = new Error(`app answered ${answer.status} to POST ${path}${answer.body.length > 0 ? `: ${answer.body.toString('utf8', 0, 512)}` : ''}`);
+        const answer = await this.app.deliverBinding(name, path, event.data, event.metadata, { ...headers });
+        if (answer.ok) return answer.body;
+        if (answer.error !== undefined) lastError = new Error(answer.error);
+        else lastError = new Error(`app answered ${answer.status} to POST ${path}${answer.body.length > 0 ? `: ${answer.body.toString('utf8', 0, 512)}` : ''}`);
       } catch (err) {
         lastError = new Error(`POST ${path} failed: ${(err as Error).message}`);
       } finally {

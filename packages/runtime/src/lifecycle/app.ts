@@ -5,9 +5,9 @@
  * bindings; ready. With health checks, subscriptions and input bindings start once the app is
  * first healthy, pause while it is unhealthy and resume when it recovers (daprd appHealthChanged);
  * as in daprd, readiness does not wait for the app's health (only for its port).
- * Only HTTP apps get subscriptions and input bindings (gRPC app callbacks are not implemented).
+ * HTTP apps and gRPC apps (AppCallback) alike, through ctx.appCallbacks.
  */
-import { AppHealth, httpProbe } from '../invoke/app-health';
+import { AppHealth } from '../invoke/app-health';
 import { startSubscriptions } from '../pubsub/delivery';
 import type { LifecyclePart, RuntimeContext } from './context';
 
@@ -27,15 +27,11 @@ export const appPortPart: LifecyclePart = {
 export const appHealthPart: LifecyclePart = {
   name: 'app health prober',
   start(ctx) {
-    const { options, appChannel } = ctx;
-    if (!options.enableAppHealthCheck || !appChannel) return;
-    if (options.appProtocol !== 'http' && options.appProtocol !== 'https') {
-      // daprd probes gRPC apps with the gRPC health service, which minidaprd does not implement.
-      ctx.logger.warn(`--enable-app-health-check: only HTTP apps are probed; the ${options.appProtocol} app is treated as always healthy`);
-      return;
-    }
+    const { options, appCallbacks } = ctx;
+    if (!options.enableAppHealthCheck || !appCallbacks) return;
     const health = new AppHealth({
-      probe: httpProbe(appChannel, options.appHealthCheckPath),
+      // GET <--app-health-check-path> for HTTP apps, AppCallbackHealthCheck.HealthCheck for gRPC apps.
+      probe: appCallbacks.probe,
       intervalMs: options.appHealthProbeIntervalS * 1000,
       timeoutMs: options.appHealthProbeTimeoutMs,
       threshold: options.appHealthThreshold,
@@ -75,11 +71,11 @@ function whenAppTakesWork(ctx: RuntimeContext, what: string, work: () => Promise
 export const subscriptionsPart: LifecyclePart = {
   name: 'subscriptions',
   async start(ctx) {
-    const { deliveries, appChannel } = ctx;
-    if (!deliveries || !appChannel) return;
-    // Discover (GET /dapr/subscribe) and subscribe.
+    const { deliveries, appCallbacks } = ctx;
+    if (!deliveries || !appCallbacks) return;
+    // Discover (GET /dapr/subscribe or ListTopicSubscriptions) and subscribe.
     await whenAppTakesWork(ctx, 'subscriptions', () =>
-      startSubscriptions({ deliveries, channel: appChannel, logger: ctx.logger, store: ctx.store, declarative: ctx.declarativeSubs, metadata: ctx.metadata, signal: ctx.signal }),
+      startSubscriptions({ deliveries, app: appCallbacks, logger: ctx.logger, store: ctx.store, declarative: ctx.declarativeSubs, metadata: ctx.metadata, signal: ctx.signal }),
     );
   },
   stop(ctx) {
@@ -93,7 +89,7 @@ export const inputBindingsPart: LifecyclePart = {
   async start(ctx) {
     const bindings = ctx.inputBindings;
     if (!bindings) return;
-    // Probe each route (OPTIONS) and start reading.
+    // Probe each route (OPTIONS; gRPC apps: ListInputBindings) and start reading.
     await whenAppTakesWork(ctx, 'input bindings', () => bindings.start(ctx.store, ctx.signal));
   },
   stop(ctx) {

@@ -58,5 +58,6 @@ export const invocationPart: LifecyclePart = {
     await ctx.drained();
     ctx.directMessaging.close();
     ctx.appChannel?.close();
+    ctx.appCallbacks?.close();
   },
 };

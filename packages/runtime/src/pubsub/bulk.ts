@@ -10,7 +10,7 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
-import { callApp } from '../invoke/app-call';
+import type { AppCallbacks } from '../app-channel/types';
 import type { AppChannel } from '../invoke/app-channel';
 import { asObject, goField } from '../json/go-fields';
 import type { Logger } from '../logger';
@@ -25,7 +25,10 @@ export const BULK_EVENT_TYPE = 'com.dapr.event.sent.bulk';
 const RAW_CONTENT_TYPE = 'application/octet-stream';
 
 export interface BulkDeps {
-  channel: AppChannel;
+  /** The app (Deliveries always passes it). */
+  app?: AppCallbacks;
+  /** Kept for callers that only build a BulkDelivery to read its settings. */
+  channel?: AppChannel;
   logger: Logger;
   /** True once the sidecar is shutting down: retries are then not counted and never dead-lettered. */
   isStopping: () => boolean;
@@ -94,6 +97,18 @@ export function bulkBody(sub: Subscription, topic: string, entries: ReadonlyArra
   const tail = { id: randomUUID(), metadata: { pubsubName: sub.pubsubname }, pubsubname: sub.pubsubname, topic, type: BULK_EVENT_TYPE };
   parts.push(Buffer.from(`],${JSON.stringify(tail).slice(1)}`));
   return Buffer.concat(parts);
+}
+
+/**
+ * The route of one bulk batch: every entry of a batch matched the same rule, so the first entry's
+ * event names it. `normalise` adds the leading slash an HTTP path needs (as the Settler does);
+ * gRPC apps get the path exactly as the subscription gave it.
+ */
+export function bulkRoute(sub: Subscription, entries: ReadonlyArray<{ event: Record<string, unknown> }>, normalise: boolean): string {
+  const first = entries[0];
+  const rule = first ? sub.rules.find((r) => r.test(first.event)) : undefined;
+  const path = rule?.path ?? '';
+  return normalise && !path.startsWith('/') ? `/${path}` : path;
 }
 
 /** Buffers and delivers the messages of one bulk-enabled subscription. */
@@ -188,19 +203,20 @@ export class BulkDelivery {
     return spans;
   }
 
-  private async send(path: string, entries: Entry[]): Promise<void> {
+  private async send(_path: string, entries: Entry[]): Promise<void> {
+    const app = this.deps.app;
+    if (!app) throw new Error('bulk delivery needs the app callbacks');
     const topic = entries[0]?.pending.msg.topic ?? this.sub.topic;
-    const body = bulkBody(this.sub, topic, entries.map((e) => ({ ...e, metadata: e.pending.msg.metadata })));
-    const headers: http.OutgoingHttpHeaders = { pubsubname: this.sub.pubsubname, 'content-type': 'application/json', 'content-length': body.length };
+    const headers: http.OutgoingHttpHeaders = { pubsubname: this.sub.pubsubname, 'content-type': 'application/json' };
     const ids = entries.map((e) => e.entryId);
-    const release = await this.deps.channel.acquire();
+    const release = await app.acquire();
     const spans = this.startSpans(topic, entries);
     let verdicts: Map<string, Verdict>;
     let status: number | undefined;
     try {
-      const res = await callApp(this.deps.channel, 'POST', path, headers, { body });
+      const res = await app.deliverBulk(this.sub, topic, entries.map((e) => ({ entryId: e.entryId, event: e.event, eventJson: e.eventJson, contentType: e.contentType, metadata: e.pending.msg.metadata })), headers);
       status = res.status;
-      verdicts = bulkVerdicts(res.status, res.body, ids);
+      verdicts = res.verdicts;
     } catch (err) {
       const v: Verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
       verdicts = new Map(ids.map((id) => [id, v]));

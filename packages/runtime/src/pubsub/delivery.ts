@@ -8,21 +8,23 @@
  */
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
 import type { ComponentStore } from '../components/store';
-import { callApp } from '../invoke/app-call';
+import { HttpAppCallbacks } from '../app-channel/http';
+import type { AppCallbacks } from '../app-channel/types';
 import type { AppChannel } from '../invoke/app-channel';
 import type { Logger } from '../logger';
 import { startDeliverySpan } from '../tracing/callback-span';
 import type { Tracing } from '../tracing/tracer';
 import { BulkDelivery } from './bulk';
-import { discoverSubscriptions } from './discovery';
-import { deliveryHeaders, Settler, verdictFor, type Verdict } from './settle';
+import { deliveryHeaders, Settler, type Verdict } from './settle';
 import { mergeSubscriptions, toInfo, type Subscription } from './subscriptions';
 
 // The shared pieces live in settle.ts (bulk.ts uses them too); re-exported for existing importers.
 export { attemptKey, CLOUDEVENT_CONTENT_TYPE, deliveryHeaders, isRawPayload, MAX_DELIVERY_ATTEMPTS, prepareEvent, Settler, verdictFor, type Routed, type Verdict } from './settle';
 
 export interface DeliveryDeps {
-  channel: AppChannel;
+  /** The app, whatever its protocol; without it, `channel` is used as an HTTP app. */
+  app?: AppCallbacks;
+  channel?: AppChannel;
   logger: Logger;
   /** The sidecar's tracer once configured (none: sampling 0, the event's trace context goes on as is). */
   tracing?(): Tracing | undefined;
@@ -48,7 +50,11 @@ export class Deliveries {
   private wanted: { subs: readonly Subscription[]; store: ComponentStore } | undefined;
   private order: Promise<void> = Promise.resolve();
 
-  constructor(private readonly deps: DeliveryDeps) {}
+  private readonly app: AppCallbacks;
+
+  constructor(private readonly deps: DeliveryDeps) {
+    this.app = appOf(deps.app, deps.channel, deps.logger);
+  }
 
   /** Subscribes each subscription on its component; unknown pub/sub names are skipped with a warning. */
   start(subs: readonly Subscription[], store: ComponentStore): Promise<void> {
@@ -122,7 +128,7 @@ export class Deliveries {
   }
 
   handlerFor(sub: Subscription, pubsub: PubSub): (msg: Message) => Promise<HandlerResult> {
-    const deps = { ...this.deps, isStopping: () => this.stopping || this.paused };
+    const deps = { ...this.deps, app: this.app, isStopping: () => this.stopping || this.paused };
     const bulk = sub.bulkSubscribe?.enabled ? new BulkDelivery(sub, pubsub, deps) : undefined;
     if (bulk) this.flushes.push(() => bulk.flush());
     const settler = bulk ? undefined : new Settler(sub, pubsub, deps.logger, deps.isStopping);
@@ -139,15 +145,15 @@ export class Deliveries {
     const routed = await settler.route(msg);
     if (typeof routed === 'string') return routed;
     const { event, body, path } = routed;
-    const release = await this.deps.channel.acquire();
+    const release = await this.app.acquire();
     const headers = deliveryHeaders(sub, msg, event, body.length);
     const span = startDeliverySpan(this.deps.tracing?.(), sub.pubsubname, msg.topic, headers);
     let verdict: Verdict;
     let status: number | undefined;
     try {
-      const res = await callApp(this.deps.channel, 'POST', path, headers, { body });
+      const res = await this.app.deliverEvent({ sub, path, event, body, headers });
       status = res.status;
-      verdict = verdictFor(res.status, res.body);
+      verdict = res.verdict;
     } catch (err) {
       verdict = { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
     } finally {
@@ -160,7 +166,9 @@ export class Deliveries {
 
 export interface StartSubscriptionsOptions {
   deliveries: Deliveries;
-  channel: AppChannel;
+  /** The app (GET /dapr/subscribe or ListTopicSubscriptions); `channel` alone means an HTTP app. */
+  app?: AppCallbacks;
+  channel?: AppChannel;
   logger: Logger;
   store: ComponentStore;
   declarative: readonly Subscription[];
@@ -171,9 +179,16 @@ export interface StartSubscriptionsOptions {
 
 /** Once the app port is open: discover programmatic subscriptions, merge, report, subscribe. */
 export async function startSubscriptions(o: StartSubscriptionsOptions): Promise<void> {
-  const programmatic = await discoverSubscriptions(o.channel, o.logger, o.signal);
+  const programmatic = await appOf(o.app, o.channel, o.logger).listSubscriptions(o.signal);
   if (o.signal?.aborted) return;
   const subs = mergeSubscriptions([...o.declarative], programmatic, (m) => o.logger.warn(m));
   o.metadata.subscriptions.splice(0, o.metadata.subscriptions.length, ...subs.map(toInfo));
   await o.deliveries.start(subs, o.store);
+}
+
+/** The given app callbacks, or an HTTP app over `channel` (what callers before AppCallbacks pass). */
+function appOf(app: AppCallbacks | undefined, channel: AppChannel | undefined, logger: Logger): AppCallbacks {
+  if (app) return app;
+  if (!channel) throw new Error('pub/sub delivery needs the app callbacks or an app channel');
+  return new HttpAppCallbacks(channel, { logger });
 }

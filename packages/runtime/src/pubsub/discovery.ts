@@ -107,3 +107,52 @@ export async function discoverSubscriptions(channel: AppChannel, logger: Logger,
     }
   }
 }
+
+/** ListTopicSubscriptionsResponse.subscriptions[] as proto-loader decodes it (camelCase, defaults set). */
+export interface TopicSubscriptionPb {
+  pubsubName: string;
+  topic: string;
+  metadata: Record<string, string>;
+  routes: { rules: Array<{ match: string; path: string }>; default: string } | null;
+  deadLetterTopic: string;
+  bulkSubscribe: { enabled: boolean; maxMessagesCount: number; maxAwaitDurationMs: number } | null;
+}
+
+export const LIST_TOPIC_SUBSCRIPTIONS = 'ListTopicSubscriptions';
+
+/**
+ * A gRPC app's subscriptions (daprd GetSubscriptionsGRPC): `routes.rules` in order, then
+ * `routes.default`; no routes at all, or neither rules nor default, make one catch-all rule with
+ * an empty path (gRPC apps dispatch on the path they get, "" included). A bad item is dropped
+ * with a warning, as for HTTP apps.
+ */
+export function subscriptionsFromGrpc(items: readonly TopicSubscriptionPb[], warn: (msg: string) => void): Subscription[] {
+  const out: Subscription[] = [];
+  items.forEach((item, i) => {
+    const source = `${LIST_TOPIC_SUBSCRIPTIONS} item ${i}`;
+    const routes = item.routes ?? { rules: [], default: '' };
+    const fields = {
+      pubsubname: item.pubsubName,
+      topic: item.topic,
+      routes: { rules: routes.rules.map((r) => ({ match: r.match, path: r.path })), default: routes.default },
+      deadLetterTopic: item.deadLetterTopic,
+      metadata: item.metadata,
+      bulkSubscribe: item.bulkSubscribe ?? undefined,
+    };
+    try {
+      const sub = buildSubscription(fields, 'PROGRAMMATIC', source);
+      if (sub) {
+        out.push(sub);
+        return;
+      }
+      // No rule and no default: daprd gives gRPC apps one catch-all rule with an empty path.
+      const catchAll = buildSubscription({ ...fields, routes: { rules: [], default: '/' } }, 'PROGRAMMATIC', source) as Subscription;
+      catchAll.rules = catchAll.rules.map((r) => ({ ...r, path: '' }));
+      out.push(catchAll);
+    } catch (err) {
+      if (!(err instanceof SubscriptionError)) throw err;
+      warn(`${err.message}; dropped`);
+    }
+  });
+  return out;
+}

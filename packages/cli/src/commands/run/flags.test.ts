@@ -85,7 +85,7 @@ it('reports every bad flag at once, naming each flag', () => {
       metricsPort: 70000,
       resourcesPath: ['./nope'],
       config: 'missing.yaml',
-      appProtocol: 'grpc',
+      appProtocol: 'h2c',
       logLevel: 'loud',
       maxBodySize: 'huge',
     }),
@@ -95,7 +95,7 @@ it('reports every bad flag at once, naming each flag', () => {
     '--dapr-http-port: port 3500 is already used by --app-port',
     '--resources-path: ./nope does not exist',
     '--config: missing.yaml does not exist',
-    '--app-protocol: grpc apps are not supported by minidaprd yet; use http or https',
+    '--app-protocol: h2c apps are not supported by minidaprd yet; use http or https or grpc or grpcs',
     '--log-level: must be one of debug, info, warn, error, fatal, got "loud"',
     '--max-body-size: must be a size like 4Mi, 512Ki or 4096, got "huge"',
   ]);

@@ -240,7 +240,7 @@ describe('every error names the file and the field', () => {
     ['common not a mapping', 'version: 1\ncommon: 3\napps:\n  - appDirPath: ./checkout\n', 'dapr.yaml: common: must be a mapping, got 3'],
     ['bad app id', 'version: 1\napps:\n  - appID: my.app\n    appDirPath: ./checkout\n', 'dapr.yaml: apps[0].appID: must not contain "." (got "my.app")'],
     ['bad log level', 'version: 1\napps:\n  - appDirPath: ./checkout\n    logLevel: loud\n', 'dapr.yaml: apps[0].logLevel: must be one of debug, info, warn, error, fatal, got "loud"'],
-    ['grpc app protocol', 'version: 1\napps:\n  - appDirPath: ./checkout\n    appProtocol: grpc\n', 'dapr.yaml: apps[0].appProtocol: grpc apps are not supported by minidaprd yet; use http or https'],
+    ['h2c app protocol', 'version: 1\napps:\n  - appDirPath: ./checkout\n    appProtocol: h2c\n', 'dapr.yaml: apps[0].appProtocol: h2c apps are not supported by minidaprd yet; use http or https or grpc or grpcs'],
     ['bad log destination', 'version: 1\napps:\n  - appDirPath: ./checkout\n    appLogDestination: stdout\n', 'dapr.yaml: apps[0].appLogDestination: must be one of file, console, fileAndConsole, got "stdout"'],
     ['bad size', 'version: 1\napps:\n  - appDirPath: ./checkout\n    maxBodySize: big\n', 'dapr.yaml: apps[0].maxBodySize: must be a size like 4Mi, 512Ki or 4096, got "big"'],
     ['bool as a string', 'version: 1\napps:\n  - appDirPath: ./checkout\n    enableApiLogging: "yes"\n', 'dapr.yaml: apps[0].enableApiLogging: must be true or false, got "yes"'],
