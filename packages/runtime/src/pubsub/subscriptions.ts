@@ -7,7 +7,7 @@
 import { goField } from '../json/go-fields';
 import { compileMatch, RuleSyntaxError, type Predicate } from './routing';
 
-export type SubscriptionType = 'PROGRAMMATIC' | 'DECLARATIVE';
+export type SubscriptionType = 'PROGRAMMATIC' | 'DECLARATIVE' | 'STREAMING';
 
 export interface Rule {
   /** The CEL source ('' = always true). */
