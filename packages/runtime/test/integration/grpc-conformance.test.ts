@@ -255,12 +255,15 @@ describe('pub/sub', () => {
     expect(delivered(topic).map((d) => (d as { orderId: number }).orderId).sort()).toEqual([1, 2, 3]);
   });
 
-  it('an unknown pub/sub is INVALID_ARGUMENT with ErrorInfo DAPR_PUBSUB_NOT_FOUND and ResourceInfo', async () => {
+  it('an unknown pub/sub is INVALID_ARGUMENT with ErrorInfo DAPR_PUBSUB_NOT_FOUND, the same details as over HTTP', async () => {
     const err = await failure(unary(client, 'PublishEvent', { pubsubName: 'nopubsub', topic: 'orders', data: Buffer.from('1') }));
     expect(err.code).toBe(status.INVALID_ARGUMENT);
     const d = details(err);
     expect(d[0]).toMatchObject({ type: 'google.rpc.ErrorInfo', reason: 'DAPR_PUBSUB_NOT_FOUND', domain: 'dapr.io' });
-    expect(d[1]).toMatchObject({ type: 'google.rpc.ResourceInfo', resourceName: 'nopubsub' });
+    // Contract §2.2: the detail list is exactly the HTTP body's `details` (same types, same order).
+    const r = await fetch(`${main.url}/v1.0/publish/nopubsub/orders`, { method: 'POST', body: '1' });
+    const body = (await r.json()) as { details?: Array<{ '@type': string }> };
+    expect(d.map((x) => x.type)).toEqual((body.details ?? []).map((x) => x['@type'].slice(x['@type'].lastIndexOf('/') + 1)));
   });
 
   it('an empty topic is INVALID_ARGUMENT with ErrorInfo DAPR_PUBSUB_TOPIC_NAME_EMPTY', async () => {

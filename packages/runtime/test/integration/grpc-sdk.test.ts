@@ -7,7 +7,7 @@
  * find each other.
  */
 import { join } from 'node:path';
-import { CommunicationProtocolEnum, DaprClient, DaprServer, HttpMethod, LogLevel } from '@dapr/dapr';
+import { CommunicationProtocolEnum, DaprClient, DaprServer, HttpMethod, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
 import { componentYaml, freePort, startApp, startSidecar, stopAll, tempDir, waitFor, waitForSidecar, type Sidecar, type TempDir, type TestApp } from '@minidapr/testkit';
 
 jest.setTimeout(60000);
@@ -80,8 +80,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await client?.stop();
   await callerClient?.stop();
-  await server?.stop();
+  // The sidecars first: the SDK server's stop() (http2 close) waits for the sidecar's HTTP/2 session to the app.
   await Promise.all([grpcSidecar?.stop(), httpSidecar?.stop()]);
+  await server?.stop();
   await httpApp?.close();
   await stopAll();
   dir?.remove();
@@ -98,10 +99,10 @@ describe('state', () => {
     await client.state.save('statestore', [{ key: 'counter', value: '1' }]);
     const [first] = await client.state.getBulk('statestore', ['counter']);
     expect(first?.etag).toBeTruthy();
-    await client.state.save('statestore', [{ key: 'counter', value: '2', etag: first!.etag, options: { concurrency: 'first-write' } as never }]);
-    await expect(client.state.save('statestore', [{ key: 'counter', value: '3', etag: first!.etag, options: { concurrency: 'first-write' } as never }])).rejects.toThrow();
+    await client.state.save('statestore', [{ key: 'counter', value: '2', etag: first!.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }]);
+    await expect(client.state.save('statestore', [{ key: 'counter', value: '3', etag: first!.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }])).rejects.toThrow();
     expect(await client.state.get('statestore', 'counter')).toBe(2);
-    await expect(client.state.delete('statestore', 'counter', { etag: first!.etag } as never)).rejects.toThrow();
+    await expect(client.state.delete('statestore', 'counter', { etag: first!.etag })).rejects.toThrow();
   });
 
   it('runs a transaction of upserts and deletes, and reads in bulk', async () => {
