@@ -7,7 +7,7 @@
  * find each other.
  */
 import { join } from 'node:path';
-import { CommunicationProtocolEnum, DaprClient, DaprServer, HttpMethod, LogLevel, StateConcurrencyEnum } from '@dapr/dapr';
+import { CommunicationProtocolEnum, DaprClient, DaprServer, HttpMethod, LogLevel, StateConcurrencyEnum, StateConsistencyEnum } from '@dapr/dapr';
 import { componentYaml, freePort, startApp, startSidecar, stopAll, tempDir, waitFor, waitForSidecar, type Sidecar, type TempDir, type TestApp } from '@minidapr/testkit';
 
 jest.setTimeout(60000);
@@ -99,8 +99,8 @@ describe('state', () => {
     await client.state.save('statestore', [{ key: 'counter', value: '1' }]);
     const [first] = await client.state.getBulk('statestore', ['counter']);
     expect(first?.etag).toBeTruthy();
-    await client.state.save('statestore', [{ key: 'counter', value: '2', etag: first!.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }]);
-    await expect(client.state.save('statestore', [{ key: 'counter', value: '3', etag: first!.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE } }])).rejects.toThrow();
+    await client.state.save('statestore', [{ key: 'counter', value: '2', etag: first!.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG } }]);
+    await expect(client.state.save('statestore', [{ key: 'counter', value: '3', etag: first!.etag, options: { concurrency: StateConcurrencyEnum.CONCURRENCY_FIRST_WRITE, consistency: StateConsistencyEnum.CONSISTENCY_STRONG } }])).rejects.toThrow();
     expect(await client.state.get('statestore', 'counter')).toBe(2);
     await expect(client.state.delete('statestore', 'counter', { etag: first!.etag })).rejects.toThrow();
   });
