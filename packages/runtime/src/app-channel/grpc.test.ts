@@ -11,14 +11,15 @@ import { createRootMain } from '../security/create-root-main';
 import { GrpcAppChannel, verdictForStatus } from './grpc';
 
 const logger = pino({ level: 'silent' });
+type Pb = any; // eslint-disable-line @typescript-eslint/no-explicit-any -- decoded protobuf messages, checked field by field
 
 interface Received {
   rpc: string;
-  request: any;
+  request: Pb;
   metadata: Metadata;
 }
 
-type Handler = (request: any, metadata: Metadata) => unknown | Promise<unknown>;
+type Handler = (request: Pb, metadata: Metadata) => unknown | Promise<unknown>;
 
 /** Answers each RPC with the handler set for it (an object, or a thrown {code, details}). */
 class FakeApp {
@@ -32,7 +33,7 @@ class FakeApp {
       const def = serviceDefinition(name);
       const impl: UntypedServiceImplementation = {};
       for (const rpc of Object.keys(def)) {
-        impl[rpc] = (call: ServerUnaryCall<any, any>, cb: sendUnaryData<any>) => {
+        impl[rpc] = (call: ServerUnaryCall<Pb, Pb>, cb: sendUnaryData<Pb>) => {
           this.received.push({ rpc, request: call.request, metadata: call.metadata });
           const h = this.handlers[rpc];
           if (!h) {

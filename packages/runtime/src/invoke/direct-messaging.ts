@@ -16,6 +16,7 @@ import { hostname } from 'node:os';
 import { authorize, spiffeId } from '../acl/authorize';
 import { forwardableQuery, InvalidMethodError, methodToPath, normaliseMethod } from '../acl/normalize';
 import type { AccessControlList } from '../acl/policy';
+import { encodeStatus } from '../api/grpc/status';
 import type { AppCallbacks, AppInvoke, AppInvokeResult } from '../app-channel/types';
 import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
@@ -24,7 +25,6 @@ import type { NameResolver } from '../nameresolution';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import { ChannelWaitAborted, type AppChannel } from './app-channel';
 import { APP_UNHEALTHY_DETAIL } from './app-health';
-import { encodeStatus } from '../api/grpc/status';
 import { exchange, readBody } from './exchange';
 import { callerGone, forward, type ForwardTarget } from './forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
@@ -92,22 +92,27 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
   const host = hostname();
   const grpcApp = (): AppCallbacks | undefined => (d.appCallbacks?.protocol === 'grpc' ? d.appCallbacks : undefined);
 
-  /** daprd refuses every call while there is no app channel or the app is unhealthy (messages.ErrAppUnhealthy). */
-  const checkApp = (appId: string, reachable: boolean): void => {
-    if (!reachable) throw invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port');
+  /** daprd refuses every call while the app is unhealthy (messages.ErrAppUnhealthy). */
+  const checkHealthy = (appId: string): void => {
     if (d.appHealthy && !d.appHealthy()) throw invokeErrors.failed(appId, APP_UNHEALTHY_DETAIL);
+  };
+
+  /** The HTTP app channel of a healthy app, or the error to answer. */
+  const httpChannel = (appId: string): AppChannel => {
+    const channel = d.appChannel;
+    if (!channel) throw invokeErrors.failed(appId, 'app channel is not initialized: the sidecar was started without --app-port');
+    checkHealthy(appId);
+    return channel;
   };
 
   const toApp = async (req: IncomingMessage, res: ServerResponse, target: { method: string; query: string }, headers: OutgoingHttpHeaders, appId: string, trace: string, forPeer: boolean) => {
     const callbacks = grpcApp();
     if (callbacks) {
-      checkApp(appId, true);
+      checkHealthy(appId);
       await toGrpcApp(callbacks, req, res, target, headers, appId, trace, forPeer);
       return;
     }
-    const channel = d.appChannel;
-    checkApp(appId, channel !== undefined);
-    if (!channel) return;
+    const channel = httpChannel(appId);
     const release = channel.tryAcquire() ?? (await waitForSlot(channel, res));
     if (!release) {
       req.resume(); // the caller hung up while queued: nothing to send, no slot taken
@@ -182,12 +187,10 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
   const callOwnApp = async (inv: AppInvoke): Promise<AppInvokeResult> => {
     const callbacks = grpcApp();
     if (callbacks) {
-      checkApp(d.appId, true);
+      checkHealthy(d.appId);
       return invokeGrpcApp(callbacks, d.appId, inv);
     }
-    const channel = d.appChannel;
-    checkApp(d.appId, channel !== undefined);
-    if (!channel) throw invokeErrors.failed(d.appId, 'app channel is not initialized');
+    const channel = httpChannel(d.appId);
     const release = channel.tryAcquire() ?? (await channel.acquire(inv.signal));
     try {
       const answer = await exchange({

@@ -1,9 +1,20 @@
 /**
- * Helpers for the gRPC invocation scenarios: a plain grpc-js client of the Dapr service and one
- * InvokeService call answered as { err } or { res, header }.
+ * Helpers for the gRPC invocation scenarios: a plain grpc-js client of the Dapr service (one
+ * InvokeService call answered as { err } or { res, header }) and a plain grpc-js gRPC app serving
+ * AppCallback.OnInvoke.
  */
-import { Client, credentials, loadPackageDefinition, Metadata, type ServiceError } from '@grpc/grpc-js';
-import { loadDaprProtos } from '../../src/api/grpc/proto';
+import {
+  Client,
+  credentials,
+  loadPackageDefinition,
+  Metadata,
+  Server,
+  ServerCredentials,
+  type sendUnaryData,
+  type ServerUnaryCall,
+  type ServiceError,
+} from '@grpc/grpc-js';
+import { APP_CALLBACK, loadDaprProtos, serviceDefinition } from '../../src/api/grpc/proto';
 import { decodeDetail, decodeStatus } from '../../src/api/grpc/status';
 
 type Callback = (err: ServiceError | null, res?: InvokeOutcome['res']) => void;
@@ -67,4 +78,54 @@ export function errorDetails(err: ServiceError | undefined): Array<Record<string
   const bin = err?.metadata.get('grpc-status-details-bin')[0];
   if (!Buffer.isBuffer(bin)) return [];
   return decodeStatus(bin).details.map(decodeDetail);
+}
+
+/** What a fake gRPC app's OnInvoke received. */
+export interface OnInvokeSeen {
+  method: string;
+  data: { type_url: string; value: Buffer } | null;
+  contentType: string;
+  httpExtension: { verb: number; querystring: string } | null;
+  metadata: Record<string, unknown>;
+}
+
+export type OnInvokeReply = (req: OnInvokeSeen) => { data?: string; contentType?: string; header?: Record<string, string> } | { error: { code: number; message: string; details?: Buffer } };
+
+export interface GrpcTestApp {
+  port: number;
+  received: OnInvokeSeen[];
+  close(): Promise<void>;
+}
+
+/** A plain grpc-js app serving AppCallback (OnInvoke as `reply` says; no subscriptions or bindings). */
+export async function startGrpcApp(reply: OnInvokeReply): Promise<GrpcTestApp> {
+  const received: OnInvokeSeen[] = [];
+  const server = new Server();
+  server.addService(serviceDefinition(APP_CALLBACK), {
+    OnInvoke: (call: ServerUnaryCall<OnInvokeSeen, unknown>, cb: sendUnaryData<unknown>) => {
+      const seen = { ...call.request, metadata: call.metadata.toJSON() };
+      received.push(seen);
+      const out = reply(seen);
+      if ('error' in out) {
+        const md = new Metadata();
+        if (out.error.details) md.set('grpc-status-details-bin', out.error.details);
+        cb(Object.assign(new Error(out.error.message), { code: out.error.code, details: out.error.message, metadata: md }));
+        return;
+      }
+      const header = new Metadata();
+      for (const [k, v] of Object.entries(out.header ?? {})) header.set(k, v);
+      call.sendMetadata(header);
+      cb(null, { data: out.data === undefined ? null : { value: Buffer.from(out.data) }, contentType: out.contentType ?? '' });
+    },
+    ListTopicSubscriptions: (_call: unknown, cb: sendUnaryData<unknown>) => cb(null, { subscriptions: [] }),
+    ListInputBindings: (_call: unknown, cb: sendUnaryData<unknown>) => cb(null, { bindings: [] }),
+  });
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+  );
+  return {
+    port,
+    received,
+    close: () => new Promise<void>((resolve) => server.tryShutdown(() => resolve())),
+  };
 }
