@@ -12,7 +12,7 @@ export interface AppSpec {
 }
 
 export interface VariantSpec {
-  /** The variant's folder under the step (`http`, `sdk`, `python`, `node`). */
+  /** The variant's folder under the step (`http`, `sdk`, `sdk-grpc`, `python`, `node`). */
   name: string;
   /** The variant's folder, relative to the repository root. */
   dir: string;
@@ -50,8 +50,8 @@ const slimVariant = (name: string): VariantSpec => ({
   readme: `quickstarts/hello-dapr-slim/${name}/README.md`,
 });
 
-const SUFFIX: Record<string, string> = { http: 'http', sdk: 'sdk', python: 'py' };
-const INVOCATION_PORTS: Record<string, number> = { http: 5001, sdk: 5002, python: 5003 };
+const SUFFIX: Record<string, string> = { http: 'http', sdk: 'sdk', 'sdk-grpc': 'sdk-grpc', python: 'py' };
+const INVOCATION_PORTS: Record<string, number> = { http: 5001, sdk: 5002, python: 5003, 'sdk-grpc': 5007 };
 
 const invocationVariant = (name: string): VariantSpec => ({
   name,
@@ -71,7 +71,7 @@ const stateVariant = (name: string): VariantSpec => ({
   readme: `quickstarts/state-management/${name}/README.md`,
 });
 
-const PUBSUB_PORTS: Record<string, number> = { http: 5011, sdk: 5012, python: 5013 };
+const PUBSUB_PORTS: Record<string, number> = { http: 5011, sdk: 5012, python: 5013, 'sdk-grpc': 5014 };
 
 const pubsubVariant = (name: string): VariantSpec => ({
   name,
@@ -137,7 +137,7 @@ export const STEPS: readonly StepSpec[] = [
   },
   {
     name: 'service-invocation',
-    variants: ['http', 'sdk', 'python'].map(invocationVariant),
+    variants: ['http', 'sdk', 'sdk-grpc', 'python'].map(invocationVariant),
     compose: 'compose/service-invocation',
     k8s: ['k8s/service-invocation'],
     k8sDapr: [],
@@ -145,7 +145,7 @@ export const STEPS: readonly StepSpec[] = [
   },
   {
     name: 'pubsub',
-    variants: ['http', 'sdk', 'python'].map(pubsubVariant),
+    variants: ['http', 'sdk', 'sdk-grpc', 'python'].map(pubsubVariant),
     compose: 'compose/pubsub',
     k8s: ['k8s/pubsub'],
     k8sDapr: [],

@@ -130,6 +130,8 @@ describe.each(composeDirs)('%s/compose.yaml', (dir) => {
       if (String(options.appPort ?? '') !== (appPort ?? '')) problems.push(`${sc.service.name}: --app-port ${options.appPort} but ${sc.app?.name} has APP_PORT=${appPort}`);
       const daprPort = sc.app?.environment.DAPR_HTTP_PORT;
       if (daprPort !== undefined && daprPort !== String(options.daprHttpPort)) problems.push(`${sc.service.name}: --dapr-http-port ${options.daprHttpPort} but ${sc.app?.name} has DAPR_HTTP_PORT=${daprPort}`);
+      const grpcPort = sc.app?.environment.DAPR_GRPC_PORT;
+      if (grpcPort !== undefined && grpcPort !== String(options.daprGrpcPort)) problems.push(`${sc.service.name}: --dapr-grpc-port ${options.daprGrpcPort} but ${sc.app?.name} has DAPR_GRPC_PORT=${grpcPort}`);
     }
     expect(problems).toEqual([]);
   });
@@ -258,7 +260,7 @@ describe.each(STEPS.filter((s) => s.compose).map((s) => [s.name, s] as const))('
 
   it('offers one profile per variant when a step has several variants with their own images', () => {
     const images = new Set(step.variants.map((v) => v.image));
-    if (step.variants.length > 1 && images.size === step.variants.length && step.variants.every((v) => ['http', 'sdk', 'python'].includes(v.name))) {
+    if (step.variants.length > 1 && images.size === step.variants.length && step.variants.every((v) => ['http', 'sdk', 'sdk-grpc', 'python'].includes(v.name))) {
       expect(profilesOf(project).filter((p) => p !== DASHBOARD_PROFILE)).toEqual(step.variants.map((v) => v.name).sort());
     } else {
       expect(profilesOf(project).filter((p) => p !== DASHBOARD_PROFILE)).toEqual([]);

@@ -141,6 +141,9 @@ run.each(dirs)('%s', (dir) => {
       const appEnv = Object.fromEntries(p.apps.flatMap((c) => c.env ?? []).map((e) => [e.name, e.value]));
       if (String(options.appPort ?? '') !== (appEnv.APP_PORT ?? '')) problems.push(`${where}: --app-port ${options.appPort} but the app has APP_PORT=${appEnv.APP_PORT}`);
       if (appEnv.DAPR_HTTP_PORT !== String(options.daprHttpPort)) problems.push(`${where}: --dapr-http-port ${options.daprHttpPort} but the app has DAPR_HTTP_PORT=${appEnv.DAPR_HTTP_PORT}`);
+      if (appEnv.DAPR_GRPC_PORT !== undefined && appEnv.DAPR_GRPC_PORT !== String(options.daprGrpcPort)) {
+        problems.push(`${where}: --dapr-grpc-port ${options.daprGrpcPort} but the app has DAPR_GRPC_PORT=${appEnv.DAPR_GRPC_PORT}`);
+      }
       if (!(p.sidecar.env ?? []).some((e) => e.name === 'NAMESPACE')) problems.push(`${where}: the sidecar needs NAMESPACE (from metadata.namespace) to resolve app ids`);
     }
     expect(problems).toEqual([]);
