@@ -122,6 +122,7 @@ class CallScope {
   readonly started = process.hrtime.bigint();
   readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
+  private unlisten?: () => void;
   span?: TraceSpan;
   common!: Common;
 
@@ -137,7 +138,11 @@ class CallScope {
     call.once('cancelled', () => abort('call cancelled'));
     if (stopSignal) {
       if (stopSignal.aborted) abort('sidecar stopping');
-      else stopSignal.addEventListener('abort', () => abort('sidecar stopping'), { once: true });
+      else {
+        const onStop = () => abort('sidecar stopping');
+        stopSignal.addEventListener('abort', onStop, { once: true });
+        this.unlisten = () => stopSignal.removeEventListener('abort', onStop);
+      }
     }
     const d = call.getDeadline();
     const deadline = d instanceof Date ? d.getTime() : Number.isFinite(d) ? d : undefined;
@@ -169,6 +174,7 @@ class CallScope {
 
   end(code: number, message?: string): void {
     if (this.timer) clearTimeout(this.timer);
+    this.unlisten?.();
     if (this.span?.recording) {
       this.span.setAttributes({ [ATTR.daprStatusCode]: String(code), 'rpc.grpc.status_code': code });
       this.span.end(httpStatusFromGrpc(code), code === status.OK ? undefined : message);
