@@ -41,7 +41,7 @@ export const FLAGS: Record<string, FlagDef> = {
   'app-channel-address': { kind: 'string', arg: '<host>', help: 'host of the app', dflt: D.DEFAULT_APP_CHANNEL_ADDRESS },
   'app-max-concurrency': { kind: 'int', arg: '<n>', help: 'most concurrent calls into the app (-1: unlimited, the default)' },
   'dapr-http-port': { kind: 'int', arg: '<port>', help: 'HTTP API port', dflt: String(D.DEFAULT_DAPR_HTTP_PORT) },
-  'dapr-grpc-port': { kind: 'int', arg: '<port>', help: 'gRPC API port', dflt: String(D.DEFAULT_DAPR_GRPC_PORT) },
+  'dapr-grpc-port': { kind: 'int', arg: '<port>', help: 'gRPC API port (when the default is busy and the flag not given, a free port)', dflt: String(D.DEFAULT_DAPR_GRPC_PORT) },
   'dapr-internal-port': {
     kind: 'int',
     arg: '<port>',

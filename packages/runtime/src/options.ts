@@ -37,6 +37,8 @@ export interface RuntimeOptions extends GuardOptions {
   appMaxConcurrency: number;
   daprHttpPort: number;
   daprGrpcPort: number;
+  /** --dapr-grpc-port was given: a busy port stops start-up (the default 50001 falls back to a free port). Unset counts as given. */
+  daprGrpcPortExplicit?: boolean;
   daprInternalPort: number;
   /** True when the user chose the internal port (then a busy port is fatal, not a fallback). */
   daprInternalPortExplicit: boolean;
@@ -239,6 +241,7 @@ export function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv, cw
     appMaxConcurrency: int('app-max-concurrency', -1, -1, 1_000_000),
     daprHttpPort,
     daprGrpcPort: int('dapr-grpc-port', D.DEFAULT_DAPR_GRPC_PORT, 0, 65535),
+    daprGrpcPortExplicit: last('dapr-grpc-port') !== undefined,
     daprInternalPort: internalExplicit ? int('dapr-internal-port', D.DEFAULT_DAPR_INTERNAL_PORT, 1, 65535) : D.DEFAULT_DAPR_INTERNAL_PORT,
     daprInternalPortExplicit: internalExplicit,
     metricsPort: int('metrics-port', D.DEFAULT_METRICS_PORT, 0, 65535),

@@ -67,18 +67,32 @@ export async function createGrpcServer(deps: GrpcDeps, proxy?: ProxyHook): Promi
   const stop = new AbortController();
   const registry = new GrpcRegistry(deps, stop.signal);
   for (const mod of HANDLER_MODULES) registry.add(mod);
-  const server = new DaprGrpcServer(
-    { 'grpc.max_receive_message_length': options.maxBodySize, 'grpc.max_send_message_length': options.maxBodySize },
-    proxy,
-  );
-  server.addService(serviceDefinition(DAPR_SERVICE), registry.implementation());
-  let port = options.daprGrpcPort;
+  const start = async (wanted: number): Promise<{ server: Server; port: number }> => {
+    const server = new DaprGrpcServer(
+      { 'grpc.max_receive_message_length': options.maxBodySize, 'grpc.max_send_message_length': options.maxBodySize },
+      proxy,
+    );
+    server.addService(serviceDefinition(DAPR_SERVICE), registry.implementation());
+    let port = wanted;
+    try {
+      for (const address of options.listenAddresses) port = await bind(server, bindTarget(address, port));
+    } catch (err) {
+      server.forceShutdown();
+      throw startupError(err, port);
+    }
+    return { server, port };
+  };
+  let started: { server: Server; port: number };
   try {
-    for (const address of options.listenAddresses) port = await bind(server, bindTarget(address, port));
+    started = await start(options.daprGrpcPort);
   } catch (err) {
-    server.forceShutdown();
-    throw startupError(err, port);
+    // The default port is a preference (as the internal and metrics ports): with several sidecars on
+    // one machine, take a free one. A port given with --dapr-grpc-port stays a hard requirement.
+    if (options.daprGrpcPortExplicit !== false || !(err instanceof ConfigError) || !String(err.message).includes('already in use')) throw err;
+    started = await start(0);
+    deps.ctx.logger.warn(`gRPC port ${options.daprGrpcPort} is busy; serving the gRPC API on ${started.port} instead (set --dapr-grpc-port to choose)`);
   }
+  const { server, port } = started;
   return {
     port,
     tryShutdown(graceMs) {
