@@ -47,7 +47,18 @@ export function main(argv: string[]): void {
   }
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  process.on('uncaughtException', (err) => runtime.logger.error({ err }, 'uncaught exception (kept running)'));
+  // A closed stdout or stderr (whoever started the sidecar and read its output is gone): daprd dies
+  // of SIGPIPE at its next log line. Stop as well, gracefully, instead of logging the failed write,
+  // which fails again and again (a busy loop that kept orphaned sidecars running).
+  const outputClosed = (err: NodeJS.ErrnoException): void => {
+    if (err.code === 'EPIPE') void shutdown('closed output (EPIPE)');
+  };
+  process.stdout.on('error', outputClosed);
+  process.stderr.on('error', outputClosed);
+  process.on('uncaughtException', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' && (process.stdout.destroyed || process.stderr.destroyed)) outputClosed(err);
+    else runtime.logger.error({ err }, 'uncaught exception (kept running)');
+  });
   process.on('unhandledRejection', (err) => runtime.logger.error({ err }, 'unhandled rejection (kept running)'));
 
   runtime.start().catch(async (err: unknown) => {
