@@ -1,8 +1,9 @@
 /**
  * @module api/grpc/proto
- * The Dapr protos shipped with @dapr/dapr, loaded once at runtime with @grpc/proto-loader (no
+ * The Dapr protos shipped with @dapr/dapr (copied into dist/proto by the build), loaded once at runtime with @grpc/proto-loader (no
  * generated code). Fields are camelCase, enums numbers, bytes Buffers, unset scalars defaults.
  */
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { ServiceDefinition } from '@grpc/grpc-js';
 import { loadSync, type Options, type PackageDefinition } from '@grpc/proto-loader';
@@ -15,7 +16,13 @@ export const APP_CALLBACK_HEALTH = 'dapr.proto.runtime.v1.AppCallbackHealthCheck
 
 const PROTO_FILES = ['dapr/proto/runtime/v1/dapr.proto', 'dapr/proto/runtime/v1/appcallback.proto'];
 
+/**
+ * Where the .proto files are: dist/proto in a build (the build copies them from @dapr/dapr, so an
+ * installed runtime needs no SDK), else the @dapr/dapr devDependency itself (tests run from src/).
+ */
 export function protoRoot(): string {
+  const built = join(__dirname, '..', '..', 'proto');
+  if (existsSync(join(built, 'dapr', 'proto', 'runtime', 'v1', 'dapr.proto'))) return built;
   return join(dirname(require.resolve('@dapr/dapr/package.json')), 'proto');
 }
 
