@@ -205,10 +205,26 @@ describe('metrics', () => {
     expect(text).toContain(`dapr_resiliency_count{${l('timeout', '')}} 2`);
     expect(text).toContain(`dapr_resiliency_count{${l('circuitbreaker', 'closed')}} 1`);
     expect(text).toContain(`dapr_resiliency_count{${l('circuitbreaker', 'open')}} 1`);
-    expect(text).toContain(`dapr_resiliency_activations_total{${l('retry', '')}} 2`);
+    // Once per run that retried (the second run met the open breaker and did not retry).
+    expect(text).toContain(`dapr_resiliency_activations_total{${l('retry', '')}} 1`);
     expect(text).toContain(`dapr_resiliency_activations_total{${l('circuitbreaker', 'open')}} 1`);
     expect(text).toContain(`dapr_resiliency_cb_state{${l('circuitbreaker', 'open')}} 1`);
     expect(text).toContain(`dapr_resiliency_cb_state{${l('circuitbreaker', 'closed')}} 0`);
     expect(f.calls()).toBe(3);
+  });
+});
+
+describe('logs', () => {
+  it('warn once per run that retries (as daprd), and note the recovery', async () => {
+    const lines: string[] = [];
+    const logger = { debug: () => undefined, info: (m: object | string) => lines.push(`info ${String(m)}`), warn: (m: object | string) => lines.push(`warn ${String(m)}`), error: () => undefined };
+    const r = Resiliency.fromResources([doc('r', { policies: { retries: { three: { duration: '1ms', maxRetries: 3 } } }, targets: { components: { statestore: { outbound: { retry: 'three' } } } } })], { appId: 'me', logger });
+    const f = counting<string>(boom(), boom(), 'ok');
+    await expect(r.component('statestore', 'state', 'outbound').run(f.op)).resolves.toBe('ok');
+    expect(lines).toEqual([
+      'info Loading Resiliency configuration: r',
+      'warn Error processing operation component[statestore] output. Retrying in 1ms…',
+      'info Recovered processing operation component[statestore] output after 3 attempts',
+    ]);
   });
 });
