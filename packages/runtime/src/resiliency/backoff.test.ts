@@ -22,14 +22,18 @@ it('exponential: initial × multiplier each time, capped at maxInterval', () => 
 it('exponential: randomised within ± randomizationFactor', () => {
   const spec = retrySpec({ policy: 'exponential', initialIntervalMs: 1000, multiplier: 2, randomizationFactor: 0.5, maxRetries: 1 });
   expect(drain(newBackoff(spec, Date.now, () => 0))).toEqual([500]);
-  expect(drain(newBackoff(spec, Date.now, () => 0.999))).toEqual([1500]);
+  expect(drain(newBackoff(spec, Date.now, () => 0.75))).toEqual([1250]);
 });
 
 it('exponential: stops once maxElapsedTime has passed', () => {
   const clock = new ManualClock();
   const b = newBackoff(retrySpec({ policy: 'exponential', randomizationFactor: 0, maxRetries: -1, maxElapsedTimeMs: 1000 }), clock.now);
   expect(b.next()).toBe(500);
-  clock.advance(1001);
+  clock.advance(200);
+  // 200 elapsed + the next wait of 750 ends before 1000.
+  expect(b.next()).toBe(750);
+  clock.advance(750);
+  // 950 elapsed + 1125 would end past 1000.
   expect(b.next()).toBeUndefined();
 });
 

@@ -37,7 +37,7 @@ it('a success resets the consecutive count', () => {
 it('goes half-open after the timeout and admits maxRequests probes, refusing more with "too many requests"', () => {
   const { cb, clock, fail } = setup({ trip: 'consecutiveFailures > 0', timeoutMs: 1000, maxRequests: 2 });
   fail();
-  clock.advance(999);
+  clock.advance(1000);
   expect(cb.state).toBe('open');
   clock.advance(1);
   expect(cb.state).toBe('half-open');
@@ -54,12 +54,12 @@ it('goes half-open after the timeout and admits maxRequests probes, refusing mor
 it('reopens on any failure while half-open, for another full timeout', () => {
   const { cb, clock, fail, changes } = setup({ trip: 'consecutiveFailures > 0', timeoutMs: 1000, maxRequests: 3 });
   fail();
-  clock.advance(1000);
+  clock.advance(1001);
   const probe = cb.admit();
   cb.done(cb.admit(), true);
   cb.done(probe, false);
   expect(cb.state).toBe('open');
-  clock.advance(999);
+  clock.advance(1000);
   expect(cb.state).toBe('open');
   clock.advance(1);
   expect(cb.state).toBe('half-open');
@@ -86,6 +86,8 @@ it('resets the counts every interval while closed; never when the interval is 0'
   withInterval.fail();
   withInterval.fail();
   withInterval.clock.advance(100);
+  expect(withInterval.cb.snapshot().totalFailures).toBe(2);
+  withInterval.clock.advance(1);
   expect(withInterval.cb.snapshot().totalFailures).toBe(0);
   withInterval.fail();
   withInterval.fail();

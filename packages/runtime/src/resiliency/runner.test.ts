@@ -244,3 +244,28 @@ describe('with a circuit breaker', () => {
     await expect(run.run(slow)).rejects.toThrow('circuit breaker is open');
   });
 });
+
+describe('breaker recovery through the runner', () => {
+  it('after the open timeout one probe is let through; its success closes the breaker', async () => {
+    const clock = new ManualClock();
+    const breaker = new CircuitBreaker(breakerSpec({ trip: 'consecutiveFailures > 1', timeoutMs: 5000, maxRequests: 1 }), { now: clock.now });
+    const run = createRunner({ breaker });
+    const f = counting<string>(boom(), boom(), 'ok');
+    await expect(run.run(f.op)).rejects.toThrow('boom');
+    await expect(run.run(f.op)).rejects.toThrow('boom');
+    await expect(run.run(f.op)).rejects.toThrow('circuit breaker is open');
+    clock.advance(5001);
+    // Two concurrent calls while half-open: the probe runs, the other is refused.
+    let release: () => void = () => undefined;
+    const probe = run.run(async () => {
+      await new Promise<void>((r) => (release = r));
+      return 'probe';
+    });
+    await expect(run.run(f.op)).rejects.toThrow('too many requests');
+    release();
+    await expect(probe).resolves.toBe('probe');
+    expect(breaker.state).toBe('closed');
+    await expect(run.run(f.op)).resolves.toBe('ok');
+    expect(f.calls()).toBe(3);
+  });
+});
