@@ -13,7 +13,7 @@ export interface UniversalContext {
   namespace?: string;
   /** Configuration `spec.secrets.scopes` by store name; absent = every secret allowed. */
   secretScopes?: SecretScopes;
-  /** The loaded resiliency policies (absent = none): component calls run under their outbound policy. */
+  /** The loaded Resiliency resources: component calls run under `resiliency.component(…)` (absent = none). */
   resiliency?: Resiliency;
   /** Where denied-by-policy secrets are noted. */
   debug(message: string): void;
