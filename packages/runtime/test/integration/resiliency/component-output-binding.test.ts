@@ -21,7 +21,7 @@ beforeAll(async () => {
     calls.set(r.url, n);
     if (r.url === '/api/recover') return n <= 3 ? { status: 500, body: 'not yet' } : { status: 200, body: `ok after ${n}` };
     if (r.url === '/api/slow') {
-      if (n <= 3) await new Promise((resolve) => setTimeout(resolve, 2000));
+      if (n <= 3) await new Promise((resolve) => setTimeout(resolve, 2000).unref());
       return { status: 200, body: `call ${n}` };
     }
     return { status: 500, body: 'always failing' };
