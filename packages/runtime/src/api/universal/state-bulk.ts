@@ -83,15 +83,22 @@ export async function deleteBulkState(t: StateTarget, req: DeleteBulkStateReques
   );
   if (items.length === 0) return;
   let pending = items;
+  // Failures that are final (ETag errors) are still reported when the retried items succeed later
+  // (daprd's accumulator drops them: a stale ETag would then pass unnoticed).
+  const final: unknown[] = [];
   const attempt = async (): Promise<void> => {
     const results = await Promise.allSettled(pending.map((item) => t.store.delete(item)));
     const failures: Failure[] = results.flatMap((r, i) => (r.status === 'rejected' ? [{ item: pending[i] as DeleteRequest, err: r.reason as unknown }] : []));
-    if (failures.length === 0) return;
     const retry = failures.filter((f) => !isETagError(f.err) && !isDaprError(f.err));
+    const earlier = final.slice();
+    final.push(...failures.filter((f) => !retry.includes(f)).map((f) => f.err));
+    if (retry.length === 0) {
+      if (final.length > 0) throw new PermanentFailure(final);
+      return;
+    }
     // Items that succeeded or failed for good are not sent again.
-    if (retry.length > 0) pending = retry.map((f) => f.item);
-    const errors = failures.map((f) => f.err);
-    throw retry.length === 0 ? new PermanentFailure(errors) : new FailedAttempt(errors, 'bulk delete failed');
+    pending = retry.map((f) => f.item);
+    throw new FailedAttempt([...earlier, ...failures.map((f) => f.err)], 'bulk delete failed');
   };
   try {
     await runOutbound(t.outbound(), attempt, { errorStatus: permanentComponentErrors });
