@@ -127,7 +127,9 @@ class Runner implements PolicyRunner {
         status?.permanent !== true &&
         (status === undefined || statusNeedsRetry(retry, status)) &&
         (retryFilter === undefined || retryFilter(status, outcome.ok));
-      const delay = retryable && !signal?.aborted ? backoff.next() : undefined;
+      // Like backoff.WithContext: a failure that would be retried ends with the caller's abort.
+      if (retryable && signal?.aborted) throw abortReason(signal);
+      const delay = retryable ? backoff.next() : undefined;
       if (delay === undefined) {
         if (outcome.ok) return outcome.value;
         throw outcome.error;
