@@ -10,6 +10,8 @@ import { createNameResolver, type NameResolver } from '../nameresolution';
 import { certificateIdentity } from '../security/cert-identity';
 import type { Mtls } from '../security/mtls';
 import { claimedIdentity } from '../security/peer-identity';
+import { invokeSpanOf } from '../tracing/api-span';
+import { recordRetry } from '../tracing/attributes';
 import type { LifecyclePart, RuntimeContext } from './context';
 
 
@@ -32,6 +34,8 @@ export function makeDirectMessaging(ctx: RuntimeContext, resolver: NameResolver)
     get appCallbacks() {
       return ctx.appCallbacks;
     },
+    resiliency: () => ctx.resiliency,
+    onRetry: (req, attempt, reason) => recordRetry(invokeSpanOf(req), attempt, reason),
   });
 }
 
