@@ -25,6 +25,7 @@ import { isResiliencyError } from '../resiliency/errors';
 import { readBody } from './exchange';
 import { callerGone, flatHeaders, RETRYABLE, relayResponse, SMALL_BODY_BYTES, type ForwardTarget } from './forward';
 import { filterRawResponseHeaders } from './headers';
+import { GRPC_ORIGIN_HEADER } from './translate';
 
 /** Where one attempt goes (a peer sidecar, or the app for a call to the own app id). */
 export interface Leg {
@@ -113,9 +114,11 @@ export async function forwardWithPolicy(f: PolicyForwardRequest): Promise<void> 
             throw err;
           }
           const status = up.statusCode ?? 0;
-          if (f.answersCount && body !== undefined && failed(status)) return await holdAnswer(up, f.maxBodySize, signal);
+          // A gRPC app's status is an answer to relay, never a failure (daprd: not an HTTP response).
+          const failure = f.answersCount && failed(status) && up.headers[GRPC_ORIGIN_HEADER] === undefined;
+          if (failure && body !== undefined) return await holdAnswer(up, f.maxBodySize, signal);
           await relay(up, f, signal);
-          if (f.answersCount && failed(status)) throw new RelayedFailure(status);
+          if (failure) throw new RelayedFailure(status);
           return WRITTEN;
         } finally {
           leg.release?.();
