@@ -28,12 +28,11 @@ import { APP_UNHEALTHY_DETAIL } from './app-health';
 import { canResend, exchange, readBody } from './exchange';
 import { callerGone, forward, type ForwardTarget } from './forward';
 import { forwardWithPolicy, type Leg } from './policy-forward';
+import { resendable, runCall, toAppWithPolicy, type OwnApp } from './policy-calls';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
 import type { Resiliency } from '../resiliency/resiliency';
-import { isResiliencyError } from '../resiliency/errors';
-import type { PolicyRunner } from '../resiliency/runner';
 import { grpcStatusHeaders, grpcStatusOf, resultOf, writeAppResult } from './translate';
 
 export interface DirectMessagingDeps {
@@ -255,71 +254,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
     return { target: peer.first, headers };
   };
 
-  /**
-   * An HTTP caller's call to its own app under a user policy: each attempt takes an app slot; a
-   * gRPC app's answer is never a failure (daprd relays its status as the HTTP answer).
-   */
-  const toAppWithPolicy = async (
-    runner: PolicyRunner,
-    req: IncomingMessage,
-    res: ServerResponse,
-    target: { method: string; query: string },
-    headers: OutgoingHttpHeaders,
-    policyId: string,
-    trace: string,
-  ) => {
-    const callbacks = grpcApp();
-    if (callbacks) {
-      const body = await readBody(req, d.maxBodySize);
-      const inv = { method: target.method, verb: req.method ?? 'POST', query: target.query.replace(/^\?/, ''), contentType: req.headers['content-type'], body, headers: headers as IncomingMessage['headers'] };
-      let result: AppInvokeResult;
-      try {
-        result = await runner.run((signal) => {
-          checkHealthy(d.appId);
-          return invokeGrpcApp(callbacks, d.appId, { ...inv, signal });
-        }, { onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)) });
-      } catch (err) {
-        throw isResiliencyError(err) ? invokeErrors.failed(policyId, err.message, err) : err;
-      }
-      if (!callerGone(res)) writeAppResult(res, result, trace, false);
-      return;
-    }
-    await forwardWithPolicy({
-      appId: policyId,
-      req,
-      res,
-      runner,
-      answersCount: true,
-      method: req.method ?? 'GET',
-      path: methodToPath(target.method) + target.query,
-      maxBodySize: d.maxBodySize,
-      responseHeaders: { traceparent: trace },
-      open: async (_attempt, signal) => {
-        const channel = httpChannel(d.appId);
-        const release = channel.tryAcquire() ?? (await channel.acquire(signal));
-        return { target: channel.target, headers: channel.decorate({ ...headers }), release };
-      },
-      toError: (err) => invokeErrors.failed(d.appId, `error calling the app: ${describe(err)}`, err),
-      onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)),
-    });
-  };
-
-  /**
-   * A gRPC caller's call under a policy (daprd InvokeService): with a user policy every answer that
-   * is not OK (a gRPC status, an HTTP status outside 2xx) is a failure retried whatever the policy's
-   * `matching` says, as daprd's status errors carry no code for it; the built-in retries only resend
-   * transport failures. The last answer is returned; a policy's own failure rejects as it is.
-   */
-  const runCall = (runner: PolicyRunner, userPolicy: boolean, o: OutboundInvoke, op: (signal: AbortSignal) => Promise<AppInvokeResult>): Promise<AppInvokeResult> =>
-    runner.run(op, {
-      signal: o.signal,
-      resultStatus: userPolicy ? (r) => (answerFailed(r) ? NO_STATUS : undefined) : undefined,
-      errorStatus: (err) => {
-        if (resendable.has(err as object)) return userPolicy ? undefined : UNAVAILABLE;
-        return userPolicy && !isBodyError(err) ? undefined : PERMANENT;
-      },
-      onRetry: o.onRetry,
-    });
+  const ownApp: OwnApp = { appId: d.appId, maxBodySize: d.maxBodySize, grpcApp, checkHealthy, httpChannel, invokeGrpcApp, onRetry: d.onRetry, describe };
 
   const isSelf = (appId: string, namespace: string | undefined): boolean => appId === d.appId && (namespace ?? '') === (d.namespace ?? '');
 
@@ -341,7 +276,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         const appTarget = { method: target.method, query: forwardableQuery(query) };
         // daprd applies a user policy to calls to the own app too (never the built-in retries).
         const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
-        if (runner && !runner.noop) await toAppWithPolicy(runner, req, res, appTarget, headers, policyId, trace);
+        if (runner && !runner.noop) await toAppWithPolicy(ownApp, runner, req, res, appTarget, headers, policyId, trace);
         else await toApp(req, res, appTarget, headers, target.appId, trace, false);
         return;
       }
@@ -519,27 +454,12 @@ async function waitForSlot(channel: AppChannel, res: ServerResponse): Promise<((
   }
 }
 
-/** Transport failures of a gRPC caller's exchange that may be sent again (nothing answered yet). */
-const resendable = new WeakSet<object>();
-const NO_STATUS = Object.freeze({});
-const UNAVAILABLE = Object.freeze({ grpcCode: 14 });
-const PERMANENT = Object.freeze({ permanent: true });
-
-/** An answer daprd's InvokeService turns into an error status. */
-function answerFailed(r: AppInvokeResult): boolean {
-  return r.grpc ? r.grpc.code !== 0 : r.status < 200 || r.status >= 300;
-}
-
-function isBodyError(err: unknown): boolean {
-  return isDaprError(err) && (err.code === 'ERR_BODY_TOO_LARGE' || err.code === 'ERR_BODY_READ');
-}
-
 function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {
   if (existing === undefined || existing === '') return value;
   return `${Array.isArray(existing) ? existing.join(', ') : String(existing)}, ${value}`;
 }
 
-function describe(err: Error): string {
+export function describe(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code ? `${code} ${err.message.replace(code, '').trim()}`.trim() : err.message;
 }

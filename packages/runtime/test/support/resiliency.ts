@@ -88,7 +88,7 @@ export interface FlakyApp {
 /** HTTP app: POST /resiliencyInvocation with a FailureMessage. */
 export async function startFlakyHttpApp(): Promise<FlakyApp> {
   const counter = new Counter();
-  const app: TestApp = await startApp(async (r) => {
+  const app: TestApp = await startApp(async (r): Promise<{ status: number; headers?: Record<string, string>; body: string }> => {
     let m: FailureMessage;
     try {
       m = JSON.parse(r.body.toString()) as FailureMessage;
