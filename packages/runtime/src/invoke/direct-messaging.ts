@@ -29,6 +29,7 @@ import { canResend, exchange, readBody } from './exchange';
 import { callerGone, forward, type ForwardTarget } from './forward';
 import { forwardWithPolicy, type Leg } from './policy-forward';
 import { resendable, runCall, toAppWithPolicy, type OwnApp } from './policy-calls';
+import type { PolicyRunner } from '../resiliency/runner';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
@@ -282,37 +283,49 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
       const runner = resiliency?.endpoint(policyId);
-      if (runner && !runner.noop) {
-        await forwardWithPolicy({
+      const userPolicy = runner !== undefined && !runner.noop && (resiliency as Resiliency).targetsApp(policyId);
+      const path = methodToPath(target.method) + forwardableQuery(query);
+      const toError = (err: Error): DaprError => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err);
+      const withPolicy = (first?: { failure: Error; body?: Buffer }) =>
+        forwardWithPolicy({
           appId: policyId,
           req,
           res,
-          runner,
-          answersCount: (resiliency as Resiliency).targetsApp(policyId),
+          runner: runner as PolicyRunner,
+          answersCount: userPolicy,
           method: req.method ?? 'GET',
-          path: methodToPath(target.method) + forwardableQuery(query),
+          path,
           maxBodySize: d.maxBodySize,
           responseHeaders: { traceparent: trace },
           open: (_attempt, _signal, afterFailure) => peerLeg(target.appId, namespace, headers, afterFailure),
-          toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
+          toError,
           onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)),
+          first,
         });
-        return;
-      }
+      if (userPolicy) return withPolicy();
+      // No user policy: the plain forward (as fast as before resiliency). Only when it fails before
+      // sending anything do the built-in retries (the runner's DaprBuiltInServiceRetries) take over.
+      let unsent: { failure: Error; body?: Buffer } | undefined;
       const peer = await peerOf(target.appId, namespace);
-      await forward({
-        req,
-        res,
-        target: peer.first,
-        method: req.method ?? 'GET',
-        path: methodToPath(target.method) + forwardableQuery(query),
-        headers,
-        maxBodySize: d.maxBodySize,
-        responseHeaders: { traceparent: trace },
-        // No Resiliency wired: the built-in retries as a plain loop; a runner that does nothing: none.
-        retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
-        toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
-      });
+      try {
+        await forward({
+          req,
+          res,
+          target: peer.first,
+          method: req.method ?? 'GET',
+          path,
+          headers,
+          maxBodySize: d.maxBodySize,
+          responseHeaders: { traceparent: trace },
+          // No Resiliency wired (unit tests): the built-in retries as a plain loop.
+          retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+          onUnsent: runner && !runner.noop ? (failure, body) => (unsent = { failure, body }) : undefined,
+          toError,
+        });
+      } catch (err) {
+        if (!unsent || callerGone(res)) throw err;
+        await withPolicy(unsent);
+      }
     },
 
     async deliverFromPeer(req, res) {
@@ -363,33 +376,44 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         return e;
       };
       const runner = resiliency?.endpoint(policyId);
-      if (runner && !runner.noop) {
-        let afterFailure = false;
-        return runCall(runner, (resiliency as Resiliency).targetsApp(policyId), o, async (signal) => {
-          const leg = await peerLeg(o.appId, namespace, headers, afterFailure);
-          afterFailure = false;
-          try {
-            const answer = await exchange({ target: leg.target, method: o.verb, path, headers, body: o.body, maxBodySize: d.maxBodySize, signal, toError });
-            return resultOf(answer, true);
-          } catch (err) {
-            afterFailure = resendable.has(err as object);
-            throw err;
-          }
+      let afterFailure = false;
+      const attempt = async (signal: AbortSignal): Promise<AppInvokeResult> => {
+        const leg = await peerLeg(o.appId, namespace, headers, afterFailure);
+        afterFailure = false;
+        try {
+          const answer = await exchange({ target: leg.target, method: o.verb, path, headers, body: o.body, maxBodySize: d.maxBodySize, signal, toError });
+          return resultOf(answer, true);
+        } catch (err) {
+          afterFailure = resendable.has(err as object);
+          throw err;
+        }
+      };
+      if (runner && !runner.noop && (resiliency as Resiliency).targetsApp(policyId)) return runCall(runner, true, o, attempt);
+      // No user policy: one plain exchange; the built-in retries take over after a failure that sent nothing.
+      const peer = await peerOf(o.appId, namespace);
+      try {
+        const answer = await exchange({
+          target: peer.first,
+          method: o.verb,
+          path,
+          headers,
+          body: o.body,
+          maxBodySize: d.maxBodySize,
+          signal: o.signal,
+          retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+          toError,
+        });
+        return resultOf(answer, true);
+      } catch (err) {
+        if (!runner || runner.noop || !resendable.has(err as object)) throw err;
+        let first = true;
+        return runCall(runner, false, o, (signal) => {
+          if (!first) return attempt(signal);
+          first = false;
+          afterFailure = true;
+          return Promise.reject(err);
         });
       }
-      const peer = await peerOf(o.appId, namespace);
-      const answer = await exchange({
-        target: peer.first,
-        method: o.verb,
-        path,
-        headers,
-        body: o.body,
-        maxBodySize: d.maxBodySize,
-        signal: o.signal,
-        retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
-        toError,
-      });
-      return resultOf(answer, true);
     },
 
     close() {

@@ -40,6 +40,11 @@ export interface ForwardRequest {
   /** Extra headers for the response to the caller (e.g. traceparent). */
   responseHeaders?: Record<string, string>;
   retry?: RetryPolicy;
+  /**
+   * A transport failure that left nothing of the request behind (retries, if any, used up): the
+   * request may still be sent again, with `body` when it was read (undefined: still unread in req).
+   */
+  onUnsent?(err: Error, body: Buffer | undefined): void;
   /** Maps a transport failure to the error the caller sees. */
   toError(err: Error): DaprError;
 }
@@ -123,6 +128,7 @@ function forwardBuffered(f: ForwardRequest, length: number): Promise<void> {
           retryLater(f, target, delays[attempt++] as number, () => done, (next) => send(next, body), () => fail(f.toError(err)));
           return;
         }
+        if (RETRYABLE.has(err.code ?? '')) f.onUnsent?.(err, body);
         fail(f.toError(err));
       });
       out.end(body);
@@ -344,6 +350,7 @@ function forwardStreamed(f: ForwardRequest): Promise<void> {
           retryLater(f, target, delays[attempt++] as number, () => finished, start, () => fail(f.toError(err)));
           return;
         }
+        if (canRetry) f.onUnsent?.(err, noBody ? EMPTY : undefined);
         fail(f.toError(err));
       });
     };

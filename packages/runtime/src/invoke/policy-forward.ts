@@ -52,6 +52,11 @@ export interface PolicyForwardRequest {
   /** Maps a transport failure (or a policy's own failure) to the error the caller sees. */
   toError(err: Error): DaprError;
   onRetry?(attempt: number, reason: unknown, delayMs: number): void;
+  /**
+   * The first attempt already happened (./forward, the fast path) and failed before sending
+   * anything: the run starts with that failure, and `body` is the request body it read, if any.
+   */
+  first?: { failure: Error; body?: Buffer };
 }
 
 /** An answer read whole because it is a failure that may be retried. */
@@ -90,7 +95,8 @@ export async function forwardWithPolicy(f: PolicyForwardRequest): Promise<void> 
   }
   const chunked = req.headers['transfer-encoding'] !== undefined;
   const replay = !chunked && (f.runner.retries || !Number.isFinite(declared) || declared <= SMALL_BODY_BYTES);
-  const body = replay ? await readBody(req, f.maxBodySize) : undefined;
+  const body = f.first?.body ?? (replay ? await readBody(req, f.maxBodySize) : undefined);
+  if (f.first) resendable.add(f.first.failure);
   const stream = { started: false };
 
   // The caller hanging up ends the run: the attempt in flight is aborted, no retry follows.
@@ -103,6 +109,10 @@ export async function forwardWithPolicy(f: PolicyForwardRequest): Promise<void> 
   try {
     const outcome = await f.runner.run<Outcome>(
       async (signal, attempt) => {
+        if (attempt === 1 && f.first) {
+          transportFailed = true;
+          throw f.first.failure;
+        }
         const leg = await f.open(attempt, signal, transportFailed);
         transportFailed = false;
         try {

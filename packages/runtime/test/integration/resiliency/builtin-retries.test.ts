@@ -8,6 +8,7 @@ import { startSidecar, stopAll, tempDir, type Sidecar } from '@minidapr/testkit'
 import { mkdirSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
+import { DaprGrpc } from '../../support/grpc-invoke';
 
 jest.setTimeout(30000);
 
@@ -78,4 +79,19 @@ it('uses only the targeting policy (1 retry, 10ms) when one exists: the built-in
   expect(r.status).toBe(500);
   expect(connections.get('targeted')).toBe(2);
   expect(Date.now() - started).toBeLessThan(900);
+});
+
+it('does the same for a gRPC caller (InvokeService): 4 connections without a policy, 2 with it', async () => {
+  const client = new DaprGrpc(caller.grpcPort);
+  try {
+    const before = { untargeted: connections.get('untargeted') ?? 0, targeted: connections.get('targeted') ?? 0 };
+    const a = await client.invoke('untargeted', { method: 'x', data: 'x' });
+    expect(a.err?.code).toBe(13);
+    expect((connections.get('untargeted') ?? 0) - before.untargeted).toBe(4);
+    const b = await client.invoke('targeted', { method: 'x', data: 'x' });
+    expect(b.err?.code).toBe(13);
+    expect((connections.get('targeted') ?? 0) - before.targeted).toBe(2);
+  } finally {
+    client.close();
+  }
 });
