@@ -54,11 +54,12 @@ export function newBackoff(spec: RetrySpec, now: Clock = Date.now, random: () =>
   return {
     next() {
       if (spec.maxRetries >= 0 && retries >= spec.maxRetries) return undefined;
-      if (spec.maxElapsedTimeMs > 0 && now() - started > spec.maxElapsedTimeMs) return undefined;
       retries++;
       const delay = randomized(current, spec.randomizationFactor, random());
       // cenkalti/backoff: grow the current interval, not the randomised one, and cap it.
       current = current >= spec.maxIntervalMs / spec.multiplier ? spec.maxIntervalMs : current * spec.multiplier;
+      // Stop when the wait would end past maxElapsedTime (counted from the first attempt).
+      if (spec.maxElapsedTimeMs > 0 && now() - started + delay > spec.maxElapsedTimeMs) return undefined;
       return delay;
     },
   };
@@ -68,8 +69,7 @@ export function newBackoff(spec: RetrySpec, now: Clock = Date.now, random: () =>
 function randomized(interval: number, factor: number, r: number): number {
   if (factor === 0) return interval;
   const delta = factor * interval;
-  const min = interval - delta;
-  return Math.round(min + r * (2 * delta + 1));
+  return interval - delta + r * 2 * delta;
 }
 
 /** Whether a failure with this status is retried by the policy (dapr's statusCodeNeedRetry). */

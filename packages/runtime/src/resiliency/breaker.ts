@@ -116,7 +116,8 @@ export class CircuitBreaker {
 
   /** Time-driven transitions: the closed state's interval reset, open → half-open. */
   private advance(now: number): void {
-    if (this.expiry === 0 || now < this.expiry) return;
+    // gobreaker: a state ends once its expiry is strictly in the past.
+    if (this.expiry === 0 || now <= this.expiry) return;
     if (this.stateNow === 'closed') this.newGeneration(now);
     else if (this.stateNow === 'open') this.setState('half-open', now);
   }

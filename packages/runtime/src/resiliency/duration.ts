@@ -25,3 +25,12 @@ export function parseResiliencyDuration(value: unknown): number | undefined {
   }
   return total;
 }
+
+/** Milliseconds in Go's time.Duration.String() style, for log lines: `500ms`, `5s`, `1m30s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms * 1000) / 1000}ms`;
+  const h = Math.floor(ms / 3_600_000);
+  const m = Math.floor((ms % 3_600_000) / 60_000);
+  const sec = Math.round((ms % 60_000) / 10) / 100;
+  return `${h > 0 ? `${h}h` : ''}${h > 0 || m > 0 ? `${m}m` : ''}${sec}s`;
+}

@@ -16,6 +16,7 @@ import type { RetrySpec } from './backoff';
 import { CircuitBreaker, type BreakerSpec } from './breaker';
 import type { ResiliencyMetrics, TargetMetrics } from './metrics';
 import { createRunner, NOOP_RUNNER, type PolicyRunner, type RetryFilter, type RunOptions } from './runner';
+import { formatDuration } from './duration';
 import { checkReferences, parseResiliency, type ResiliencySpec, type TargetPolicies } from './spec';
 
 export type ComponentDirection = 'inbound' | 'outbound';
@@ -70,7 +71,9 @@ export class Resiliency {
   private readonly breakers = new Map<string, Named<BreakerSpec>>();
   private readonly apps = new Map<string, Named<TargetPolicies>>();
   private readonly components = new Map<string, Named<{ inbound: TargetPolicies; outbound: TargetPolicies }>>();
-  private readonly runners = new Map<string, PolicyRunner>();
+  private readonly appRunners = new Map<string, PolicyRunner>();
+  /** Component runners by name, then direction and category (no key string built per call). */
+  private readonly componentRunners = new Map<string, Record<ComponentDirection, Map<string, PolicyRunner>>>();
   private readonly instances = new Map<string, CircuitBreaker>();
   private builtIn?: PolicyRunner;
 
@@ -115,22 +118,26 @@ export class Resiliency {
 
   /** Caller side of service invocation to `appId`. */
   endpoint(appId: string): PolicyRunner {
-    const key = `app\u0000${appId}`;
-    let r = this.runners.get(key);
+    let r = this.appRunners.get(appId);
     if (r === undefined) {
       r = this.makeEndpoint(appId);
-      this.runners.set(key, r);
+      this.appRunners.set(appId, r);
     }
     return r;
   }
 
   /** A component call; category = the component's category ('state' | 'pubsub' | 'bindings' | 'secretstores' | …). */
   component(name: string, category: Category, direction: ComponentDirection): PolicyRunner {
-    const key = `${direction}\u0000${category}\u0000${name}`;
-    let r = this.runners.get(key);
+    let byName = this.componentRunners.get(name);
+    if (byName === undefined) {
+      byName = { inbound: new Map(), outbound: new Map() };
+      this.componentRunners.set(name, byName);
+    }
+    const byCategory = byName[direction];
+    let r = byCategory.get(category);
     if (r === undefined) {
       r = this.makeComponent(name, category, direction);
-      this.runners.set(key, r);
+      byCategory.set(category, r);
     }
     return r;
   }
@@ -150,10 +157,11 @@ export class Resiliency {
   private makeEndpoint(appId: string): PolicyRunner {
     const target = `app_${appId}`;
     const named = this.apps.get(appId);
-    if (named) return this.build(named.value, named.from, 'outbound', target, `app:${appId}`);
+    const at = { direction: 'outbound' as const, target, operation: `endpoint[${appId}]`, cbKey: `app:${appId}` };
+    if (named) return this.build(named.value, named.from, at);
     const d = this.appDefaults();
     if (!d.found) return this.builtInRunner();
-    const outer = this.build(d.names, d.from ?? this.specs[0], 'outbound', target, `app:${appId}`);
+    const outer = this.build(d.names, d.from, at);
     // daprd: default policies do not count as "a policy defined for the app", so its built-in
     // retries still run inside each attempt of the default policy.
     return nest(outer, this.builtInRunner());
@@ -163,11 +171,11 @@ export class Resiliency {
     const target = `${COMPONENT_TYPES[category] ?? category}_${name}`;
     const named = this.components.get(name);
     // One breaker per component and direction (daprd shares one across directions; see README).
-    const cbKey = `component:${name}:${direction}`;
-    if (named) return this.build(named.value[direction], named.from, direction, target, cbKey);
+    const at = { direction, target, operation: `component[${name}] ${direction === 'inbound' ? 'input' : 'output'}`, cbKey: `component:${name}:${direction}` };
+    if (named) return this.build(named.value[direction], named.from, at);
     const d = this.componentDefaults(category, direction);
     if (!d.found) return NOOP_RUNNER;
-    return this.build(d.names, d.from ?? this.specs[0], direction, target, cbKey);
+    return this.build(d.names, d.from, at);
   }
 
   private appDefaults(): Defaults {
@@ -198,7 +206,9 @@ export class Resiliency {
     return { names, found: first !== undefined, from };
   }
 
-  private build(names: TargetPolicies, from: ResiliencySpec | undefined, direction: ComponentDirection, target: string, cbKey: string): PolicyRunner {
+  /** A runner for these policy names; `target` and `operation` name it in metrics and logs. */
+  private build(names: TargetPolicies, from: ResiliencySpec | undefined, at: { direction: ComponentDirection; target: string; operation: string; cbKey: string }): PolicyRunner {
+    const { direction, target, operation, cbKey } = at;
     const timeoutMs = names.timeout !== undefined ? this.timeouts.get(names.timeout)?.value : undefined;
     const retry = names.retry !== undefined ? this.retries.get(names.retry)?.value : undefined;
     const cbSpec = names.circuitBreaker !== undefined ? this.breakers.get(names.circuitBreaker)?.value : undefined;
@@ -220,7 +230,13 @@ export class Resiliency {
             }
           : undefined,
         activated: metrics ? (policy) => metrics.activated(policy) : undefined,
-        retrying: log ? (delay, reason) => log.warn(`Error processing operation ${target}. Retrying in ${delay}ms…${reasonText(reason)}`) : undefined,
+        retrying: log
+          ? (delay, reason) => {
+              log.warn(`Error processing operation ${operation}. Retrying in ${formatDuration(delay)}…`);
+              log.debug(`Error for operation ${operation} was: ${reasonText(reason)}`);
+            }
+          : undefined,
+        recovered: log ? (attempts) => log.info(`Recovered processing operation ${operation} after ${attempts} attempts`) : undefined,
       },
     });
   }
@@ -270,9 +286,9 @@ function builtInOverride(name: string, spec: RetrySpec, logger: Logger | undefin
 }
 
 function reasonText(reason: unknown): string {
-  if (reason instanceof Error) return ` (${reason.message})`;
-  if (reason && typeof reason === 'object') return ` (${JSON.stringify(reason)})`;
-  return '';
+  if (reason instanceof Error) return reason.message;
+  if (reason && typeof reason === 'object') return JSON.stringify(reason);
+  return String(reason);
 }
 
 /** Runs `inner` (the built-in retries) inside each attempt of `outer`. */

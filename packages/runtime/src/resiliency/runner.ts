@@ -51,10 +51,12 @@ export interface PolicyRunner {
 export interface RunnerHooks {
   /** A run begins (dapr_resiliency_count for each policy). */
   started?(): void;
-  /** A retry is about to happen, or a timeout fired. */
+  /** The run's first retry is about to happen, or its first timeout fired (daprd counts each once per run). */
   activated?(policy: 'retry' | 'timeout'): void;
-  /** A retry is about to happen (for the Dapr-style warning line). */
+  /** The run's first retry is about to happen (daprd logs one warning per run, not per retry). */
   retrying?(delayMs: number, reason: unknown): void;
+  /** A run that retried has succeeded. */
+  recovered?(attempts: number): void;
 }
 
 /** Which failures a retry policy may retry at all (the built-in service retries narrow it to transport errors). */
@@ -109,14 +111,23 @@ class Runner implements PolicyRunner {
     hooks?.started?.();
     const backoff = retry ? newBackoff(retry, this.parts.clock) : undefined;
     const signal = opts.signal;
+    let retried = false;
+    let timedOut = false;
     for (let attempt = 1; ; attempt++) {
       if (signal?.aborted) throw abortReason(signal);
       const outcome = await this.attempt(op, attempt, opts);
       let status: Status;
       if (outcome.ok) {
-        if (outcome.status === undefined) return outcome.value;
+        if (outcome.status === undefined) {
+          if (retried) hooks?.recovered?.(attempt);
+          return outcome.value;
+        }
         status = outcome.status;
       } else {
+        if (!timedOut && outcome.error instanceof ResiliencyTimeoutError) {
+          timedOut = true;
+          hooks?.activated?.('timeout');
+        }
         // An open breaker ends the run at once (daprd makes its error permanent).
         if (outcome.error instanceof ResiliencyError && outcome.error.kind !== 'timeout') throw outcome.error;
         status = opts.errorStatus?.(outcome.error);
@@ -127,14 +138,19 @@ class Runner implements PolicyRunner {
         status?.permanent !== true &&
         (status === undefined || statusNeedsRetry(retry, status)) &&
         (retryFilter === undefined || retryFilter(status, outcome.ok));
-      const delay = retryable && !signal?.aborted ? backoff.next() : undefined;
+      // Like backoff.WithContext: a failure that would be retried ends with the caller's abort.
+      if (retryable && signal?.aborted) throw abortReason(signal);
+      const delay = retryable ? backoff.next() : undefined;
       if (delay === undefined) {
         if (outcome.ok) return outcome.value;
         throw outcome.error;
       }
       const reason = outcome.ok ? status : outcome.error;
-      hooks?.activated?.('retry');
-      hooks?.retrying?.(delay, reason);
+      if (!retried) {
+        retried = true;
+        hooks?.activated?.('retry');
+        hooks?.retrying?.(delay, reason);
+      }
       opts.onRetry?.(attempt, reason, delay);
       if (outcome.ok) opts.dispose?.(outcome.value);
       await (this.parts.sleep ?? sleep)(delay, signal);
@@ -179,7 +195,6 @@ class Runner implements PolicyRunner {
         timedOut = true;
         const error = new ResiliencyTimeoutError();
         ac.abort(error);
-        this.parts.hooks?.activated?.('timeout');
         resolve({ ok: false, error });
       }, timeoutMs);
     });

@@ -103,6 +103,7 @@ class Parser {
       return { kind: 'bool', ev: () => b };
     }
     if (/^[A-Za-z_]/.test(t)) {
+      if (this.tokens[this.i] === '(') throw new TripSyntaxError(`function calls such as ${t}(…) are not supported`);
       const name = t as keyof BreakerCounts;
       if (!TRIP_VARIABLES.includes(name)) throw new TripSyntaxError(`unknown variable "${t}" (known: ${TRIP_VARIABLES.join(', ')})`);
       return { kind: 'int', ev: (c) => c[name] };

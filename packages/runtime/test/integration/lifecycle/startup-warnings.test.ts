@@ -24,6 +24,7 @@ it('starts with a warning per file that is not a Dapr resource, per ignored kind
     resources: {
       'resiliency.yaml': 'spec:\n  policies:\n    retries:\n      retryForever:\n        policy: constant\n        maxRetries: -1\n',
       'typo.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Componet\nmetadata:\n  name: other\nspec:\n  type: state.in-memory\n',
+      'endpoint.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: HTTPEndpoint\nmetadata:\n  name: backend\nspec:\n  baseUrl: http://localhost:9999\n',
       'policies.yaml': 'apiVersion: dapr.io/v1alpha1\nkind: Resiliency\nmetadata:\n  name: myresiliency\nspec: {}\n',
       'statestore.yaml': componentYaml('statestore', 'state.sqlite', { connectionString: ':memory:', tablName: 'orders', keyPrefix: 'name' }),
     },
@@ -34,11 +35,12 @@ it('starts with a warning per file that is not a Dapr resource, per ignored kind
     expect.arrayContaining([
       expect.stringMatching(/resiliency\.yaml: there is no "kind" .*; skipped/),
       expect.stringMatching(/typo\.yaml: kind "Componet" is not a Dapr resource kind \(did you mean Component\?\); skipped/),
-      expect.stringMatching(/policies\.yaml: minidapr ignores Resiliency resources; Resiliency "myresiliency" has no effect/),
+      expect.stringMatching(/endpoint\.yaml: minidapr ignores HTTPEndpoint resources; HTTPEndpoint "backend" has no effect/),
       expect.stringMatching(/statestore\.yaml: component "statestore" \(state\.sqlite\): unknown metadata field "tablName" is ignored; did you mean "tableName"\?/),
     ]),
   );
   expect(lines.join('\n')).not.toContain('keyPrefix');
+  expect(lines.join('\n')).not.toContain('policies.yaml'); // Resiliency is supported
   expect(lines.join('\n')).not.toContain('no components loaded');
   const r = await fetch(`${s.url}/v1.0/state/statestore`, { method: 'POST', body: JSON.stringify([{ key: 'k', value: 1 }]) });
   expect(r.status).toBe(204);

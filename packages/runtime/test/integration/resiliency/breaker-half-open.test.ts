@@ -4,7 +4,7 @@
  * through), and the next probe after the timeout, succeeding, closes it.
  */
 import { stopAll } from '@minidapr/testkit';
-import { invokeHttp, newId, startFlakyHttpApp, startPair, type Pair } from '../../support/resiliency';
+import { invokeHttp, newId, startFlakyHttpApp, startPair, type Pair } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 

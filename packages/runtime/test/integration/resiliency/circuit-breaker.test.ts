@@ -5,7 +5,7 @@
  * timeout (1s here) one probe goes through and, succeeding, closes it.
  */
 import { stopAll, waitFor } from '@minidapr/testkit';
-import { invokeHttp, newId, resiliencyYaml, startFlakyHttpApp, startPair, type Pair } from '../../support/resiliency';
+import { invokeHttp, newId, resiliencyYaml, startFlakyHttpApp, startPair, type Pair } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 

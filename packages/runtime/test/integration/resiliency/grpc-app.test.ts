@@ -6,7 +6,7 @@
  */
 import { stopAll } from '@minidapr/testkit';
 import { DaprGrpc } from '../../support/grpc-invoke';
-import { invokeHttp, newId, resiliencyYaml, startFlakyGrpcApp, startPair, type FailureMessage, type Pair } from '../../support/resiliency';
+import { invokeHttp, newId, resiliencyYaml, startFlakyGrpcApp, startPair, type FailureMessage, type Pair } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 

@@ -5,7 +5,7 @@
  * code 2 is retried, others come back after one call; the breaker trips after 16 failures.
  */
 import { stopAll } from '@minidapr/testkit';
-import { newId, proxyClient, resiliencyYaml, startFlakyGrpcApp, startPair, type Pair } from '../../support/resiliency';
+import { newId, proxyClient, resiliencyYaml, startFlakyGrpcApp, startPair, type Pair } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 

@@ -4,7 +4,7 @@
  * consecutive failures); the app fails as each request asks and counts its calls exactly.
  */
 import { stopAll } from '@minidapr/testkit';
-import { invokeHttp, newId, resiliencyYaml, startFlakyHttpApp, startPair, type Pair } from '../../support/resiliency';
+import { invokeHttp, newId, resiliencyYaml, startFlakyHttpApp, startPair, type Pair } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 

@@ -5,7 +5,7 @@
  */
 import { startSidecar, stopAll, type Sidecar } from '@minidapr/testkit';
 import { DaprGrpc } from '../../support/grpc-invoke';
-import { invokeHttp, newId, resiliencyYaml, startFlakyHttpApp, type FlakyApp } from '../../support/resiliency';
+import { invokeHttp, newId, resiliencyYaml, startFlakyHttpApp, type FlakyApp } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 

@@ -5,7 +5,7 @@
  * Content-Length is replayed (6 calls).
  */
 import { stopAll } from '@minidapr/testkit';
-import { newId, resiliencyYaml, startFlakyHttpApp, startPair, type FailureMessage, type Pair } from '../../support/resiliency';
+import { newId, resiliencyYaml, startFlakyHttpApp, startPair, type FailureMessage, type Pair } from '../../support/resiliency-invoke';
 
 jest.setTimeout(30000);
 
