@@ -22,15 +22,18 @@ import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
 import { isDaprError, type DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
-import type { Resiliency } from '../resiliency/resiliency';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import { ChannelWaitAborted, type AppChannel } from './app-channel';
 import { APP_UNHEALTHY_DETAIL } from './app-health';
-import { exchange, readBody } from './exchange';
+import { canResend, exchange, readBody } from './exchange';
 import { callerGone, forward, type ForwardTarget } from './forward';
+import { forwardWithPolicy, type Leg } from './policy-forward';
+import { resendable, runCall, toAppWithPolicy, type OwnApp } from './policy-calls';
+import type { PolicyRunner } from '../resiliency/runner';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
+import type { Resiliency } from '../resiliency/resiliency';
 import { grpcStatusHeaders, grpcStatusOf, resultOf, writeAppResult } from './translate';
 
 export interface DirectMessagingDeps {
@@ -51,8 +54,10 @@ export interface DirectMessagingDeps {
   peerToken?: string;
   /** The app side; when its protocol is gRPC, invocations for the app go through it (not appChannel). */
   appCallbacks?: AppCallbacks;
-  /** The loaded Resiliency resources, read per call (a getter: invocation starts before components load them). */
+  /** The loaded Resiliency resources (a getter: invocation starts before the components). Absent: the built-in retries only. */
   resiliency?: () => Resiliency;
+  /** Before each retry of an HTTP call (the API span records it). */
+  onRetry?(req: IncomingMessage, attempt: number, reason: unknown): void;
 }
 
 /** An invocation from the gRPC API (InvokeService), buffered: the request is one message. */
@@ -70,9 +75,14 @@ export interface OutboundInvoke {
   headers: OutgoingHttpHeaders;
   signal?: AbortSignal;
   trace: { traceparent: string; tracestate?: string };
+  /** Before each retry (the call's span records it). */
+  onRetry?(attempt: number, reason: unknown): void;
 }
 
-/** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
+/**
+ * Sidecar-to-sidecar transport failures without a Resiliency to ask (unit tests wire none): 3
+ * retries, as the runner's built-in DaprBuiltInServiceRetries does when one is wired.
+ */
 const PEER_RETRY_DELAYS_MS = [250, 1000, 1000] as const;
 /** A reused keep-alive socket to the app may have just been closed by the app: retry once. */
 const APP_RETRY_DELAYS_MS = [0] as const;
@@ -238,6 +248,15 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
     };
   };
 
+  /** One attempt's peer: resolved afresh (the resolver caches), the cache dropped after a transport failure. */
+  const peerLeg = async (appId: string, namespace: string | undefined, headers: OutgoingHttpHeaders, afterFailure: boolean): Promise<Leg> => {
+    if (afterFailure) d.resolver.invalidate(appId);
+    const peer = await peerOf(appId, namespace);
+    return { target: peer.first, headers };
+  };
+
+  const ownApp: OwnApp = { appId: d.appId, maxBodySize: d.maxBodySize, grpcApp, checkHealthy, httpChannel, invokeGrpcApp, onRetry: d.onRetry, describe };
+
   const isSelf = (appId: string, namespace: string | undefined): boolean => appId === d.appId && (namespace ?? '') === (d.namespace ?? '');
 
   return {
@@ -249,26 +268,64 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
       headers.traceparent = trace;
       const namespace = target.namespace ?? d.namespace;
+      // daprd looks the policy up by the id as the caller wrote it (`app` or `app.namespace`).
+      const policyId = target.namespace === undefined ? target.appId : `${target.appId}.${target.namespace}`;
+      const resiliency = d.resiliency?.();
       if (isSelf(target.appId, namespace)) {
         // Self-invocation never crosses the internal port, so no access policy applies (as in daprd).
         if (target.method.includes('%')) throw undeliverable(target.appId, target.method);
-        await toApp(req, res, { method: target.method, query: forwardableQuery(query) }, headers, target.appId, trace, false);
+        const appTarget = { method: target.method, query: forwardableQuery(query) };
+        // daprd applies a user policy to calls to the own app too (never the built-in retries).
+        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
+        if (runner && !runner.noop) await toAppWithPolicy(ownApp, runner, req, res, appTarget, headers, policyId, trace);
+        else await toApp(req, res, appTarget, headers, target.appId, trace, false);
         return;
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const runner = resiliency?.endpoint(policyId);
+      const userPolicy = runner !== undefined && !runner.noop && (resiliency as Resiliency).targetsApp(policyId);
+      const path = methodToPath(target.method) + forwardableQuery(query);
+      const toError = (err: Error): DaprError => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err);
+      const withPolicy = (first?: { failure: Error; body?: Buffer }) =>
+        forwardWithPolicy({
+          appId: policyId,
+          req,
+          res,
+          runner: runner as PolicyRunner,
+          answersCount: userPolicy,
+          method: req.method ?? 'GET',
+          path,
+          maxBodySize: d.maxBodySize,
+          responseHeaders: { traceparent: trace },
+          open: (_attempt, _signal, afterFailure) => peerLeg(target.appId, namespace, headers, afterFailure),
+          toError,
+          onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)),
+          first,
+        });
+      if (userPolicy) return withPolicy();
+      // No user policy: the plain forward (as fast as before resiliency). Only when it fails before
+      // sending anything do the built-in retries (the runner's DaprBuiltInServiceRetries) take over.
+      let unsent: { failure: Error; body?: Buffer } | undefined;
       const peer = await peerOf(target.appId, namespace);
-      await forward({
-        req,
-        res,
-        target: peer.first,
-        method: req.method ?? 'GET',
-        path: methodToPath(target.method) + forwardableQuery(query),
-        headers,
-        maxBodySize: d.maxBodySize,
-        responseHeaders: { traceparent: trace },
-        retry: { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
-        toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
-      });
+      try {
+        await forward({
+          req,
+          res,
+          target: peer.first,
+          method: req.method ?? 'GET',
+          path,
+          headers,
+          maxBodySize: d.maxBodySize,
+          responseHeaders: { traceparent: trace },
+          // No Resiliency wired (unit tests): the built-in retries as a plain loop.
+          retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+          onUnsent: runner && !runner.noop ? (failure, body) => (unsent = { failure, body }) : undefined,
+          toError,
+        });
+      } catch (err) {
+        if (!unsent || callerGone(res)) throw err;
+        await withPolicy(unsent);
+      }
     },
 
     async deliverFromPeer(req, res) {
@@ -302,24 +359,61 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       }
       const query = o.query.split('#', 1)[0] ?? '';
       const namespace = o.namespace ?? d.namespace;
+      const policyId = o.namespace === undefined ? o.appId : `${o.appId}.${o.namespace}`;
+      const resiliency = d.resiliency?.();
       if (isSelf(o.appId, namespace)) {
         if (method.includes('%')) throw undeliverable(o.appId, method);
-        return callOwnApp({ method, verb: o.verb, query, contentType: o.contentType, body: o.body, headers: headers as IncomingMessage['headers'], signal: o.signal });
+        const inv: AppInvoke = { method, verb: o.verb, query, contentType: o.contentType, body: o.body, headers: headers as IncomingMessage['headers'], signal: o.signal };
+        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
+        if (!runner || runner.noop) return callOwnApp(inv);
+        return runCall(runner, true, o, (signal) => callOwnApp({ ...inv, signal }));
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const path = methodToPath(method) + (query ? `?${query}` : '');
+      const toError = (err: Error): DaprError => {
+        const e = invokeErrors.failed(o.appId, `error reaching the sidecar of ${o.appId}: ${describe(err)}`, err);
+        if (canResend(err)) resendable.add(e);
+        return e;
+      };
+      const runner = resiliency?.endpoint(policyId);
+      let afterFailure = false;
+      const attempt = async (signal: AbortSignal): Promise<AppInvokeResult> => {
+        const leg = await peerLeg(o.appId, namespace, headers, afterFailure);
+        afterFailure = false;
+        try {
+          const answer = await exchange({ target: leg.target, method: o.verb, path, headers, body: o.body, maxBodySize: d.maxBodySize, signal, toError });
+          return resultOf(answer, true);
+        } catch (err) {
+          afterFailure = resendable.has(err as object);
+          throw err;
+        }
+      };
+      if (runner && !runner.noop && (resiliency as Resiliency).targetsApp(policyId)) return runCall(runner, true, o, attempt);
+      // No user policy: one plain exchange; the built-in retries take over after a failure that sent nothing.
       const peer = await peerOf(o.appId, namespace);
-      const answer = await exchange({
-        target: peer.first,
-        method: o.verb,
-        path: methodToPath(method) + (query ? `?${query}` : ''),
-        headers,
-        body: o.body,
-        maxBodySize: d.maxBodySize,
-        signal: o.signal,
-        retry: { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
-        toError: (err) => invokeErrors.failed(o.appId, `error reaching the sidecar of ${o.appId}: ${describe(err)}`, err),
-      });
-      return resultOf(answer, true);
+      try {
+        const answer = await exchange({
+          target: peer.first,
+          method: o.verb,
+          path,
+          headers,
+          body: o.body,
+          maxBodySize: d.maxBodySize,
+          signal: o.signal,
+          retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+          toError,
+        });
+        return resultOf(answer, true);
+      } catch (err) {
+        if (!runner || runner.noop || !resendable.has(err as object)) throw err;
+        let first = true;
+        return runCall(runner, false, o, (signal) => {
+          if (!first) return attempt(signal);
+          first = false;
+          afterFailure = true;
+          return Promise.reject(err);
+        });
+      }
     },
 
     close() {
@@ -389,7 +483,7 @@ function appendHeader(existing: OutgoingHttpHeaders[string], value: string): str
   return `${Array.isArray(existing) ? existing.join(', ') : String(existing)}, ${value}`;
 }
 
-function describe(err: Error): string {
+export function describe(err: Error): string {
   const code = (err as NodeJS.ErrnoException).code;
   return code ? `${code} ${err.message.replace(code, '').trim()}`.trim() : err.message;
 }

@@ -176,6 +176,8 @@ export const GRPC_HEADER_PREFIX = 'dapr-grpc-';
 export const GRPC_STATUS_HEADER = 'dapr-grpc-status';
 export const GRPC_MESSAGE_HEADER = 'dapr-grpc-message';
 export const GRPC_DETAILS_HEADER = 'dapr-grpc-status-details-bin';
+/** Marks a gRPC app's own status (not the callee sidecar's refusal): the caller's resiliency treats it as an answer. */
+export const GRPC_ORIGIN_HEADER = 'dapr-grpc-origin';
 
 /** The internal headers for a gRPC status (message percent-encoded, details base64). */
 export function grpcStatusHeaders(s: { code: number; message: string; details?: Buffer }): Record<string, string> {
@@ -251,7 +253,7 @@ export function writeAppResult(res: ServerResponse, r: AppInvokeResult, trace: s
   }
   if (failed) headers['content-type'] = 'application/json';
   headers.traceparent = trace;
-  if (forPeer && g) Object.assign(headers, grpcStatusHeaders(g));
+  if (forPeer && g) Object.assign(headers, grpcStatusHeaders(g), { [GRPC_ORIGIN_HEADER]: 'app' });
   headers['content-length'] = body.length;
   res.writeHead(status, headers);
   res.end(body);
