@@ -30,6 +30,8 @@ import { createHttpMetrics } from './metrics/metrics';
 import { createNameResolver, writeInstance } from './nameresolution';
 import type { RuntimeOptions } from './options';
 import { Deliveries } from './pubsub/delivery';
+import { createResiliencyMetrics } from './resiliency/metrics';
+import { Resiliency } from './resiliency/resiliency';
 import { createApp } from './server/app';
 import type { AppDeps, HealthState, MetadataState } from './server/deps';
 import { guardFor } from './server/request-guard';
@@ -140,6 +142,9 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     },
     apiLogging: options.enableApiLogging ?? false,
     metrics,
+    get resiliency() {
+      return ctx.resiliency;
+    },
     runtimeVersion: RUNTIME_VERSION,
     onExtendedChange(key, value) {
       if (!ctx.instance || !MIRRORED_KEYS.has(key)) return;
@@ -161,6 +166,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     health,
     metadata,
     metrics,
+    resiliencyMetrics: metrics ? createResiliencyMetrics(metrics.registry) : undefined,
     appChannel,
     deps,
     app,
@@ -172,6 +178,7 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
     resolver: createNameResolver(undefined, options.home),
     directMessaging: undefined as never,
     declarativeSubs: [],
+    resiliency: Resiliency.none({ appId: options.appId, namespace: options.namespace, logger }),
     deliveries,
     inputBindings,
     appCallbacks,

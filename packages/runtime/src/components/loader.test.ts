@@ -145,11 +145,11 @@ describe('loadResources warnings (never fatal)', () => {
     write('b.yaml', 'apiVersion: dapr.io/v1alpha1\nkind: Resiliency\nmetadata: {name: other}\nspec: {}\nscopes: [someone-else]\n');
     const r = load();
     expect(r.warnings).toEqual([
-      expect.stringMatching(/a\.yaml \(document 1\): minidapr ignores Resiliency resources; Resiliency "myresiliency" has no effect/),
       expect.stringMatching(/a\.yaml \(document 2\): minidapr ignores HTTPEndpoint resources; HTTPEndpoint "backend" has no effect/),
       expect.stringMatching(/a\.yaml \(document 3\): minidapr ignores Configuration resources \(a Configuration is read from --config/),
-    ]); // b.yaml is scoped to another app: nothing to say
+    ]); // Resiliency is supported; b.yaml is scoped to another app: nothing to say
     expect(r.others.map((o) => o.kind)).toEqual(['Resiliency', 'HTTPEndpoint', 'Configuration']);
+    expect(r.skipped).toEqual([expect.objectContaining({ name: 'other', why: expect.stringMatching(/scopes someone-else exclude/) })]);
   });
 
   it('names the file, the component and the closest field for an unknown metadata field', () => {

@@ -7,7 +7,7 @@
  * Like daprd's loader (which reads each kind and passes over everything else), a document that is not
  * a Dapr resource (no kind, an unknown kind or apiVersion: a compose file, a `resiliency.yaml` with only
  * `spec:`) is skipped; unlike daprd it says so, with a "did you mean" for a misspelt kind. Kinds
- * minidapr does not implement (Resiliency, HTTPEndpoint, …) and unknown component metadata fields
+ * minidapr does not implement (HTTPEndpoint, …) and unknown component metadata fields
  * are warnings too, never fatal.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -33,7 +33,7 @@ const RESOURCE_KINDS: Readonly<Record<string, readonly string[]>> = {
 };
 const KIND_NAMES = Object.keys(RESOURCE_KINDS);
 /** The kinds minidaprd acts on; the others are loaded by daprd but ignored here (with a warning). */
-const SUPPORTED_KINDS = new Set(['Component', 'Subscription']);
+const SUPPORTED_KINDS = new Set(['Component', 'Subscription', 'Resiliency']);
 const DEFAULT_INIT_TIMEOUT_MS = 5000;
 
 export interface RawResource {
@@ -45,7 +45,7 @@ export interface RawResource {
 
 export interface LoadedResources {
   components: ComponentManifest[];
-  /** Resources of other kinds (Subscription, Resiliency, HTTPEndpoint, …) by kind. */
+  /** Resources of other kinds (Subscription, Resiliency, HTTPEndpoint, …), scoped like components (scopes, namespace). */
   others: RawResource[];
   /** Documents skipped because of scopes or namespace, for debug logs. */
   skipped: Array<{ file: string; name: string; why: string }>;

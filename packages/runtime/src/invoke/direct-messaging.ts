@@ -22,6 +22,7 @@ import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
 import { isDaprError, type DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
+import type { Resiliency } from '../resiliency/resiliency';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import { ChannelWaitAborted, type AppChannel } from './app-channel';
 import { APP_UNHEALTHY_DETAIL } from './app-health';
@@ -50,6 +51,8 @@ export interface DirectMessagingDeps {
   peerToken?: string;
   /** The app side; when its protocol is gRPC, invocations for the app go through it (not appChannel). */
   appCallbacks?: AppCallbacks;
+  /** The loaded Resiliency resources, read per call (a getter: invocation starts before components load them). */
+  resiliency?: () => Resiliency;
 }
 
 /** An invocation from the gRPC API (InvokeService), buffered: the request is one message. */

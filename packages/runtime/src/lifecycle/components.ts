@@ -1,12 +1,14 @@
 /**
  * @module lifecycle/components
  * Loads the resources (--resources-path): components are initialised into the store, declarative
- * subscriptions kept for the subscriptions part. Components close last, after every drain.
+ * subscriptions kept for the subscriptions part, Resiliency resources compiled into ctx.resiliency
+ * (a bad one fails start-up). Components close last, after every drain.
  */
 import { initComponents } from '../components/init';
 import { loadResources } from '../components/loader';
 import { noComponentsWarning } from '../components/none-loaded';
 import { parseDeclarative } from '../pubsub/declarative';
+import { Resiliency } from '../resiliency/resiliency';
 import type { LifecyclePart } from './context';
 
 export const componentsPart: LifecyclePart = {
@@ -17,6 +19,7 @@ export const componentsPart: LifecyclePart = {
     for (const s of resources.skipped) logger.debug(`skipping ${s.name} in ${s.file}: ${s.why}`);
     for (const w of resources.warnings) logger.warn(w);
     if (resources.components.length === 0) logger.warn(noComponentsWarning({ ...options, skipped: resources.skipped.length }));
+    ctx.resiliency = Resiliency.fromResources(resources.others, { appId: options.appId, namespace: options.namespace, logger, metrics: ctx.resiliencyMetrics });
     ctx.declarativeSubs = parseDeclarative(resources.others);
     await initComponents(resources.components, {
       registry: ctx.registry,

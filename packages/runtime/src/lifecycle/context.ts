@@ -33,6 +33,8 @@ import type { Subscription } from '../pubsub/subscriptions';
 import type { Mtls } from '../security/mtls';
 import type { AppDeps, HealthState, MetadataState } from '../server/deps';
 import type { RequestGuard } from '../server/request-guard';
+import type { ResiliencyMetrics } from '../resiliency/metrics';
+import type { Resiliency } from '../resiliency/resiliency';
 
 export interface RuntimeContext {
   readonly options: RuntimeOptions;
@@ -43,6 +45,8 @@ export interface RuntimeContext {
   readonly health: HealthState;
   readonly metadata: MetadataState;
   readonly metrics?: HttpMetrics;
+  /** dapr_resiliency_* on the metrics registry (metrics enabled only). */
+  readonly resiliencyMetrics?: ResiliencyMetrics;
   readonly appChannel?: AppChannel;
   /** The public API's dependencies (some fields are filled by the configuration part). */
   readonly deps: AppDeps;
@@ -61,6 +65,8 @@ export interface RuntimeContext {
   resolver: NameResolver;
   directMessaging: DirectMessaging;
   declarativeSubs: Subscription[];
+  /** The loaded Resiliency resources (set by the components part; Resiliency.none() before). */
+  resiliency: Resiliency;
   deliveries?: Deliveries;
   inputBindings?: InputBindings;
   appHealth?: AppHealth;

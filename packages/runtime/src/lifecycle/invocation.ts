@@ -28,6 +28,7 @@ export function makeDirectMessaging(ctx: RuntimeContext, resolver: NameResolver)
     peerIdentity: mtls ? (req) => certificateIdentity(req) ?? claimedIdentity({}) : undefined,
     peerTransport: mtls ? (appId, namespace) => ({ protocol: 'https:', ...peerTls(mtls, appId, namespace) }) : undefined,
     peerToken: mtls ? undefined : options.apiToken,
+    resiliency: () => ctx.resiliency,
     // Read when a call comes in: the app side may be wired after direct messaging is built.
     get appCallbacks() {
       return ctx.appCallbacks;

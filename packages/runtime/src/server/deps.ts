@@ -10,6 +10,7 @@ import type { HttpMetrics } from '../metrics/metrics';
 import type { RuntimeOptions } from '../options';
 import type { RequestGuard } from './request-guard';
 import type { Tracing } from '../tracing/tracer';
+import type { Resiliency } from '../resiliency/resiliency';
 
 export interface HealthState {
   /** Components loaded: /v1.0/healthz/outbound answers 204. */
@@ -34,6 +35,8 @@ export interface AppDeps {
   directMessaging: DirectMessaging;
   apiLogging: boolean;
   metrics?: HttpMetrics;
+  /** The loaded Resiliency resources (absent = none). */
+  resiliency?: Resiliency;
   /** Set by the tracing part when the sampling rate is above 0: spans per API call and hop. */
   tracing?: Tracing;
   runtimeVersion: string;

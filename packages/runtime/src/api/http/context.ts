@@ -7,7 +7,7 @@ import type { UniversalContext } from '../universal/context';
 
 const contexts = new WeakMap<AppDeps, UniversalContext>();
 
-/** One context per deps (made on first use; secret scopes are read live, start() sets them). */
+/** One context per deps (made on first use; secret scopes and resiliency are read live, start() sets them). */
 export function universalOf(deps: AppDeps): UniversalContext {
   let u = contexts.get(deps);
   if (u === undefined) {
@@ -17,6 +17,9 @@ export function universalOf(deps: AppDeps): UniversalContext {
       namespace: deps.options.namespace,
       get secretScopes() {
         return deps.secretScopes;
+      },
+      get resiliency() {
+        return deps.resiliency;
       },
       debug: (message) => deps.logger.debug(message),
     };

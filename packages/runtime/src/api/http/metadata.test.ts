@@ -1,6 +1,7 @@
 /** PUT /v1.0/metadata/{key} is bounded: key length, value size and number of keys, each a clear 400. */
 import request from 'supertest';
 import { build } from '../../../test/support/app';
+import { Resiliency } from '../../resiliency/resiliency';
 import { MAX_METADATA_KEY_BYTES, MAX_METADATA_KEYS, MAX_METADATA_VALUE_BYTES } from './metadata';
 
 const put = (b: ReturnType<typeof build>, key: string, value: string | Buffer) =>
@@ -34,4 +35,11 @@ it(`holds at most ${MAX_METADATA_KEYS} keys but lets existing ones be overwritte
   await put(b, 'k0', 'new').expect(204);
   expect(b.deps.metadata.extended.get('k0')).toBe('new');
   expect(b.deps.metadata.extended.size).toBe(MAX_METADATA_KEYS);
+});
+
+it('lists the loaded Resiliency resources as daprd 1.17+ does, and omits the field when there are none', async () => {
+  const b = build();
+  expect((await request(b.app).get('/v1.0/metadata').expect(200)).body.resiliencies).toBeUndefined();
+  b.deps.resiliency = Resiliency.fromResources([{ kind: 'Resiliency', name: 'myresiliency', file: 'r.yaml', doc: { spec: {} } }], { appId: 'nodeapp' });
+  expect((await request(b.app).get('/v1.0/metadata').expect(200)).body.resiliencies).toEqual([{ name: 'myresiliency' }]);
 });

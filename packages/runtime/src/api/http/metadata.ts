@@ -39,6 +39,9 @@ export function buildMetadata(deps: AppDeps): Record<string, unknown> {
   if (deps.metadata.httpEndpoints.length > 0) body.httpEndpoints = deps.metadata.httpEndpoints;
   body.appConnectionProperties = appConnectionProperties;
   body.actorRuntime = { runtimeStatus: 'DISABLED', placement: 'placement: disconnected' };
+  // daprd 1.17+: the loaded Resiliency resources by name, omitted when there are none.
+  const resiliencies = deps.resiliency?.names() ?? [];
+  if (resiliencies.length > 0) body.resiliencies = resiliencies.map((name) => ({ name }));
   return body;
 }
 

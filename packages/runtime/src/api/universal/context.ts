@@ -5,6 +5,7 @@
  */
 import type { SecretScopes } from '../../components/secretstores/scopes';
 import type { ComponentStore } from '../../components/store';
+import type { Resiliency } from '../../resiliency/resiliency';
 
 export interface UniversalContext {
   store: ComponentStore;
@@ -12,6 +13,8 @@ export interface UniversalContext {
   namespace?: string;
   /** Configuration `spec.secrets.scopes` by store name; absent = every secret allowed. */
   secretScopes?: SecretScopes;
+  /** The loaded Resiliency resources: component calls run under `resiliency.component(…)` (absent = none). */
+  resiliency?: Resiliency;
   /** Where denied-by-policy secrets are noted. */
   debug(message: string): void;
 }
