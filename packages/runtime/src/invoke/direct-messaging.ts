@@ -22,15 +22,18 @@ import { commonErrors } from '../errors/common';
 import { invokeErrors } from '../errors/invoke';
 import { isDaprError, type DaprError } from '../errors/dapr-error';
 import type { NameResolver } from '../nameresolution';
-import type { Resiliency } from '../resiliency/resiliency';
 import { claimedIdentity, DEFAULT_NAMESPACE, type PeerIdentity } from '../security/peer-identity';
 import { ChannelWaitAborted, type AppChannel } from './app-channel';
 import { APP_UNHEALTHY_DETAIL } from './app-health';
-import { exchange, readBody } from './exchange';
+import { canResend, exchange, readBody } from './exchange';
 import { callerGone, forward, type ForwardTarget } from './forward';
+import { forwardWithPolicy, type Leg } from './policy-forward';
 import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, filterPeerHeaders, filterRequestHeaders } from './headers';
 import { decodePath, type InvokeTarget } from './method';
 import { ensureTraceparent } from './trace';
+import type { Resiliency } from '../resiliency/resiliency';
+import { isResiliencyError } from '../resiliency/errors';
+import type { PolicyRunner } from '../resiliency/runner';
 import { grpcStatusHeaders, grpcStatusOf, resultOf, writeAppResult } from './translate';
 
 export interface DirectMessagingDeps {
@@ -51,8 +54,10 @@ export interface DirectMessagingDeps {
   peerToken?: string;
   /** The app side; when its protocol is gRPC, invocations for the app go through it (not appChannel). */
   appCallbacks?: AppCallbacks;
-  /** The loaded Resiliency resources, read per call (a getter: invocation starts before components load them). */
+  /** The loaded Resiliency resources (a getter: invocation starts before the components). Absent: the built-in retries only. */
   resiliency?: () => Resiliency;
+  /** Before each retry of an HTTP call (the API span records it). */
+  onRetry?(req: IncomingMessage, attempt: number, reason: unknown): void;
 }
 
 /** An invocation from the gRPC API (InvokeService), buffered: the request is one message. */
@@ -70,9 +75,14 @@ export interface OutboundInvoke {
   headers: OutgoingHttpHeaders;
   signal?: AbortSignal;
   trace: { traceparent: string; tracestate?: string };
+  /** Before each retry (the call's span records it). */
+  onRetry?(attempt: number, reason: unknown): void;
 }
 
-/** Dapr's built-in retry for sidecar-to-sidecar transport failures: 3 retries. */
+/**
+ * Sidecar-to-sidecar transport failures without a Resiliency to ask (unit tests wire none): 3
+ * retries, as the runner's built-in DaprBuiltInServiceRetries does when one is wired.
+ */
 const PEER_RETRY_DELAYS_MS = [250, 1000, 1000] as const;
 /** A reused keep-alive socket to the app may have just been closed by the app: retry once. */
 const APP_RETRY_DELAYS_MS = [0] as const;
@@ -238,6 +248,79 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
     };
   };
 
+  /** One attempt's peer: resolved afresh (the resolver caches), the cache dropped after a transport failure. */
+  const peerLeg = async (appId: string, namespace: string | undefined, headers: OutgoingHttpHeaders, afterFailure: boolean): Promise<Leg> => {
+    if (afterFailure) d.resolver.invalidate(appId);
+    const peer = await peerOf(appId, namespace);
+    return { target: peer.first, headers };
+  };
+
+  /**
+   * An HTTP caller's call to its own app under a user policy: each attempt takes an app slot; a
+   * gRPC app's answer is never a failure (daprd relays its status as the HTTP answer).
+   */
+  const toAppWithPolicy = async (
+    runner: PolicyRunner,
+    req: IncomingMessage,
+    res: ServerResponse,
+    target: { method: string; query: string },
+    headers: OutgoingHttpHeaders,
+    policyId: string,
+    trace: string,
+  ) => {
+    const callbacks = grpcApp();
+    if (callbacks) {
+      const body = await readBody(req, d.maxBodySize);
+      const inv = { method: target.method, verb: req.method ?? 'POST', query: target.query.replace(/^\?/, ''), contentType: req.headers['content-type'], body, headers: headers as IncomingMessage['headers'] };
+      let result: AppInvokeResult;
+      try {
+        result = await runner.run((signal) => {
+          checkHealthy(d.appId);
+          return invokeGrpcApp(callbacks, d.appId, { ...inv, signal });
+        }, { onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)) });
+      } catch (err) {
+        throw isResiliencyError(err) ? invokeErrors.failed(policyId, err.message, err) : err;
+      }
+      if (!callerGone(res)) writeAppResult(res, result, trace, false);
+      return;
+    }
+    await forwardWithPolicy({
+      appId: policyId,
+      req,
+      res,
+      runner,
+      answersCount: true,
+      method: req.method ?? 'GET',
+      path: methodToPath(target.method) + target.query,
+      maxBodySize: d.maxBodySize,
+      responseHeaders: { traceparent: trace },
+      open: async (_attempt, signal) => {
+        const channel = httpChannel(d.appId);
+        const release = channel.tryAcquire() ?? (await channel.acquire(signal));
+        return { target: channel.target, headers: channel.decorate({ ...headers }), release };
+      },
+      toError: (err) => invokeErrors.failed(d.appId, `error calling the app: ${describe(err)}`, err),
+      onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)),
+    });
+  };
+
+  /**
+   * A gRPC caller's call under a policy (daprd InvokeService): with a user policy every answer that
+   * is not OK (a gRPC status, an HTTP status outside 2xx) is a failure retried whatever the policy's
+   * `matching` says, as daprd's status errors carry no code for it; the built-in retries only resend
+   * transport failures. The last answer is returned; a policy's own failure rejects as it is.
+   */
+  const runCall = (runner: PolicyRunner, userPolicy: boolean, o: OutboundInvoke, op: (signal: AbortSignal) => Promise<AppInvokeResult>): Promise<AppInvokeResult> =>
+    runner.run(op, {
+      signal: o.signal,
+      resultStatus: userPolicy ? (r) => (answerFailed(r) ? NO_STATUS : undefined) : undefined,
+      errorStatus: (err) => {
+        if (resendable.has(err as object)) return userPolicy ? undefined : UNAVAILABLE;
+        return userPolicy && !isBodyError(err) ? undefined : PERMANENT;
+      },
+      onRetry: o.onRetry,
+    });
+
   const isSelf = (appId: string, namespace: string | undefined): boolean => appId === d.appId && (namespace ?? '') === (d.namespace ?? '');
 
   return {
@@ -249,13 +332,38 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       if (d.namespace) headers[CALLER_NAMESPACE] = d.namespace;
       headers.traceparent = trace;
       const namespace = target.namespace ?? d.namespace;
+      // daprd looks the policy up by the id as the caller wrote it (`app` or `app.namespace`).
+      const policyId = target.namespace === undefined ? target.appId : `${target.appId}.${target.namespace}`;
+      const resiliency = d.resiliency?.();
       if (isSelf(target.appId, namespace)) {
         // Self-invocation never crosses the internal port, so no access policy applies (as in daprd).
         if (target.method.includes('%')) throw undeliverable(target.appId, target.method);
-        await toApp(req, res, { method: target.method, query: forwardableQuery(query) }, headers, target.appId, trace, false);
+        const appTarget = { method: target.method, query: forwardableQuery(query) };
+        // daprd applies a user policy to calls to the own app too (never the built-in retries).
+        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
+        if (runner && !runner.noop) await toAppWithPolicy(runner, req, res, appTarget, headers, policyId, trace);
+        else await toApp(req, res, appTarget, headers, target.appId, trace, false);
         return;
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const runner = resiliency?.endpoint(policyId);
+      if (runner && !runner.noop) {
+        await forwardWithPolicy({
+          appId: policyId,
+          req,
+          res,
+          runner,
+          answersCount: (resiliency as Resiliency).targetsApp(policyId),
+          method: req.method ?? 'GET',
+          path: methodToPath(target.method) + forwardableQuery(query),
+          maxBodySize: d.maxBodySize,
+          responseHeaders: { traceparent: trace },
+          open: (_attempt, _signal, afterFailure) => peerLeg(target.appId, namespace, headers, afterFailure),
+          toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
+          onRetry: d.onRetry && ((attempt, reason) => d.onRetry?.(req, attempt, reason)),
+        });
+        return;
+      }
       const peer = await peerOf(target.appId, namespace);
       await forward({
         req,
@@ -266,7 +374,8 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         headers,
         maxBodySize: d.maxBodySize,
         responseHeaders: { traceparent: trace },
-        retry: { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+        // No Resiliency wired: the built-in retries as a plain loop; a runner that does nothing: none.
+        retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
         toError: (err) => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err),
       });
     },
@@ -302,22 +411,48 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       }
       const query = o.query.split('#', 1)[0] ?? '';
       const namespace = o.namespace ?? d.namespace;
+      const policyId = o.namespace === undefined ? o.appId : `${o.appId}.${o.namespace}`;
+      const resiliency = d.resiliency?.();
       if (isSelf(o.appId, namespace)) {
         if (method.includes('%')) throw undeliverable(o.appId, method);
-        return callOwnApp({ method, verb: o.verb, query, contentType: o.contentType, body: o.body, headers: headers as IncomingMessage['headers'], signal: o.signal });
+        const inv: AppInvoke = { method, verb: o.verb, query, contentType: o.contentType, body: o.body, headers: headers as IncomingMessage['headers'], signal: o.signal };
+        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
+        if (!runner || runner.noop) return callOwnApp(inv);
+        return runCall(runner, true, o, (signal) => callOwnApp({ ...inv, signal }));
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
+      const path = methodToPath(method) + (query ? `?${query}` : '');
+      const toError = (err: Error): DaprError => {
+        const e = invokeErrors.failed(o.appId, `error reaching the sidecar of ${o.appId}: ${describe(err)}`, err);
+        if (canResend(err)) resendable.add(e);
+        return e;
+      };
+      const runner = resiliency?.endpoint(policyId);
+      if (runner && !runner.noop) {
+        let afterFailure = false;
+        return runCall(runner, (resiliency as Resiliency).targetsApp(policyId), o, async (signal) => {
+          const leg = await peerLeg(o.appId, namespace, headers, afterFailure);
+          afterFailure = false;
+          try {
+            const answer = await exchange({ target: leg.target, method: o.verb, path, headers, body: o.body, maxBodySize: d.maxBodySize, signal, toError });
+            return resultOf(answer, true);
+          } catch (err) {
+            afterFailure = resendable.has(err as object);
+            throw err;
+          }
+        });
+      }
       const peer = await peerOf(o.appId, namespace);
       const answer = await exchange({
         target: peer.first,
         method: o.verb,
-        path: methodToPath(method) + (query ? `?${query}` : ''),
+        path,
         headers,
         body: o.body,
         maxBodySize: d.maxBodySize,
         signal: o.signal,
-        retry: { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
-        toError: (err) => invokeErrors.failed(o.appId, `error reaching the sidecar of ${o.appId}: ${describe(err)}`, err),
+        retry: runner ? undefined : { delaysMs: PEER_RETRY_DELAYS_MS, reresolve: peer.reresolve },
+        toError,
       });
       return resultOf(answer, true);
     },
@@ -382,6 +517,21 @@ async function waitForSlot(channel: AppChannel, res: ServerResponse): Promise<((
   } finally {
     res.off('close', onClose);
   }
+}
+
+/** Transport failures of a gRPC caller's exchange that may be sent again (nothing answered yet). */
+const resendable = new WeakSet<object>();
+const NO_STATUS = Object.freeze({});
+const UNAVAILABLE = Object.freeze({ grpcCode: 14 });
+const PERMANENT = Object.freeze({ permanent: true });
+
+/** An answer daprd's InvokeService turns into an error status. */
+function answerFailed(r: AppInvokeResult): boolean {
+  return r.grpc ? r.grpc.code !== 0 : r.status < 200 || r.status >= 300;
+}
+
+function isBodyError(err: unknown): boolean {
+  return isDaprError(err) && (err.code === 'ERR_BODY_TOO_LARGE' || err.code === 'ERR_BODY_READ');
 }
 
 function appendHeader(existing: OutgoingHttpHeaders[string], value: string): string {

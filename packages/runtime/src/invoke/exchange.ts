@@ -57,6 +57,11 @@ export async function exchange(x: ExchangeRequest): Promise<ExchangeAnswer> {
 /** Failures that happened before any answer arrived: the only ones worth sending again. */
 const beforeAnswer = new WeakSet<Error>();
 
+/** A transport failure of an exchange that may be sent again (it failed before any answer). */
+export function canResend(err: Error): boolean {
+  return beforeAnswer.has(err) && RETRYABLE.has((err as NodeJS.ErrnoException).code ?? '');
+}
+
 function once(x: ExchangeRequest, t: ForwardTarget): Promise<ExchangeAnswer> {
   return new Promise((resolve, reject) => {
     const headers: OutgoingHttpHeaders = { ...x.headers, 'content-length': x.body.length };

@@ -172,7 +172,7 @@ function openRequest(f: ForwardRequest, target: ForwardTarget): http.ClientReque
  * The outgoing headers as one flat [name, value, ...] array with the Host node:http would add:
  * node validates each header once while serialising it, instead of also going through setHeader.
  */
-function flatHeaders(headers: OutgoingHttpHeaders, target: ForwardTarget): Array<string | number | string[]> {
+export function flatHeaders(headers: OutgoingHttpHeaders, target: ForwardTarget): Array<string | number | string[]> {
   const bracketed = target.host.includes(':') && !target.host.startsWith('[') ? `[${target.host}]` : target.host;
   const defaultPort = target.protocol === 'https:' ? 443 : 80;
   const flat: Array<string | number | string[]> = ['host', target.port === defaultPort ? bracketed : `${bracketed}:${target.port}`];
@@ -213,7 +213,12 @@ const NO_BODY_STATUS = new Set([204, 304]);
  * cannot write (below 200: 0xx, or a bare 101 nobody asked for) is an error for the caller, as Go's
  * client refuses it in daprd; a 204/304 is answered at once, whatever body the app wrongly sent.
  */
-function relayResponse(up: IncomingMessage, res: ServerResponse, f: ForwardRequest, fail: (err: DaprError) => void): void {
+export function relayResponse(
+  up: IncomingMessage,
+  res: ServerResponse,
+  f: Pick<ForwardRequest, 'toError' | 'responseHeaders'>,
+  fail: (err: DaprError) => void,
+): void {
   const status = up.statusCode ?? 0;
   if (status < 200 || status > 999) {
     up.destroy(); // the connection carried a broken answer: never reuse it

@@ -10,6 +10,8 @@ import { createNameResolver, type NameResolver } from '../nameresolution';
 import { certificateIdentity } from '../security/cert-identity';
 import type { Mtls } from '../security/mtls';
 import { claimedIdentity } from '../security/peer-identity';
+import { invokeSpanOf } from '../tracing/api-span';
+import { recordRetry } from '../tracing/attributes';
 import type { LifecyclePart, RuntimeContext } from './context';
 
 
@@ -28,11 +30,12 @@ export function makeDirectMessaging(ctx: RuntimeContext, resolver: NameResolver)
     peerIdentity: mtls ? (req) => certificateIdentity(req) ?? claimedIdentity({}) : undefined,
     peerTransport: mtls ? (appId, namespace) => ({ protocol: 'https:', ...peerTls(mtls, appId, namespace) }) : undefined,
     peerToken: mtls ? undefined : options.apiToken,
-    resiliency: () => ctx.resiliency,
     // Read when a call comes in: the app side may be wired after direct messaging is built.
     get appCallbacks() {
       return ctx.appCallbacks;
     },
+    resiliency: () => ctx.resiliency,
+    onRetry: (req, attempt, reason) => recordRetry(invokeSpanOf(req), attempt, reason),
   });
 }
 

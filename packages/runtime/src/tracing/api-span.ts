@@ -10,7 +10,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pubsubAttributes, SERVICE_INVOCATION } from './attributes';
-import type { SpanKindName, Tracing } from './tracer';
+import type { SpanKindName, TraceSpan, Tracing } from './tracer';
 import { headerValue } from './w3c';
 
 export interface ApiCall {
@@ -82,6 +82,14 @@ export function describeApiCall(c: ApiCall, req: IncomingMessage): { name: strin
   return { name, kind: KIND_BY_GROUP[c.group] ?? 'SERVER', attributes };
 }
 
+/** Sampled invocation spans by request: direct messaging records its retries on them. */
+const invokeSpans = new WeakMap<IncomingMessage, TraceSpan>();
+
+/** The sampled API span of an invocation request, if any. */
+export function invokeSpanOf(req: IncomingMessage): TraceSpan | undefined {
+  return invokeSpans.get(req);
+}
+
 /**
  * Starts the call's span and hands its context on (request headers, response header); ends it when
  * the response closes. Name and attributes are worked out only for a sampled span (as daprd).
@@ -90,6 +98,7 @@ export function traceApiCall(tracing: Tracing, c: ApiCall, req: IncomingMessage,
   if (c.group === 'healthz') return;
   const span = tracing.start(c.path, KIND_BY_GROUP[c.group] ?? 'SERVER', headerValue(req.headers.traceparent), headerValue(req.headers.tracestate));
   if (span.recording) span.setName(writeApiCall(c, req, span));
+  if (span.recording && c.group === 'invoke') invokeSpans.set(req, span);
   handOn(span.traceparent, span.tracestate, req, c.group === 'invoke' ? undefined : res);
   if (span.recording) {
     res.once('close', () => {

@@ -26,6 +26,26 @@ export const ATTR = {
   urlFull: 'url.full',
 } as const;
 
+/**
+ * A resiliency retry on a span (minidapr's own keys; daprd records none, its retries show only as
+ * the callee's repeated CallLocal spans): how many attempts have started, and why the last failed.
+ */
+export function recordRetry(span: { recording: boolean; setAttribute(key: string, value: string | number): void } | undefined, attempt: number, reason: unknown): void {
+  if (!span?.recording) return;
+  span.setAttribute('dapr.resiliency.attempts', attempt + 1);
+  span.setAttribute('dapr.resiliency.last_failure', retryReason(reason));
+}
+
+function retryReason(reason: unknown): string {
+  if (reason instanceof Error) return reason.message;
+  if (reason && typeof reason === 'object') {
+    const s = reason as { httpStatus?: number; grpcCode?: number };
+    if (s.httpStatus !== undefined) return `HTTP status ${s.httpStatus}`;
+    if (s.grpcCode !== undefined) return `gRPC status ${s.grpcCode}`;
+  }
+  return 'failed answer';
+}
+
 /** rpc.service of service invocation spans (diagnostics consts DaprGRPCServiceInvocationService). */
 export const SERVICE_INVOCATION = 'ServiceInvocation';
 

@@ -89,7 +89,8 @@ export interface OnInvokeSeen {
   metadata: Record<string, unknown>;
 }
 
-export type OnInvokeReply = (req: OnInvokeSeen) => { data?: string; contentType?: string; header?: Record<string, string> } | { error: { code: number; message: string; details?: Buffer } };
+type OnInvokeAnswer = { data?: string; contentType?: string; header?: Record<string, string> } | { error: { code: number; message: string; details?: Buffer } };
+export type OnInvokeReply = (req: OnInvokeSeen) => OnInvokeAnswer | Promise<OnInvokeAnswer>;
 
 export interface GrpcTestApp {
   port: number;
@@ -102,10 +103,10 @@ export async function startGrpcApp(reply: OnInvokeReply): Promise<GrpcTestApp> {
   const received: OnInvokeSeen[] = [];
   const server = new Server();
   server.addService(serviceDefinition(APP_CALLBACK), {
-    OnInvoke: (call: ServerUnaryCall<OnInvokeSeen, unknown>, cb: sendUnaryData<unknown>) => {
+    OnInvoke: async (call: ServerUnaryCall<OnInvokeSeen, unknown>, cb: sendUnaryData<unknown>) => {
       const seen = { ...call.request, metadata: call.metadata.toJSON() };
       received.push(seen);
-      const out = reply(seen);
+      const out = await reply(seen);
       if ('error' in out) {
         const md = new Metadata();
         if (out.error.details) md.set('grpc-status-details-bin', out.error.details);

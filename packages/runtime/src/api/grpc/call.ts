@@ -42,6 +42,8 @@ export interface GrpcCall<Req> {
    * bidi handler it has already been sent when the handler starts.
    */
   responseMetadata: Metadata;
+  /** The call's API span when it is sampled (InvokeService records its retries there). */
+  span?: TraceSpan;
 }
 
 export type UnaryHandler<Req, Res> = (deps: GrpcDeps, call: GrpcCall<Req>) => Promise<Res>;
@@ -165,6 +167,7 @@ class CallScope {
         this.span.setAttributes({ [ATTR.daprProtocol]: 'grpc', [ATTR.daprApi]: name, 'rpc.system': 'grpc', [ATTR.rpcService]: DAPR_SERVICE, 'rpc.method': this.rpc });
       }
       this.common.trace = { traceparent: this.span.traceparent, tracestate: this.span.tracestate };
+      if (this.span.recording) this.common.span = this.span;
     } else {
       this.common.trace = { traceparent: ensureTraceparent(incoming.traceparent), tracestate: incoming.tracestate };
     }

@@ -8,7 +8,7 @@
  * `dapr-http-status` in the metadata); a gRPC app's status is relayed untouched; a target that
  * cannot be reached is INTERNAL `fail to invoke, id: <id>, err: <cause>`.
  */
-import { Metadata } from '@grpc/grpc-js';
+import { Metadata, status } from '@grpc/grpc-js';
 import { isDaprError } from '../../errors/dapr-error';
 import { invokeErrors } from '../../errors/invoke';
 import { splitAppId } from '../../invoke/method';
@@ -23,7 +23,10 @@ import {
   type InvokeRequestPb,
   type InvokeResponsePb,
 } from '../../invoke/translate';
+import { isResiliencyError, type ResiliencyError } from '../../resiliency/errors';
+import { recordRetry } from '../../tracing/attributes';
 import type { HandlerModule, UnaryHandler } from './call';
+import { GrpcPassthrough } from './errors';
 
 interface InvokeServiceRequestPb {
   id: string;
@@ -46,8 +49,10 @@ const invokeService: UnaryHandler<InvokeServiceRequestPb, InvokeResponsePb> = as
       headers: headersFromMetadata(call.metadata),
       signal: call.signal,
       trace: call.trace,
+      onRetry: call.span && ((attempt, reason) => recordRetry(call.span, attempt, reason)),
     });
   } catch (err) {
+    if (isResiliencyError(err)) throw policyError(err);
     throw isDaprError(err) ? grpcErrorOf(err) : err;
   }
   const error = errorOfAnswer(result);
@@ -63,5 +68,13 @@ const invokeService: UnaryHandler<InvokeServiceRequestPb, InvokeResponsePb> = as
   call.responseMetadata.merge(header);
   return invokeResponseOf(result);
 };
+
+/**
+ * A policy's own failure as daprd's InvokeService returns it: its timeout is the context's
+ * DEADLINE_EXCEEDED, an open breaker gobreaker's plain error (UNKNOWN).
+ */
+function policyError(err: ResiliencyError): GrpcPassthrough {
+  return new GrpcPassthrough(err.kind === 'timeout' ? status.DEADLINE_EXCEEDED : status.UNKNOWN, err.message, new Metadata());
+}
 
 export const handlers: HandlerModule = { unary: { InvokeService: invokeService } };

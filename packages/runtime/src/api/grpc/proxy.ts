@@ -44,12 +44,15 @@ import { DEFAULT_NAMESPACE, DEFAULT_TRUST_DOMAIN, type PeerIdentity } from '../.
 import { parseSpiffeId, spiffeIdFromSan, spiffeIdString } from '../../security/spiffe';
 import { tokenDigest } from '../../security/token';
 import { httpStatusFromGrpc } from '../../invoke/grpc-status';
-import { ATTR } from '../../tracing/attributes';
+import { ATTR, recordRetry } from '../../tracing/attributes';
 import type { TraceSpan } from '../../tracing/span-record';
 import { binaryFromTraceparent, checkToken, incomingTrace, type GrpcDeps } from './call';
+import { relayWithPolicy } from './proxy-policy';
 import type { ProxyHandler, ProxyHook } from './server';
 
 export const APP_ID_KEY = 'dapr-app-id';
+/** daprd's marker of a streaming call: resiliency then covers its start only (here: not at all). */
+const STREAM_KEY = 'dapr-stream';
 const API_TOKEN = 'dapr-api-token';
 
 /** Request metadata that never crosses the proxy (HTTP/2 forbids connection headers; grpc-js sets its own). */
@@ -69,6 +72,8 @@ interface CallScope {
   trace(kind: 'SERVER' | 'CLIENT'): void;
   /** The trace context the next hop gets, written into its metadata. */
   propagate(md: Metadata): void;
+  /** A resiliency retry (recorded on the span). */
+  retried(attempt: number, reason: unknown): void;
 }
 
 export interface GrpcProxy {
@@ -133,8 +138,11 @@ function cleanMetadata(md: Metadata | undefined, strip: ReadonlySet<string>): Me
   return out;
 }
 
-/** Pipes one proxied call: messages both ways with back-pressure, then the backend's status verbatim. */
-function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: Done): void {
+/**
+ * Pipes one proxied call: messages both ways with back-pressure, then the backend's status verbatim.
+ * `abort` (a resiliency timeout): the backend call is cancelled and the client told nothing here.
+ */
+function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: Done, abort?: { signal: AbortSignal; aborted(reason: unknown): void }): void {
   const deadline = server.getDeadline();
   const options = deadline instanceof Date || (typeof deadline === 'number' && Number.isFinite(deadline)) ? { deadline } : {};
   const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(path, identity, identity, md, options);
@@ -163,6 +171,16 @@ function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path:
     }
   });
   server.on('error', () => {});
+  abort?.signal.addEventListener(
+    'abort',
+    () => {
+      if (done) return;
+      done = true;
+      call.cancel();
+      abort.aborted(abort.signal.reason);
+    },
+    { once: true },
+  );
   call.on('metadata', (headers: Metadata) => {
     answered = true;
     server.sendMetadata(cleanMetadata(headers, STRIP_RESPONSE));
@@ -298,6 +316,9 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
         if (bin) md.set('grpc-trace-bin', bin);
         else md.remove('grpc-trace-bin');
       },
+      retried(attempt, reason) {
+        recordRetry(span, attempt, reason);
+      },
       done(code, message) {
         release();
         if (span?.recording) span.setAttributes({ [ATTR.daprStatusCode]: String(code), 'rpc.grpc.status_code': code });
@@ -344,17 +365,6 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
         return;
       }
       scope.trace('CLIENT');
-      let addr: { host: string; port: number } | undefined;
-      try {
-        addr = await ctx.resolver.resolve(target.appId, namespace);
-      } catch (err) {
-        throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: name resolution failed for ${raw}: ${err instanceof Error ? err.message : String(err)}`);
-      }
-      if (!addr) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: app id ${raw} not found: no running sidecar has registered it`);
-      if (server.cancelled) {
-        scope.done(status.CANCELLED, 'call cancelled');
-        return;
-      }
       const md = cleanMetadata(server.metadata, STRIP_REQUEST);
       md.remove(APP_ID_KEY);
       md.remove(API_TOKEN);
@@ -364,7 +374,45 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       else md.remove(CALLER_NAMESPACE);
       if (!ctx.mtls && options.apiToken) md.set(API_TOKEN, options.apiToken);
       scope.propagate(md);
-      relay(server, peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE), path, md, (code, message, unreached) => {
+      const peerOf = async (): Promise<Client> => {
+        let addr: { host: string; port: number } | undefined;
+        try {
+          addr = await ctx.resolver.resolve(target.appId, namespace);
+        } catch (err) {
+          throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: name resolution failed for ${raw}: ${err instanceof Error ? err.message : String(err)}`);
+        }
+        if (!addr) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: app id ${raw} not found: no running sidecar has registered it`);
+        return peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE);
+      };
+      // daprd: the target's user policy (no built-in retries on this path); a `dapr-stream` call goes as it comes.
+      const resiliency = ctx.resiliency;
+      const runner = resiliency?.targetsApp(raw) && !isTruthy(firstString(server.metadata, STREAM_KEY)) ? resiliency.endpoint(raw) : undefined;
+      if (runner && !runner.noop) {
+        await relayWithPolicy({
+          server,
+          path,
+          runner,
+          leg: async (afterFailure) => {
+            if (afterFailure) ctx.resolver.invalidate(target.appId);
+            return { client: await peerOf(), md: md.clone() };
+          },
+          live: (client, attemptMd, signal) =>
+            new Promise((resolve, reject) => relay(server, client, path, attemptMd, (code, details = '', unreached = false) => resolve({ code, details, unreached }), { signal, aborted: reject })),
+          clean: (m) => cleanMetadata(m, STRIP_RESPONSE),
+          done: (code, message, unreached) => {
+            if (unreached) ctx.resolver.invalidate(target.appId);
+            scope.done(code, message);
+          },
+          onRetry: (attempt, reason) => scope.retried(attempt, reason),
+        });
+        return;
+      }
+      const client = await peerOf();
+      if (server.cancelled) {
+        scope.done(status.CANCELLED, 'call cancelled');
+        return;
+      }
+      relay(server, client, path, md, (code, message, unreached) => {
         // The registry may point at a sidecar that is gone or moved: the next call resolves afresh.
         if (unreached) ctx.resolver.invalidate(target.appId);
         scope.done(code, message);
@@ -413,6 +461,11 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
       clients.clear();
     },
   };
+}
+
+/** Go's strconv.ParseBool truthy spellings (daprd's utils.IsTruthy also accepts y/yes/on). */
+function isTruthy(v: string | undefined): boolean {
+  return v !== undefined && ['1', 't', 'true', 'y', 'yes', 'on'].includes(v.toLowerCase());
 }
 
 function bracket(host: string): string {
