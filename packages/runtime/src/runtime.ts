@@ -120,9 +120,9 @@ export function createRuntime(options: RuntimeOptions, overrides: RuntimeOverrid
       : options.appProtocol === 'http' || options.appProtocol === 'https'
         ? new HttpAppCallbacks(appChannel, { logger, healthCheckPath: options.appHealthCheckPath, maxResponseBytes: options.maxBodySize })
         : undefined;
-  const deliveries = appCallbacks ? new Deliveries({ app: appCallbacks, logger, tracing: () => deps.tracing }) : undefined;
+  const deliveries = appCallbacks ? new Deliveries({ app: appCallbacks, logger, tracing: () => deps.tracing, resiliency: () => ctx.resiliency }) : undefined;
   const inputBindings = appCallbacks
-    ? new InputBindings({ app: appCallbacks, channel: appChannel, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing })
+    ? new InputBindings({ app: appCallbacks, channel: appChannel, logger, maxResponseBytes: options.maxBodySize, optionsTimeoutMs: options.appBindingOptionsTimeoutMs, tracing: () => deps.tracing, resiliency: () => ctx.resiliency })
     : undefined;
   // P4: app callbacks (end)
   const guard = guardFor(options);

@@ -11,6 +11,8 @@
  * - retry policy (minidaprd's, daprd has none without a Resiliency): a transport error or a non-2xx
  *   answer is retried up to DELIVERY_ATTEMPTS times in all, waiting RETRY_BASE_MS, then twice as
  *   long each time; the last failure is returned to the component (its read handler rejects);
+ * - with a Resiliency inbound policy on the binding, that policy replaces minidaprd's loop, as
+ *   daprd runs it: only a 200 answer ends the retries; after them a 2xx still counts as delivered;
  * - stop(): stop reading first, then let in-flight posts finish within the grace period;
  * - pause() (the app turned unhealthy) stops reading without draining; resume() probes and reads
  *   again (daprd StopReadingFromBindings / StartReadingFromBindings). Start, pause and resume run in order.
@@ -27,6 +29,8 @@ import type { Logger } from '../logger';
 import { startInputBindingSpan } from '../tracing/callback-span';
 import type { Tracing } from '../tracing/tracer';
 import { DEFAULT_APP_BINDING_OPTIONS_TIMEOUT_MS } from '../options';
+import { inboundRunner, type ResiliencyGetter } from '../pubsub/inbound';
+import type { PolicyRunner } from '../resiliency/runner';
 import { bindingSides, inputRoute } from './direction';
 
 export const DELIVERY_ATTEMPTS = 3;
@@ -48,6 +52,8 @@ export interface InputBindingsOptions {
   maxResponseBytes?: number;
   /** The sidecar's tracer once configured (none: sampling 0). */
   tracing?(): Tracing | undefined;
+  /** The loaded resiliency policies: a binding's inbound policy replaces the retry loop above. */
+  resiliency?: ResiliencyGetter;
 }
 
 function encodePath(route: string): string {
@@ -73,6 +79,8 @@ export class InputBindings {
   private readonly inFlight = new Set<Promise<unknown>>();
   private readonly timers = new Set<{ timer: NodeJS.Timeout; wake: () => void }>();
   private stopping = false;
+  /** Aborted by stop(): policy retries in progress give up. */
+  private readonly stopped = new AbortController();
   private paused = false;
   private started: { store: ComponentStore; signal?: AbortSignal } | undefined;
   private order: Promise<void> = Promise.resolve();
@@ -181,6 +189,7 @@ export class InputBindings {
   /** Stops reading, then waits for in-flight deliveries (at most graceMs; pending retries are dropped). */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     for (const t of this.timers) {
       clearTimeout(t.timer);
       t.wake();
@@ -216,6 +225,8 @@ export class InputBindings {
     headers['content-length'] = event.data.length;
     let failure: string | undefined;
     try {
+      const runner = inboundRunner(this.o.resiliency, name, 'bindings');
+      if (!runner.noop) return await this.underPolicy(runner, name, path, event, headers);
       return await this.attempts(name, path, event, headers, attempts, base);
     } catch (err) {
       failure = (err as Error).message;
@@ -232,8 +243,7 @@ export class InputBindings {
       try {
         const answer = await this.app.deliverBinding(name, path, event.data, event.metadata, { ...headers });
         if (answer.ok) return answer.body;
-        if (answer.error !== undefined) lastError = new Error(answer.error);
-        else lastError = new Error(`app answered ${answer.status} to POST ${path}${answer.body.length > 0 ? `: ${answer.body.toString('utf8', 0, 512)}` : ''}`);
+        lastError = new Error(describe(path, answer));
       } catch (err) {
         lastError = new Error(`POST ${path} failed: ${(err as Error).message}`);
       } finally {
@@ -248,10 +258,54 @@ export class InputBindings {
     throw lastError;
   }
 
+  /**
+   * daprd's delivery under the binding's inbound policy: a transport error or an answer other than
+   * 200 (HTTP apps; gRPC apps: an error) fails the attempt, its status what `matching` sees. Once the
+   * policy gives up, a 2xx answer still counts as delivered, anything else is the component's error.
+   */
+  private async underPolicy(runner: PolicyRunner, name: string, path: string, event: InputEvent, headers: OutgoingHttpHeaders): Promise<Buffer | undefined> {
+    const http = this.app.protocol === 'http';
+    let answer: Awaited<ReturnType<AppCallbacks['deliverBinding']>>;
+    try {
+      answer = await runner.run(
+        async () => {
+          const release = await this.app.acquire();
+          try {
+            return await this.app.deliverBinding(name, path, event.data, event.metadata, { ...headers });
+          } finally {
+            release();
+          }
+        },
+        {
+          signal: this.stopped.signal,
+          resultStatus: (a) => (http ? (a.status === 200 ? undefined : { httpStatus: a.status }) : a.ok ? undefined : {}),
+          onRetry: (attempt, reason) => this.o.logger.debug(`input binding "${name}": ${describe(path, reason)}; retrying (retry ${attempt})`),
+        },
+      );
+    } catch (err) {
+      const failure = new Error(`POST ${path} failed: ${(err as Error).message}`);
+      this.o.logger.warn(`input binding "${name}": event not delivered: ${failure.message}`);
+      throw failure;
+    }
+    if (answer.ok) return answer.body;
+    const failure = new Error(describe(path, answer));
+    this.o.logger.warn(`input binding "${name}": event not delivered: ${failure.message}`);
+    throw failure;
+  }
+
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const entry = { timer: setTimeout(() => (this.timers.delete(entry), resolve()), ms), wake: resolve };
       this.timers.add(entry);
     });
   }
+}
+
+/** Why an answer is a failure, for errors and logs. */
+function describe(path: string, reason: unknown): string {
+  const a = reason as { error?: string; status?: number; body?: Buffer; httpStatus?: number } | undefined;
+  if (a?.error !== undefined) return a.error;
+  if (a?.status !== undefined) return `app answered ${a.status} to POST ${path}${a.body && a.body.length > 0 ? `: ${a.body.toString('utf8', 0, 512)}` : ''}`;
+  if (a?.httpStatus !== undefined) return `app answered ${a.httpStatus} to POST ${path}`;
+  return reason instanceof Error ? `POST ${path} failed: ${reason.message}` : `POST ${path} failed`;
 }

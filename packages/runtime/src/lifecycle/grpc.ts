@@ -32,6 +32,7 @@ export const grpcServerPart: LifecyclePart = {
       metadata: ctx.metadata,
       tracing: () => ctx.deps.tracing,
       isStopping: () => ctx.signal.aborted,
+      resiliency: () => ctx.resiliency,
     });
     const deps = grpcDepsOf(ctx);
     const handle = await createGrpcServer(deps, createProxyHook(deps));

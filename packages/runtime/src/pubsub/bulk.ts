@@ -5,7 +5,8 @@
  * passed since the first one, then routed entry by entry and sent as one
  * `com.dapr.event.sent.bulk` envelope per route path. The app's per-entry statuses settle each
  * message exactly as single delivery does (attempt counting, dead-lettering, shutdown never
- * dead-letters).
+ * dead-letters); with an inbound resiliency policy on the pub/sub, the entries to retry are sent
+ * again per the policy first.
  */
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -16,6 +17,7 @@ import { asObject, goField } from '../json/go-fields';
 import type { Logger } from '../logger';
 import { startDeliverySpan } from '../tracing/callback-span';
 import type { TraceSpan, Tracing } from '../tracing/tracer';
+import { inboundRunner, type ResiliencyGetter } from './inbound';
 import { CLOUDEVENT_CONTENT_TYPE, isRawPayload, Settler, type Verdict } from './settle';
 import type { Subscription } from './subscriptions';
 
@@ -34,6 +36,10 @@ export interface BulkDeps {
   isStopping: () => boolean;
   /** The sidecar's tracer once configured (none: sampling 0, no delivery spans). */
   tracing?(): Tracing | undefined;
+  /** The loaded resiliency policies: a pub/sub's inbound policy retries the failed entries. */
+  resiliency?: ResiliencyGetter;
+  /** Aborted on shutdown: policy retries give up. */
+  stopped?: AbortSignal;
 }
 
 interface Pending {
@@ -204,6 +210,41 @@ export class BulkDelivery {
   }
 
   private async send(_path: string, entries: Entry[]): Promise<void> {
+    const runner = inboundRunner(this.deps.resiliency, this.sub.pubsubname, 'pubsub');
+    if (runner.noop) {
+      const { verdicts } = await this.attempt(entries);
+      await this.settleAll(entries, verdicts, false);
+      return;
+    }
+    // Under a policy (daprd's applyBulkSubscribeResiliency) each retry sends only the entries still to be retried.
+    const final = new Map<string, Verdict>();
+    let pending = entries;
+    try {
+      await runner.run(
+        async (signal) => {
+          const sent = pending;
+          const { verdicts, status } = await this.attempt(sent);
+          if (signal.aborted) return;
+          const again = sent.filter((e) => {
+            const v = verdicts.get(e.entryId) ?? { result: 'retry', reason: 'the app returned no status for the entry' };
+            final.set(e.entryId, v);
+            return v.result === 'retry';
+          });
+          if (again.length === 0) return;
+          pending = again;
+          throw new BulkRetry(status);
+        },
+        { signal: this.deps.stopped, errorStatus: (err) => (err instanceof BulkRetry && err.status !== undefined && (err.status < 200 || err.status > 299) ? { httpStatus: err.status } : undefined) },
+      );
+    } catch (err) {
+      // A timeout or an open breaker: the entries not answered yet are retries naming it.
+      if (!(err instanceof BulkRetry)) for (const e of pending) final.set(e.entryId, { result: 'retry', reason: `delivery failed: ${(err as Error).message}` });
+    }
+    await this.settleAll(entries, final, true);
+  }
+
+  /** One bulk request to the app: the verdict of each entry. */
+  private async attempt(entries: Entry[]): Promise<{ status?: number; verdicts: Map<string, Verdict> }> {
     const app = this.deps.app;
     if (!app) throw new Error('bulk delivery needs the app callbacks');
     const topic = entries[0]?.pending.msg.topic ?? this.sub.topic;
@@ -227,11 +268,23 @@ export class BulkDelivery {
       const v = verdicts.get(entryId);
       span.end(status, v?.result === 'success' ? undefined : `delivery ${v?.result ?? 'retry'}`);
     }
+    return { status, verdicts };
+  }
+
+  private async settleAll(entries: Entry[], verdicts: Map<string, Verdict>, policy: boolean): Promise<void> {
     await Promise.all(
       entries.map(async (e) => {
         const v = verdicts.get(e.entryId) ?? { result: 'retry' as const };
-        e.pending.resolve(await this.settler.settle(e.pending.msg, e.event, v));
+        e.pending.resolve(await this.settler.settle(e.pending.msg, e.event, v, policy));
       }),
     );
+  }
+}
+
+/** Some entries of a bulk attempt are to be retried (`status`: the app's HTTP status). */
+class BulkRetry extends Error {
+  constructor(readonly status: number | undefined) {
+    super(`some entries were not delivered${status !== undefined ? ` (the app answered ${status})` : ''}`);
+    this.name = 'BulkRetry';
   }
 }

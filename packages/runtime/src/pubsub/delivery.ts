@@ -3,8 +3,9 @@
  * Delivers broker messages to the app (dapr `postman/http`): route by the subscription's rules,
  * `POST /<path>` with `Content-Type: application/cloudevents+json` and the envelope bytes, map the
  * answer to success / retry / drop, and copy to the dead-letter topic on drop or after
- * MAX_DELIVERY_ATTEMPTS retries. Shutdown unsubscribes first, then waits for in-flight posts; a
- * shutdown never dead-letters.
+ * MAX_DELIVERY_ATTEMPTS retries; with an inbound resiliency policy on the pub/sub, the policy
+ * retries instead (pubsub/inbound.ts). Shutdown unsubscribes first, then waits for in-flight posts;
+ * a shutdown never dead-letters.
  */
 import type { HandlerResult, Message, PubSub } from '../components/pubsub/contract';
 import type { ComponentStore } from '../components/store';
@@ -15,7 +16,8 @@ import type { Logger } from '../logger';
 import { startDeliverySpan } from '../tracing/callback-span';
 import type { Tracing } from '../tracing/tracer';
 import { BulkDelivery } from './bulk';
-import { deliveryHeaders, Settler, type Verdict } from './settle';
+import { deliverUnderPolicy, inboundRunner, type Attempted, type ResiliencyGetter } from './inbound';
+import { deliveryHeaders, Settler, type Routed, type Verdict } from './settle';
 import { mergeSubscriptions, toInfo, type Subscription } from './subscriptions';
 
 // The shared pieces live in settle.ts (bulk.ts uses them too); re-exported for existing importers.
@@ -28,6 +30,8 @@ export interface DeliveryDeps {
   logger: Logger;
   /** The sidecar's tracer once configured (none: sampling 0, the event's trace context goes on as is). */
   tracing?(): Tracing | undefined;
+  /** The loaded resiliency policies: a pub/sub's inbound policy retries deliveries to the app. */
+  resiliency?: ResiliencyGetter;
 }
 
 interface Active {
@@ -46,6 +50,8 @@ export class Deliveries {
   /** Sends the buffered batches of bulk subscriptions (on stop and pause). */
   private readonly flushes: Array<() => void> = [];
   private stopping = false;
+  /** Aborted by stop(): policy retries in progress give up (the message goes back to the broker). */
+  private readonly stopped = new AbortController();
   private paused = false;
   private wanted: { subs: readonly Subscription[]; store: ComponentStore } | undefined;
   private order: Promise<void> = Promise.resolve();
@@ -118,6 +124,7 @@ export class Deliveries {
   /** Stops taking messages, then lets in-flight deliveries finish (at most graceMs). */
   async stop(graceMs: number): Promise<void> {
     this.stopping = true;
+    this.stopped.abort();
     const subs = this.active.splice(0);
     await Promise.allSettled(subs.map((a) => a.unsubscribe()));
     for (const flush of this.flushes.splice(0)) flush();
@@ -128,7 +135,7 @@ export class Deliveries {
   }
 
   handlerFor(sub: Subscription, pubsub: PubSub): (msg: Message) => Promise<HandlerResult> {
-    const deps = { ...this.deps, app: this.app, isStopping: () => this.stopping || this.paused };
+    const deps = { ...this.deps, app: this.app, isStopping: () => this.stopping || this.paused, stopped: this.stopped.signal };
     const bulk = sub.bulkSubscribe?.enabled ? new BulkDelivery(sub, pubsub, deps) : undefined;
     if (bulk) this.flushes.push(() => bulk.flush());
     const settler = bulk ? undefined : new Settler(sub, pubsub, deps.logger, deps.isStopping);
@@ -144,7 +151,14 @@ export class Deliveries {
   private async deliver(sub: Subscription, settler: Settler, msg: Message): Promise<HandlerResult> {
     const routed = await settler.route(msg);
     if (typeof routed === 'string') return routed;
-    const { event, body, path } = routed;
+    const runner = inboundRunner(this.deps.resiliency, sub.pubsubname, 'pubsub');
+    if (runner.noop) return settler.settle(msg, routed.event, (await this.attempt(sub, msg, routed)).verdict);
+    const verdict = await deliverUnderPolicy(runner, () => this.attempt(sub, msg, routed), this.stopped.signal);
+    return settler.settle(msg, routed.event, verdict, true);
+  }
+
+  /** One POST (or OnTopicEvent) of a routed message to the app. */
+  private async attempt(sub: Subscription, msg: Message, { event, body, path }: Routed): Promise<Attempted> {
     const release = await this.app.acquire();
     const headers = deliveryHeaders(sub, msg, event, body.length);
     const span = startDeliverySpan(this.deps.tracing?.(), sub.pubsubname, msg.topic, headers);
@@ -160,7 +174,7 @@ export class Deliveries {
       release();
     }
     span?.end(status, verdict.result === 'success' ? undefined : `delivery ${verdict.result}`);
-    return settler.settle(msg, event, verdict);
+    return { verdict, status };
   }
 }
 

@@ -2,7 +2,9 @@
  * @module pubsub/settle
  * What single (delivery.ts) and bulk (bulk.ts) delivery share: the app's answer mapped to a broker
  * verdict, the event the rules see, the delivery headers and the Settler that routes a message
- * before the app call and settles the verdict after it (retries counted, dead-lettering).
+ * before the app call and settles the verdict after it (retries counted, dead-lettering). With an
+ * inbound resiliency policy on the pub/sub, the policy retries first (pubsub/inbound.ts) and the
+ * Settler only dead-letters or hands the message back.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import type http from 'node:http';
@@ -135,8 +137,13 @@ export class Settler {
     return { event, body, path: rule.path.startsWith('/') ? rule.path : `/${rule.path}` };
   }
 
-  /** The result for the broker: retries are counted per message (attemptKey), drops dead-lettered. */
-  async settle(msg: Message, event: Record<string, unknown>, verdict: Verdict): Promise<HandlerResult> {
+  /**
+   * The result for the broker: retries are counted per message (attemptKey), drops dead-lettered.
+   * `policy`: an inbound resiliency policy already retried the delivery (daprd's order): a retry
+   * verdict then goes to the dead-letter topic at once when there is one, else back to the broker,
+   * without minidaprd's own counting.
+   */
+  async settle(msg: Message, event: Record<string, unknown>, verdict: Verdict, policy = false): Promise<HandlerResult> {
     const { sub, logger: log, attempts } = this;
     if (verdict.result === 'success') {
       // The common case: no retry counter to clear, so the key (a hash for raw payloads) is not computed.
@@ -151,6 +158,11 @@ export class Settler {
     }
     log.debug(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": ${verdict.reason}; retrying message ${id}`);
     if (this.isStopping()) return 'retry';
+    if (policy) {
+      if (!sub.deadLetterTopic) return 'retry';
+      log.warn(`topic "${msg.topic}" on pub/sub "${sub.pubsubname}": message ${id} still failing after the resiliency policy's retries`);
+      return this.drop(msg);
+    }
     const n = (attempts.get(id) ?? 0) + 1;
     if (n < MAX_DELIVERY_ATTEMPTS) {
       attempts.delete(id);

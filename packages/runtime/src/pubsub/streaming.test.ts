@@ -4,6 +4,7 @@ import type { ComponentManifest } from '../components/types';
 import { DaprError } from '../errors/dapr-error';
 import type { Logger } from '../logger';
 import type { MetadataState } from '../server/deps';
+import { Resiliency } from '../resiliency/resiliency';
 import { MAX_DELIVERY_ATTEMPTS } from './settle';
 import { StreamingSubscriptions, topicEventRequest, type StreamSink, type TopicEventRequestPb } from './streaming';
 
@@ -252,5 +253,25 @@ describe('topicEventRequest', () => {
   it('refuses data it cannot carry (a retry, as daprd)', () => {
     expect(() => topicEventRequest({ datacontenttype: 'text/plain', data: { not: 'text' } }, 't', 'ps', '/')).toThrow('unexpected data type');
     expect(() => topicEventRequest({ data_base64: 'not base64!' }, 't', 'ps', '/')).toThrow('unexpected data type');
+  });
+});
+
+describe('StreamingSubscriptions under an inbound resiliency policy', () => {
+  it('resends a message the client asks to retry, per the policy, then dead-letters it', async () => {
+    const doc = { kind: 'Resiliency', metadata: { name: 'r' }, spec: { policies: { retries: { two: { policy: 'constant', duration: '1ms', maxRetries: 2 } } }, targets: { components: { ps: { inbound: { retry: 'two' } } } } } };
+    const resiliency = Resiliency.fromResources([{ kind: 'Resiliency', name: 'r', file: 'r.yaml', doc }], { appId: 'app' });
+    const store = new ComponentStore();
+    store.add({ manifest: manifest('ps'), instance: broker });
+    streaming = new StreamingSubscriptions({ store, logger: quiet, metadata, isStopping: () => false, resiliency: () => resiliency });
+    const s = fakeSink();
+    await streaming.open({ pubsubName: 'ps', topic: 'orders', metadata: {}, deadLetterTopic: 'dead' }, s.sink);
+    const p = broker.deliver(event('r1'));
+    for (let n = 1; n <= 3; n++) {
+      await until(() => s.sent.length === n);
+      s.ack('r1', 1);
+    }
+    await expect(p).resolves.toBe('drop');
+    expect(s.sent).toHaveLength(3);
+    expect(broker.published.map((m) => m.topic)).toEqual(['dead']);
   });
 });

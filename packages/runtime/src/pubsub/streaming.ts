@@ -7,6 +7,8 @@
  * dead-letter topic, expiry, undecodable envelopes), sent to the stream as a TopicEventRequest and
  * answered by the client's `eventProcessed {id, status}`: SUCCESS acks, RETRY leaves it to the
  * broker's redelivery, DROP acks (after copying it to the dead-letter topic when there is one).
+ * With an inbound resiliency policy on the pub/sub, a RETRY answer resends the message on the
+ * stream per the policy first (daprd runs its streaming postman under the same policy).
  * A stream that closes with messages unanswered nacks them without counting a retry, so the broker
  * redelivers them to whoever subscribes next. One stream per (pub/sub, topic) per sidecar.
  */
@@ -17,6 +19,7 @@ import type { Logger } from '../logger';
 import type { MetadataState } from '../server/deps';
 import { startDeliverySpan } from '../tracing/callback-span';
 import type { Tracing } from '../tracing/tracer';
+import { deliverUnderPolicy, inboundRunner, type ResiliencyGetter } from './inbound';
 import { Settler, type Verdict } from './settle';
 import { buildSubscription, toInfo, type Subscription, type SubscriptionInfo } from './subscriptions';
 import { topicEventRequest, verdictForStatus, type TopicEventRequestPb } from './topic-event-pb';
@@ -37,6 +40,8 @@ export interface StreamingOptions {
   metadata: MetadataState;
   tracing?(): Tracing | undefined;
   isStopping(): boolean;
+  /** The loaded resiliency policies: a pub/sub's inbound policy resends messages the client asks to retry. */
+  resiliency?: ResiliencyGetter;
 }
 
 export interface StreamInit {
@@ -48,6 +53,8 @@ export interface StreamInit {
 
 type Answer = number | 'closed';
 
+const CLOSED: Verdict = { result: 'retry', reason: 'the stream closed before the message was answered' };
+
 /** One open stream: its broker subscription, the messages waiting for an answer, its metadata entry. */
 class OpenStream {
   readonly settler: Settler;
@@ -57,6 +64,8 @@ class OpenStream {
   /** Handler runs not finished yet (sent or about to be). */
   private readonly running = new Set<Promise<unknown>>();
   closed = false;
+  /** Aborted on close: policy retries give up. */
+  private readonly closedSignal = new AbortController();
   unsubscribe?: () => Promise<void>;
   private closing?: Promise<void>;
 
@@ -104,6 +113,15 @@ class OpenStream {
       return settler.settle(msg, event, { result: 'retry', reason: (err as Error).message });
     }
     if (this.closed) return 'retry';
+    const runner = inboundRunner(this.o.resiliency, sub.pubsubname, 'pubsub');
+    if (runner.noop) return settler.settle(msg, event, await this.attempt(msg, event, req));
+    const verdict = await deliverUnderPolicy(runner, async () => ({ verdict: this.closed ? CLOSED : await this.attempt(msg, event, req) }), this.closedSignal.signal);
+    return settler.settle(msg, event, verdict, true);
+  }
+
+  /** Sends the message to the stream once and waits for the client's answer. */
+  private async attempt(msg: Message, event: Record<string, unknown>, req: TopicEventRequestPb): Promise<Verdict> {
+    const { sub } = this;
     const headers: Record<string, string> = {};
     if (typeof event.traceparent === 'string' && event.traceparent) headers.traceparent = event.traceparent;
     if (typeof event.tracestate === 'string' && event.tracestate) headers.tracestate = event.tracestate;
@@ -118,12 +136,12 @@ class OpenStream {
     } catch (err) {
       this.answer(req.id, -1);
       span?.end(undefined, `delivery failed: ${(err as Error).message}`);
-      return settler.settle(msg, event, { result: 'retry', reason: `sending to the stream failed: ${(err as Error).message}` });
+      return { result: 'retry', reason: `sending to the stream failed: ${(err as Error).message}` };
     }
     const a = await answer;
-    const verdict: Verdict = a === 'closed' ? { result: 'retry', reason: 'the stream closed before the message was answered' } : verdictForStatus(a, 'the subscriber');
+    const verdict: Verdict = a === 'closed' ? CLOSED : verdictForStatus(a, 'the subscriber');
     span?.end(undefined, verdict.result === 'success' ? undefined : `delivery ${verdict.result}`);
-    return settler.settle(msg, event, verdict);
+    return verdict;
   }
 
   /** Handler runs still waiting for answers (for a graceful stop). */
@@ -135,6 +153,7 @@ class OpenStream {
   close(): Promise<void> {
     this.closing ??= (async () => {
       this.closed = true;
+      this.closedSignal.abort();
       for (const list of this.waiting.values()) for (const resolve of list) resolve('closed');
       this.waiting.clear();
       this.owner.forget(this);

@@ -2,7 +2,8 @@
  * @module api/universal/bindings
  * Output bindings, transport-neutral (daprd's onOutputBindingMessage): the binding by name (only
  * bindings whose `direction` setting, parsed at init, includes output), the operation check, the
- * trace context added to the metadata, and Dapr error construction. Every failure is one
+ * trace context added to the metadata, the binding's outbound resiliency policy (daprd's
+ * SendToOutputBinding) and Dapr error construction. Every failure is one
  * ERR_INVOKE_OUTPUT_BINDING, as daprd words it.
  */
 import type { OutputBinding } from '../../components/bindings/contract';
@@ -11,6 +12,7 @@ import { bindingErrors } from '../../errors/bindings';
 import { isHeaderName, isHeaderValue } from '../../http-syntax';
 import { ensureTraceparent } from '../../invoke/trace';
 import type { UniversalContext } from './context';
+import { outboundRunner, permanentComponentErrors, runOutbound } from './resilient';
 
 export interface InvokeOutputBindingRequest {
   name: string;
@@ -60,7 +62,8 @@ export async function invokeOutputBinding(u: UniversalContext, req: InvokeOutput
   if (!operations.includes(req.operation)) throw bindingErrors.invoke(name, bindingErrors.unsupportedOperation(name, req.operation, operations));
   let result;
   try {
-    result = await binding.invoke({ operation: req.operation, data: req.data, metadata });
+    const call = { operation: req.operation, data: req.data, metadata };
+    result = await runOutbound(outboundRunner(u, name, 'bindings'), () => binding.invoke(call), { errorStatus: permanentComponentErrors });
   } catch (err) {
     const meta = (err as { metadata?: Record<string, string> } | undefined)?.metadata;
     // The component's error metadata goes out as `metadata.<k>` headers on the error answer.

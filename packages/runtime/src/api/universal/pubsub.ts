@@ -2,7 +2,8 @@
  * @module api/universal/pubsub
  * The publish side of pub/sub, transport-neutral: pub/sub lookup, topic scoping from the settings
  * parsed at init (`allowedTopics`, `protectedTopics`, `publishingScopes`), the CloudEvent envelope
- * (pubsub/cloudevent.ts, skipped for `metadata.rawPayload=true`) and Dapr error construction.
+ * (pubsub/cloudevent.ts, skipped for `metadata.rawPayload=true`), the pub/sub's outbound resiliency
+ * policy (daprd's publisher) and Dapr error construction.
  *
  * Operations take a PublishTarget from publishTarget() so that an adapter can check the pub/sub and
  * the topic before it reads the body (daprd answers a missing pub/sub before a malformed body).
@@ -12,7 +13,10 @@ import type { PubsubSettings } from '../../components/settings';
 import { pubsubErrors, type PubsubErrors } from '../../errors/pubsub';
 import { ensureTraceparent } from '../../invoke/trace';
 import { buildEnvelope, rawPayloadOf } from '../../pubsub/cloudevent';
+import { isResiliencyError } from '../../resiliency/errors';
+import type { PolicyRunner } from '../../resiliency/runner';
 import type { UniversalContext } from './context';
+import { outboundRunner, runOutbound } from './resilient';
 
 export interface PublishTarget {
   appId: string;
@@ -22,6 +26,8 @@ export interface PublishTarget {
   errors: PubsubErrors;
   /** The request's metadata (also the ErrorInfo metadata of every error). */
   metadata: Record<string, string>;
+  /** The pub/sub's outbound resiliency policy. */
+  runner: PolicyRunner;
 }
 
 /** Trace context as received; an absent or invalid traceparent gets a fresh one. */
@@ -78,7 +84,7 @@ export function publishTarget(u: UniversalContext, pubsubName: string, topic: st
   if (!found.ok) throw errors.notFound();
   if (topic === '') throw errors.topicEmpty();
   if (!isPublishAllowed(found.component.settings.pubsub, u.appId, topic)) throw errors.forbidden(topic, u.appId);
-  return { appId: u.appId, pubsubName, topic, pubsub: found.component.instance, errors, metadata };
+  return { appId: u.appId, pubsubName, topic, pubsub: found.component.instance, errors, metadata, runner: outboundRunner(u, pubsubName, 'pubsub') };
 }
 
 function envelopeFor(t: PublishTarget, body: Buffer, contentType: string | undefined, metadata: Record<string, string>, trace: Required<Pick<TraceContext, 'traceparent'>> & TraceContext) {
@@ -97,8 +103,9 @@ function envelopeFor(t: PublishTarget, body: Buffer, contentType: string | undef
 
 export async function publish(t: PublishTarget, req: PublishRequest): Promise<void> {
   const envelope = envelopeFor(t, req.data, req.contentType, t.metadata, { traceparent: ensureTraceparent(req.traceparent), tracestate: req.tracestate });
+  const msg = { topic: t.topic, data: envelope.data, contentType: envelope.contentType, metadata: t.metadata };
   try {
-    await t.pubsub.publish({ topic: t.topic, data: envelope.data, contentType: envelope.contentType, metadata: t.metadata });
+    await runOutbound(t.runner, () => t.pubsub.publish(msg));
   } catch (err) {
     throw t.errors.publish(t.topic, err);
   }
@@ -113,12 +120,37 @@ export async function bulkPublish(t: PublishTarget, req: BulkPublishRequest): Pr
     const trace = own ? { traceparent: ensureTraceparent(own.traceparent), tracestate: own.tracestate } : shared;
     return { entryId: e.entryId, envelope: envelopeFor(t, e.event, e.contentType, metadata, trace), metadata };
   });
-  const results = await Promise.allSettled(
-    prepared.map((p) => t.pubsub.publish({ topic: t.topic, data: p.envelope.data, contentType: p.envelope.contentType, metadata: p.metadata })),
-  );
-  return {
-    failedEntries: results.flatMap((r, i) =>
-      r.status === 'rejected' ? [{ entryId: (prepared[i] as { entryId: string }).entryId, error: t.errors.publish(t.topic, r.reason).message }] : [],
-    ),
-  };
+  if (t.runner.noop) {
+    const results = await Promise.allSettled(prepared.map((p) => t.pubsub.publish(messageOf(t, p))));
+    return { failedEntries: results.flatMap((r, i) => (r.status === 'rejected' ? [failed(t, prepared[i] as Prepared, r.reason)] : [])) };
+  }
+  // Under a policy (daprd's ApplyBulkPublishResiliency) each retry publishes only the entries that failed.
+  let pending = prepared;
+  let failures: Array<{ entryId: string; error: string }> = [];
+  try {
+    await t.runner.run(async (signal) => {
+      const sent = pending;
+      const results = await Promise.allSettled(sent.map((p) => t.pubsub.publish(messageOf(t, p))));
+      if (signal.aborted) return;
+      const failedNow = sent.filter((_, i) => results[i]?.status === 'rejected');
+      failures = results.flatMap((r, i) => (r.status === 'rejected' ? [failed(t, sent[i] as Prepared, r.reason)] : []));
+      if (failedNow.length === 0) return;
+      pending = failedNow;
+      throw new Error(failures[0]?.error);
+    });
+  } catch (err) {
+    // A timeout or an open breaker fails every entry not published yet.
+    if (isResiliencyError(err)) failures = pending.map((p) => failed(t, p, err));
+  }
+  return { failedEntries: failures };
+}
+
+type Prepared = { entryId: string; envelope: ReturnType<typeof envelopeFor>; metadata: Record<string, string> };
+
+function messageOf(t: PublishTarget, p: Prepared) {
+  return { topic: t.topic, data: p.envelope.data, contentType: p.envelope.contentType, metadata: p.metadata };
+}
+
+function failed(t: PublishTarget, p: Prepared, reason: unknown): { entryId: string; error: string } {
+  return { entryId: p.entryId, error: t.errors.publish(t.topic, reason).message };
 }

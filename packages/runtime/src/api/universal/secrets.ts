@@ -1,12 +1,15 @@
 /**
  * @module api/universal/secrets
  * The secrets building block, transport-neutral: store lookup, the Configuration's secret scopes
- * (components/secretstores/scopes.ts) and Dapr error construction (daprd's legacy shape).
+ * (components/secretstores/scopes.ts), the store's outbound resiliency policy and Dapr error
+ * construction (daprd's legacy shape).
  */
 import type { Secret, SecretStore } from '../../components/secretstores/contract';
 import { isSecretAllowed } from '../../components/secretstores/scopes';
 import { secretErrors, type SecretErrors } from '../../errors/secrets';
+import type { PolicyRunner } from '../../resiliency/runner';
 import type { UniversalContext } from './context';
+import { outboundRunner, permanentComponentErrors, runOutbound } from './resilient';
 
 export interface GetSecretRequest {
   storeName: string;
@@ -22,21 +25,22 @@ export interface GetBulkSecretRequest {
 interface Resolved {
   store: SecretStore;
   errors: SecretErrors;
+  runner: PolicyRunner;
 }
 
 function resolve(u: UniversalContext, storeName: string): Resolved {
   const errors = secretErrors(storeName);
   const found = u.store.lookup<SecretStore>('secretstores', storeName);
   if (!found.ok) throw found.reason === 'not-configured' ? errors.notConfigured() : errors.notFound();
-  return { store: found.component.instance, errors };
+  return { store: found.component.instance, errors, runner: outboundRunner(u, storeName, 'secretstores') };
 }
 
 /** One secret (a map of values), or undefined when the store has none to give. */
 export async function getSecret(u: UniversalContext, req: GetSecretRequest): Promise<Secret | undefined> {
-  const { store, errors } = resolve(u, req.storeName);
+  const { store, errors, runner } = resolve(u, req.storeName);
   if (!isSecretAllowed(u.secretScopes, req.storeName, req.key)) throw errors.permissionDenied(req.key);
   try {
-    return (await store.getSecret(req.key, req.metadata)) ?? undefined;
+    return (await runOutbound(runner, () => store.getSecret(req.key, req.metadata), { errorStatus: permanentComponentErrors })) ?? undefined;
   } catch (err) {
     throw errors.get(req.key, err);
   }
@@ -44,10 +48,10 @@ export async function getSecret(u: UniversalContext, req: GetSecretRequest): Pro
 
 /** Every secret the scopes allow (the others are left out silently), or undefined when the store gives none. */
 export async function getBulkSecret(u: UniversalContext, req: GetBulkSecretRequest): Promise<Record<string, Secret> | undefined> {
-  const { store, errors } = resolve(u, req.storeName);
+  const { store, errors, runner } = resolve(u, req.storeName);
   let data: Record<string, Secret> | undefined;
   try {
-    data = await store.bulkGetSecret(req.metadata);
+    data = await runOutbound(runner, () => store.bulkGetSecret(req.metadata), { errorStatus: permanentComponentErrors });
   } catch (err) {
     throw errors.bulkGet(err);
   }

@@ -8,6 +8,7 @@
  * before it reads a request body (daprd answers a missing store before a malformed body).
  */
 import { ETagInvalidError, ETagMismatchError } from '../../components/errors';
+import type { PolicyRunner } from '../../resiliency/runner';
 import type { KeyPrefix } from '../../components/settings';
 import {
   isQueryable,
@@ -24,7 +25,10 @@ import { commonErrors } from '../../errors/common';
 import type { DaprError } from '../../errors/dapr-error';
 import { stateErrors } from '../../errors/state';
 import type { UniversalContext } from './context';
+import { outboundRunner, permanentComponentErrors, runOutbound } from './resilient';
 import { parseQuery } from './state-query';
+
+export { deleteBulkState, getBulkState, type DeleteBulkStateRequest } from './state-bulk';
 
 export type StateErrors = ReturnType<typeof stateErrors>;
 
@@ -36,6 +40,8 @@ export interface StateTarget {
   base: string;
   prefix(key: string): string;
   unprefix(key: string): string;
+  /** The store's outbound resiliency policy (asked per call: the Resiliency is loaded with the components). */
+  outbound(): PolicyRunner;
 }
 
 /** Concurrency and consistency as sent (checked here: anything but the Dapr values is an error). */
@@ -150,6 +156,7 @@ function makeTarget(u: UniversalContext, storeName: string, store: StateStore, k
       return full + key;
     },
     unprefix: (key) => (full && key.startsWith(full) ? key.slice(full.length) : key),
+    outbound: () => outboundRunner(u, storeName, 'state'),
   };
 }
 
@@ -165,7 +172,8 @@ export function requireQueryable(t: StateTarget): QueryableStateStore {
   return t.store;
 }
 
-function checkOptions(o: StateOptionsInput | undefined, onBad: (msg: string) => DaprError): StateOptions | undefined {
+/** The options checked (shared with state-bulk.ts). */
+export function checkOptions(o: StateOptionsInput | undefined, onBad: (msg: string) => DaprError): StateOptions | undefined {
   if (!o) return undefined;
   const out: StateOptions = {};
   const { concurrency, consistency } = o;
@@ -200,6 +208,10 @@ function isDaprErr(err: unknown): boolean {
   return (err as DaprError | undefined)?.name === 'DaprError';
 }
 
+/**
+ * Saves every item, one set after the other. Under a retry policy an attempt resumes at the first
+ * item not saved yet; an ETag error is never retried (daprd's PerformBulkStoreOperation).
+ */
 export async function saveState(t: StateTarget, req: SaveStateRequest): Promise<void> {
   const items: SetRequest[] = new Array(req.states.length);
   for (let i = 0; i < items.length; i++) {
@@ -207,12 +219,21 @@ export async function saveState(t: StateTarget, req: SaveStateRequest): Promise<
     requireKey(item.key);
     items[i] = { key: t.prefix(item.key), value: item.value, etag: item.etag, metadata: item.metadata, options: checkOptions(item.options, saveOptionError(t)) };
   }
-  for (const item of items) {
-    try {
-      await t.store.set(item);
-    } catch (err) {
-      throw mapComponentError(err, t.errors.save);
-    }
+  let next = 0;
+  try {
+    await runOutbound(
+      t.outbound(),
+      async (signal) => {
+        // An abandoned (timed-out) attempt stops before its next item.
+        while (next < items.length && !signal?.aborted) {
+          await t.store.set(items[next] as SetRequest);
+          if (!signal?.aborted) next++;
+        }
+      },
+      { errorStatus: permanentComponentErrors },
+    );
+  } catch (err) {
+    throw mapComponentError(err, t.errors.save);
   }
 }
 
@@ -220,7 +241,8 @@ export async function saveState(t: StateTarget, req: SaveStateRequest): Promise<
 export async function getState(t: StateTarget, req: GetStateRequest): Promise<GetStateResult | undefined> {
   try {
     const options = req.consistency ? { consistency: req.consistency as StateOptions['consistency'] } : undefined;
-    return (await t.store.get({ key: t.prefix(req.key), metadata: req.metadata, options })) ?? undefined;
+    const get = { key: t.prefix(req.key), metadata: req.metadata, options };
+    return (await runOutbound(t.outbound(), () => t.store.get(get), { errorStatus: permanentComponentErrors })) ?? undefined;
   } catch (err) {
     if (isDaprErr(err)) throw err;
     throw t.errors.get(req.key, err);
@@ -229,77 +251,13 @@ export async function getState(t: StateTarget, req: GetStateRequest): Promise<Ge
 
 export async function deleteState(t: StateTarget, req: DeleteStateRequest): Promise<void> {
   const options = checkOptions(req.options, (m) => t.errors.delete(req.key, new Error(m)));
+  const del = { key: t.prefix(req.key), etag: req.etag || undefined, metadata: req.metadata, options };
   try {
-    await t.store.delete({ key: t.prefix(req.key), etag: req.etag || undefined, metadata: req.metadata, options });
+    await runOutbound(t.outbound(), () => t.store.delete(del), { errorStatus: permanentComponentErrors });
   } catch (err) {
     if (isDaprErr(err)) throw err;
     throw mapComponentError(err, (cause, status, grpcCode) => t.errors.delete(req.key, cause, status, grpcCode));
   }
-}
-
-export interface DeleteBulkStateRequest {
-  states: DeleteStateRequest[];
-}
-
-/**
- * Deletes every item (daprd DeleteBulkState, gRPC only): all keys are checked first; one item is a
- * plain delete, several run side by side and every failure is reported, the messages joined by
- * newlines. The answer is an etag error (mismatch, or invalid when one was invalid) only when every
- * failure was one, as daprd's PerformBulkStoreOperation decides.
- */
-export async function deleteBulkState(t: StateTarget, req: DeleteBulkStateRequest): Promise<void> {
-  const items = req.states.map((item) => ({
-    key: t.prefix(item.key),
-    etag: item.etag || undefined,
-    metadata: item.metadata,
-    options: checkOptions(item.options, (m) => t.errors.deleteBulk(new Error(m))),
-  }));
-  if (items.length === 0) return;
-  const results = await Promise.allSettled(items.map((item) => t.store.delete(item)));
-  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
-  if (failures.length === 0) return;
-  if (failures.length === 1 && items.length === 1 && isDaprErr(failures[0])) throw failures[0];
-  const cause = failures.length === 1 ? failures[0] : new Error(failures.map((f) => (f instanceof Error ? f.message : String(f))).join('\n'));
-  if (failures.every((f) => f instanceof ETagMismatchError || f instanceof ETagInvalidError)) {
-    const invalid = failures.some((f) => f instanceof ETagInvalidError);
-    throw t.errors.deleteBulk(cause, invalid ? 400 : 409, invalid ? GRPC_CODE.INVALID_ARGUMENT : GRPC_CODE.ABORTED);
-  }
-  throw t.errors.deleteBulk(cause);
-}
-
-/** Bulk get fans out to `get` with at most this many reads in flight when `parallelism` is unset (daprd's limiter default). */
-const DEFAULT_BULK_PARALLELISM = 100;
-
-/** Runs `fn` over `items` with at most `limit` calls in flight; results keep the input order. */
-async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
-/** One answer per key in the request order; a failed read is an entry with `error`, not a failure. */
-export async function getBulkState(t: StateTarget, req: GetBulkStateRequest): Promise<BulkStateItem[]> {
-  const keys = req.keys.map((key) => ({ key, stored: t.prefix(key) }));
-  const limit = req.parallelism !== undefined && req.parallelism > 0 ? req.parallelism : DEFAULT_BULK_PARALLELISM;
-  return mapBounded(keys, limit, async ({ key, stored }): Promise<BulkStateItem> => {
-    try {
-      const got = await t.store.get({ key: stored, metadata: req.metadata });
-      if (!got) return { key };
-      const entry: BulkStateItem = { key, data: got.data };
-      if (got.etag) entry.etag = got.etag;
-      if (got.metadata && Object.keys(got.metadata).length > 0) entry.metadata = got.metadata;
-      return entry;
-    } catch (err) {
-      return { key, error: err instanceof Error ? err.message : String(err) };
-    }
-  });
 }
 
 export async function transaction(t: StateTarget, req: TransactionRequest): Promise<void> {
@@ -318,7 +276,8 @@ export async function transaction(t: StateTarget, req: TransactionRequest): Prom
   });
   if (ops.length === 0) return;
   try {
-    await store.multi(ops, req.metadata);
+    // As daprd: the whole transaction is retried, whatever failed.
+    await runOutbound(t.outbound(), () => store.multi(ops, req.metadata));
   } catch (err) {
     throw t.errors.transaction(err);
   }
@@ -330,7 +289,8 @@ export async function queryState(t: StateTarget, req: QueryStateRequest): Promis
   const query = parseQuery(req.query);
   let found;
   try {
-    found = await store.query({ ...query, keyPrefix: t.base, metadata: req.metadata });
+    const q = { ...query, keyPrefix: t.base, metadata: req.metadata };
+    found = await runOutbound(t.outbound(), () => store.query(q));
   } catch (err) {
     throw t.errors.query(err);
   }
