@@ -93,6 +93,20 @@ const bindingsVariant = (name: string): VariantSpec => ({
   readme: `quickstarts/bindings/${name}/README.md`,
 });
 
+const RESILIENCY_PORTS: Record<string, number> = { http: 5021, sdk: 5022, python: 5023 };
+
+/**
+ * The service-to-app part (what compose and k8s run). The README's service-to-component part runs
+ * a stateful order-processor under the same app id locally only, against a Redis it starts itself.
+ */
+const resiliencyVariant = (name: string): VariantSpec => ({
+  name,
+  dir: `quickstarts/resiliency/${name}`,
+  image: `resiliency-${name}`,
+  apps: [{ appId: `order-processor-${SUFFIX[name]}`, appPort: RESILIENCY_PORTS[name] }, { appId: `checkout-${SUFFIX[name]}` }],
+  readme: `quickstarts/resiliency/${name}/README.md`,
+});
+
 const helloWorldVariants: VariantSpec[] = [
   { name: 'node', dir: 'quickstarts/hello-world/node', image: 'hello-world-node', apps: [{ appId: 'nodeapp', appPort: 3000 }], readme: 'quickstarts/hello-world/README.md' },
   { name: 'python', dir: 'quickstarts/hello-world/python', image: 'hello-world-python', apps: [{ appId: 'pythonapp' }], readme: 'quickstarts/hello-world/README.md' },
@@ -170,6 +184,15 @@ export const STEPS: readonly StepSpec[] = [
     k8sDapr: [],
     components: ['statestore'],
     localResources: 'quickstarts/state-management/resources',
+  },
+  {
+    name: 'resiliency',
+    variants: ['http', 'sdk', 'python'].map(resiliencyVariant),
+    compose: 'compose/resiliency',
+    k8s: ['k8s/resiliency'],
+    k8sDapr: [],
+    components: [],
+    localResources: 'quickstarts/resiliency/resources',
   },
 ];
 

@@ -28,7 +28,7 @@ describe('run-upstream-quickstarts', () => {
     const r = await cli([]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`SKIPPED: ${CHECKOUT_ENV} is not set, so the original dapr/quickstarts READMEs are not run (opt-in; point it at a dapr/quickstarts checkout)\n`);
-    expect(readFileSync(join(dir.path, 'totals'), 'utf8')).toBe('0 0 10 run-upstream-quickstarts\n');
+    expect(readFileSync(join(dir.path, 'totals'), 'utf8')).toBe('0 0 11 run-upstream-quickstarts\n');
     await cli(['--only', 'pub_sub']);
     expect(readFileSync(join(dir.path, 'totals'), 'utf8')).toMatch(/\n0 0 2 run-upstream-quickstarts\n$/);
   });

@@ -25,7 +25,9 @@ workspace's minidapr CLI and a 'docker' shim that provides only what the binding
 from Docker ('docker compose up -d' of its PostgreSQL database and 'docker exec postgres psql')
 using the local PostgreSQL (127.0.0.1:5432, trust auth). Redis must run on 127.0.0.1:6379.
 Each README runs as its Makefile runs mechanical-markdown: 'run-readme -l -s "bash -c" README.md'
-in the README's folder. Ends with a PASS/FAIL table. Without ${CHECKOUT_ENV} it skips.
+in the README's folder. A tutorial without STEP annotations (resiliency) runs through a recipe
+of its own commands instead (packages/testkit/upstream-recipes; every line checked to be a line of
+the tutorial). Ends with a PASS/FAIL table. Without ${CHECKOUT_ENV} it skips.
 
 Options:
   -o, --only ID       run only this README (or every README under a prefix such as pub_sub);

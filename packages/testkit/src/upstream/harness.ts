@@ -6,10 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import type { Writer } from '../readme/options';
 import { formatTotals } from '../readme/report';
 import { selectReadmes, UPSTREAM_READMES, type UpstreamReadme } from './quickstarts';
+import { installRecipe } from './recipe';
 import { createSandbox, initHome, removeSandbox, resolveTools, stopLeftovers, type Sandbox, type Tools } from './sandbox';
 
 export type ReadmeStatus = 'PASS' | 'FAIL' | 'ERROR' | 'MISSING' | 'SKIP';
@@ -67,13 +68,14 @@ export function readTotals(file: string): StepCounts | undefined {
   return counts;
 }
 
-function runReadmeIn(sandbox: Sandbox, opts: HarnessOptions, out: Writer): Promise<number | null> {
+/** Runs `file` (the README, or the recipe standing for it) from its folder. */
+function runReadmeIn(sandbox: Sandbox, file: string, opts: HarnessOptions, out: Writer): Promise<number | null> {
   const args = [RUN_README_BIN, '-l', '-s', 'bash -c', '--kill-grace-seconds', String(opts.killGraceSeconds ?? 10)];
   if (opts.verbose) args.push('-v');
-  args.push('README.md');
+  args.push(basename(file));
   return new Promise((resolvePromise) => {
     const child = spawn(process.execPath, args, {
-      cwd: dirname(sandbox.readme),
+      cwd: dirname(file),
       env: { ...sandbox.env, MINIDAPR_TEST_TOTALS: join(sandbox.root, '.totals') },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: a Ctrl-C in the terminal reaches it once, through `signal`, not twice
@@ -108,7 +110,8 @@ async function runOne(entry: UpstreamReadme, tools: Tools, opts: HarnessOptions,
   try {
     sandbox = createSandbox(opts.checkout, entry, tools);
     initHome(sandbox);
-    const code = await runReadmeIn(sandbox, opts, out);
+    const file = entry.recipe !== undefined ? installRecipe(entry, sandbox.readme) : sandbox.readme;
+    const code = await runReadmeIn(sandbox, file, opts, out);
     const steps = readTotals(join(sandbox.root, '.totals'));
     const leftovers = await stopLeftovers(sandbox);
     const status: ReadmeStatus = code === 0 ? 'PASS' : code === 1 ? 'FAIL' : 'ERROR';

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempDir, type TempDir } from '../tmp';
 import { copyQuickstart, selectReadmes, UPSTREAM_READMES } from './quickstarts';
+import { RECIPES_DIR } from './recipe';
 
 let dir: TempDir;
 beforeEach(() => (dir = tempDir('upstream-list-')));
@@ -20,12 +21,21 @@ describe('UPSTREAM_READMES', () => {
       'secrets_management/javascript/http',
       'secrets_management/javascript/sdk',
       'tutorials/hello-world',
+      'resiliency/service-to-service/javascript',
     ]);
     expect(UPSTREAM_READMES.find((r) => r.id === 'bindings/javascript/sdk')).toEqual({
       id: 'bindings/javascript/sdk',
       readme: 'bindings/javascript/sdk/README.md',
       copyRoot: 'bindings',
     });
+  });
+});
+
+describe('the resiliency entry', () => {
+  it('copies service_invocation too and runs through a recipe that exists', () => {
+    const entry = UPSTREAM_READMES.find((r) => r.id === 'resiliency/service-to-service/javascript');
+    expect(entry).toMatchObject({ readme: 'resiliency/service-to-service-resiliency.md', copyRoot: 'resiliency', alsoCopy: ['service_invocation'] });
+    expect(existsSync(join(RECIPES_DIR, entry?.recipe ?? 'none'))).toBe(true);
   });
 });
 
@@ -61,5 +71,22 @@ describe('copyQuickstart', () => {
     expect(copied('bindings/javascript/http/batch/node_modules')).toBe(false);
     expect(copied('bindings/javascript/http/.dapr')).toBe(false);
     expect(copied('pub_sub')).toBe(false);
+  });
+
+  it('copies the folders of alsoCopy as well', () => {
+    dir.write({
+      'checkout/resiliency/service-to-service-resiliency.md': 'tutorial',
+      'checkout/service_invocation/resources/resiliency.yaml': 'policy',
+      'checkout/service_invocation/javascript/http/checkout/node_modules/x/index.js': 'dep',
+      'checkout/state_management/README.md': 'other block',
+    });
+    const entry = selectReadmes(['resiliency/service-to-service/javascript'])[0];
+    if (!entry) throw new Error('no entry');
+    copyQuickstart(join(dir.path, 'checkout'), entry, join(dir.path, 'copy'));
+    const copied = (rel: string): boolean => existsSync(join(dir.path, 'copy', rel));
+    expect(copied('resiliency/service-to-service-resiliency.md')).toBe(true);
+    expect(copied('service_invocation/resources/resiliency.yaml')).toBe(true);
+    expect(copied('service_invocation/javascript/http/checkout/node_modules')).toBe(false);
+    expect(copied('state_management')).toBe(false);
   });
 });

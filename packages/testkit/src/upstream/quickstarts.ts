@@ -2,7 +2,9 @@
  * @module upstream/quickstarts
  * Which original dapr/quickstarts READMEs the upstream harness runs, and what of a checkout each
  * one needs: the README's building-block folder (its `../../components`, `../../resources` and
- * `../../db` siblings included), copied whole so relative paths resolve as in the checkout.
+ * `../../db` siblings included), copied whole so relative paths resolve as in the checkout, plus
+ * any other folder its instructions `cd` into. Instructions without STEP annotations (the
+ * resiliency tutorials) run through a recipe (recipe.ts).
  */
 import { cpSync } from 'node:fs';
 import { basename, join } from 'node:path';
@@ -14,6 +16,14 @@ export interface UpstreamReadme {
   readme: string;
   /** Folder (inside the checkout) that is copied for it. */
   copyRoot: string;
+  /** More folders (inside the checkout) its instructions use, copied the same way. */
+  alsoCopy?: readonly string[];
+  /**
+   * For instructions without STEP annotations: a STEP-annotated recipe (a file of
+   * packages/testkit/upstream-recipes) that runs the README's own commands, each line of it a line
+   * of the README's code blocks, and is run in the README's place (see recipe.ts).
+   */
+  recipe?: string;
 }
 
 function buildingBlock(block: string, variant: 'http' | 'sdk'): UpstreamReadme {
@@ -32,6 +42,17 @@ export const UPSTREAM_READMES: readonly UpstreamReadme[] = [
   buildingBlock('secrets_management', 'http'),
   buildingBlock('secrets_management', 'sdk'),
   { id: 'tutorials/hello-world', readme: 'tutorials/hello-world/README.md', copyRoot: 'tutorials/hello-world' },
+  // The JavaScript part of the service-to-service resiliency tutorial: it runs the service
+  // invocation apps with ../service_invocation/resources (the Resiliency resource). Its
+  // service-to-component sibling is left out: it stops the `dapr_redis` container, which here
+  // would be the machine's shared Redis.
+  {
+    id: 'resiliency/service-to-service/javascript',
+    readme: 'resiliency/service-to-service-resiliency.md',
+    copyRoot: 'resiliency',
+    alsoCopy: ['service_invocation'],
+    recipe: 'resiliency-service-to-service-javascript.md',
+  },
 ];
 
 /** Picks entries by id (exact, or a prefix such as `pub_sub`); every name must match something. */
@@ -49,10 +70,12 @@ export function selectReadmes(only: readonly string[], all: readonly UpstreamRea
 /** Folders never copied: installed dependencies, VCS data and runtime leftovers of earlier runs. */
 const SKIPPED_NAMES = new Set(['node_modules', '.git', '.dapr']);
 
-/** Copies `copyRoot` of the checkout to the same relative place under `dest`. */
+/** Copies `copyRoot` (and `alsoCopy`) of the checkout to the same relative places under `dest`. */
 export function copyQuickstart(checkout: string, entry: UpstreamReadme, dest: string): void {
-  cpSync(join(checkout, entry.copyRoot), join(dest, entry.copyRoot), {
-    recursive: true,
-    filter: (src) => !SKIPPED_NAMES.has(basename(src)),
-  });
+  for (const folder of [entry.copyRoot, ...(entry.alsoCopy ?? [])]) {
+    cpSync(join(checkout, folder), join(dest, folder), {
+      recursive: true,
+      filter: (src) => !SKIPPED_NAMES.has(basename(src)),
+    });
+  }
 }

@@ -153,4 +153,11 @@ describe('shared secrets and copies', () => {
   it('keeps k8s/base/postgres/orders.sql equal to quickstarts/bindings/db/orders.sql', () => {
     expect(read('k8s/base/postgres/orders.sql')).toBe(read('quickstarts/bindings/db/orders.sql'));
   });
+
+  it.each(['compose/resiliency/components/resiliency.yaml', 'k8s/resiliency/components/resiliency.yaml'])(
+    'keeps %s equal to quickstarts/resiliency/resources/resiliency.yaml',
+    (copy) => {
+      expect(read(copy)).toBe(read('quickstarts/resiliency/resources/resiliency.yaml'));
+    },
+  );
 });
