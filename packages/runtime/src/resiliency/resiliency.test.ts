@@ -113,6 +113,35 @@ describe('app resolution', () => {
   });
 });
 
+describe('lookups are cached per target', () => {
+  /** Counts how often the default policies are looked up (a private step, spied for this test only). */
+  function spyDefaults(): jest.SpyInstance {
+    return jest.spyOn(Resiliency.prototype as unknown as { defaults: (levels: readonly string[]) => unknown }, 'defaults');
+  }
+  afterEach(() => jest.restoreAllMocks());
+
+  it('targetsApp resolves the app defaults once, whatever the number of calls and apps', () => {
+    const r = load(doc('r', { policies: { retries: { DefaultRetryPolicy: { ...fast, maxRetries: 1 } } } }));
+    const spy = spyDefaults();
+    for (let i = 0; i < 5; i++) expect(r.targetsApp('b')).toBe(true);
+    expect(r.targetsApp('c')).toBe(true);
+    r.endpoint('b');
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('targetsComponent resolves once per component, category and direction, and component() reuses it', () => {
+    const r = load(doc('r', { policies: { retries: { DefaultComponentOutboundRetryPolicy: { ...fast, maxRetries: 1 } } } }));
+    const spy = spyDefaults();
+    for (let i = 0; i < 5; i++) expect(r.targetsComponent('s', 'state', 'outbound')).toBe(true);
+    expect(r.component('s', 'state', 'outbound').noop).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(r.targetsComponent('s', 'state', 'inbound')).toBe(false);
+    expect(r.targetsComponent('s', 'state', 'inbound')).toBe(false);
+    expect(r.component('s', 'state', 'inbound')).toBe(NOOP_RUNNER);
+    expect(spy).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('component resolution', () => {
   const policies = {
     retries: {

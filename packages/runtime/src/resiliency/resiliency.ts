@@ -71,11 +71,13 @@ export class Resiliency {
   private readonly breakers = new Map<string, Named<BreakerSpec>>();
   private readonly apps = new Map<string, Named<TargetPolicies>>();
   private readonly components = new Map<string, Named<{ inbound: TargetPolicies; outbound: TargetPolicies }>>();
-  private readonly appRunners = new Map<string, PolicyRunner>();
-  /** Component runners by name, then direction and category (no key string built per call). */
-  private readonly componentRunners = new Map<string, Record<ComponentDirection, Map<string, PolicyRunner>>>();
+  /** What applies to each app called so far (runner and whether a user policy targets it). */
+  private readonly appEntries = new Map<string, AppEntry>();
+  /** The same per component: by name, then direction and category (no key string built per call). */
+  private readonly componentEntries = new Map<string, Record<ComponentDirection, Map<string, ComponentEntry>>>();
   private readonly instances = new Map<string, CircuitBreaker>();
   private builtIn?: PolicyRunner;
+  private appDefaultsOnce?: Defaults;
 
   private constructor(
     private readonly specs: readonly ResiliencySpec[],
@@ -118,68 +120,82 @@ export class Resiliency {
 
   /** Caller side of service invocation to `appId`. */
   endpoint(appId: string): PolicyRunner {
-    let r = this.appRunners.get(appId);
-    if (r === undefined) {
-      r = this.makeEndpoint(appId);
-      this.appRunners.set(appId, r);
-    }
-    return r;
+    return this.app(appId).runner;
   }
 
   /** A component call; category = the component's category ('state' | 'pubsub' | 'bindings' | 'secretstores' | …). */
   component(name: string, category: Category, direction: ComponentDirection): PolicyRunner {
-    let byName = this.componentRunners.get(name);
-    if (byName === undefined) {
-      byName = { inbound: new Map(), outbound: new Map() };
-      this.componentRunners.set(name, byName);
-    }
-    const byCategory = byName[direction];
-    let r = byCategory.get(category);
-    if (r === undefined) {
-      r = this.makeComponent(name, category, direction);
-      byCategory.set(category, r);
-    }
-    return r;
+    const e = this.componentEntry(name, category, direction);
+    e.runner ??= this.makeComponent(name, category, direction, e.policies);
+    return e.runner;
   }
 
   /** True when a user policy (named or default) applies to calls to this app. */
   targetsApp(appId: string): boolean {
-    return this.apps.has(appId) || this.appDefaults().found;
+    return this.app(appId).targeted;
   }
 
   /** True when a user policy (named or default) applies to this component in this direction. */
   targetsComponent(name: string, category: Category, direction: ComponentDirection): boolean {
-    const named = this.components.get(name);
-    if (named) return hasAny(named.value[direction]);
-    return this.componentDefaults(category, direction).found;
+    return this.componentEntry(name, category, direction).policies !== undefined;
   }
 
-  private makeEndpoint(appId: string): PolicyRunner {
+  private app(appId: string): AppEntry {
+    let e = this.appEntries.get(appId);
+    if (e === undefined) {
+      e = this.makeApp(appId);
+      this.appEntries.set(appId, e);
+    }
+    return e;
+  }
+
+  private makeApp(appId: string): AppEntry {
     const target = `app_${appId}`;
     const named = this.apps.get(appId);
     const at = { direction: 'outbound' as const, target, operation: `endpoint[${appId}]`, cbKey: `app:${appId}` };
-    if (named) return this.build(named.value, named.from, at);
+    if (named) return { targeted: true, runner: this.build(named.value, named.from, at) };
     const d = this.appDefaults();
-    if (!d.found) return this.builtInRunner();
+    if (!d.found) return { targeted: false, runner: this.builtInRunner() };
     const outer = this.build(d.names, d.from, at);
     // daprd: default policies do not count as "a policy defined for the app", so its built-in
     // retries still run inside each attempt of the default policy.
-    return nest(outer, this.builtInRunner());
+    return { targeted: true, runner: nest(outer, this.builtInRunner()) };
   }
 
-  private makeComponent(name: string, category: Category, direction: ComponentDirection): PolicyRunner {
-    const target = `${COMPONENT_TYPES[category] ?? category}_${name}`;
+  private componentEntry(name: string, category: Category, direction: ComponentDirection): ComponentEntry {
+    let byName = this.componentEntries.get(name);
+    if (byName === undefined) {
+      byName = { inbound: new Map(), outbound: new Map() };
+      this.componentEntries.set(name, byName);
+    }
+    const byCategory = byName[direction];
+    let e = byCategory.get(category);
+    if (e === undefined) {
+      e = { policies: this.componentPolicies(name, category, direction) };
+      byCategory.set(category, e);
+    }
+    return e;
+  }
+
+  /** The user policies that apply to a component in one direction (undefined = none). */
+  private componentPolicies(name: string, category: Category, direction: ComponentDirection): ComponentEntry['policies'] {
     const named = this.components.get(name);
+    if (named) return hasAny(named.value[direction]) ? { names: named.value[direction], from: named.from } : undefined;
+    const d = this.componentDefaults(category, direction);
+    return d.found ? { names: d.names, from: d.from } : undefined;
+  }
+
+  private makeComponent(name: string, category: Category, direction: ComponentDirection, policies: ComponentEntry['policies']): PolicyRunner {
+    if (policies === undefined) return NOOP_RUNNER;
+    const target = `${COMPONENT_TYPES[category] ?? category}_${name}`;
     // One breaker per component and direction (daprd shares one across directions; see README).
     const at = { direction, target, operation: `component[${name}] ${direction === 'inbound' ? 'input' : 'output'}`, cbKey: `component:${name}:${direction}` };
-    if (named) return this.build(named.value[direction], named.from, at);
-    const d = this.componentDefaults(category, direction);
-    if (!d.found) return NOOP_RUNNER;
-    return this.build(d.names, d.from, at);
+    return this.build(policies.names, policies.from, at);
   }
 
   private appDefaults(): Defaults {
-    return this.defaults(['App']);
+    this.appDefaultsOnce ??= this.defaults(['App']);
+    return this.appDefaultsOnce;
   }
 
   private componentDefaults(category: Category, direction: ComponentDirection): Defaults {
@@ -266,6 +282,19 @@ export class Resiliency {
     });
     return this.builtIn;
   }
+}
+
+interface AppEntry {
+  /** A user policy (named or default) applies. */
+  readonly targeted: boolean;
+  readonly runner: PolicyRunner;
+}
+
+interface ComponentEntry {
+  /** The user policies that apply (undefined = none: NOOP_RUNNER). */
+  readonly policies?: { names: TargetPolicies; from?: ResiliencySpec };
+  /** Built on the first call. */
+  runner?: PolicyRunner;
 }
 
 interface Defaults {
