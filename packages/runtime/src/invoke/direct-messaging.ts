@@ -276,13 +276,14 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         if (target.method.includes('%')) throw undeliverable(target.appId, target.method);
         const appTarget = { method: target.method, query: forwardableQuery(query) };
         // daprd applies a user policy to calls to the own app too (never the built-in retries).
-        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
+        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId, target.method) : undefined;
         if (runner && !runner.noop) await toAppWithPolicy(ownApp, runner, req, res, appTarget, headers, policyId, trace);
         else await toApp(req, res, appTarget, headers, target.appId, trace, false);
         return;
       }
       if (d.peerToken) headers['dapr-api-token'] = d.peerToken;
-      const runner = resiliency?.endpoint(policyId);
+      // daprd keeps a breaker per app and method: the runner is the method's when a breaker applies.
+      const runner = resiliency?.endpoint(policyId, target.method);
       const userPolicy = runner !== undefined && !runner.noop && (resiliency as Resiliency).targetsApp(policyId);
       const path = methodToPath(target.method) + forwardableQuery(query);
       const toError = (err: Error): DaprError => invokeErrors.failed(target.appId, `error reaching the sidecar of ${target.appId}: ${describe(err)}`, err);
@@ -364,7 +365,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
       if (isSelf(o.appId, namespace)) {
         if (method.includes('%')) throw undeliverable(o.appId, method);
         const inv: AppInvoke = { method, verb: o.verb, query, contentType: o.contentType, body: o.body, headers: headers as IncomingMessage['headers'], signal: o.signal };
-        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId) : undefined;
+        const runner = resiliency?.targetsApp(policyId) ? resiliency.endpoint(policyId, method) : undefined;
         if (!runner || runner.noop) return callOwnApp(inv);
         return runCall(runner, true, o, (signal) => callOwnApp({ ...inv, signal }));
       }
@@ -375,7 +376,7 @@ export function createDirectMessaging(d: DirectMessagingDeps): DirectMessaging {
         if (canResend(err)) resendable.add(e);
         return e;
       };
-      const runner = resiliency?.endpoint(policyId);
+      const runner = resiliency?.endpoint(policyId, method);
       let afterFailure = false;
       const attempt = async (signal: AbortSignal): Promise<AppInvokeResult> => {
         const leg = await peerLeg(o.appId, namespace, headers, afterFailure);

@@ -20,6 +20,8 @@ export interface TargetPolicies {
   timeout?: string;
   retry?: string;
   circuitBreaker?: string;
+  /** Apps: how many methods keep their own breaker (least recently used dropped first); absent = 100. */
+  circuitBreakerCacheSize?: number;
 }
 
 export interface ComponentTargets {
@@ -218,6 +220,13 @@ function parseTarget(v: unknown, field: string, p: Problems): TargetPolicies {
   for (const key of ['timeout', 'retry', 'circuitBreaker'] as const) {
     const name = m[key];
     if (name !== undefined && name !== null && name !== '') t[key] = String(name);
+  }
+  const size = m.circuitBreakerCacheSize;
+  if (size !== undefined && size !== null && size !== '') {
+    const n = Number(size);
+    // daprd: 0 means its default; a negative size fails to build the cache.
+    if (typeof size === 'boolean' || !Number.isInteger(n) || n < 0) p.add(`${field}.circuitBreakerCacheSize`, `${JSON.stringify(size)} is not a whole number`);
+    else if (n > 0) t.circuitBreakerCacheSize = n;
   }
   return t;
 }
