@@ -47,3 +47,16 @@ it('matches HTTP statuses and gRPC codes against their own lists; no list = ever
   expect(statusNeedsRetry(retrySpec(), { httpStatus: 404 })).toBe(true);
   expect(statusNeedsRetry(retrySpec({ httpStatusCodes: [{ start: 500, end: 500 }] }), { grpcCode: 14 })).toBe(true);
 });
+
+it('never matches a code outside HTTP 100-599 or gRPC 0-16, with or without a list (daprd)', () => {
+  const open = retrySpec();
+  const listed = retrySpec({ httpStatusCodes: [{ start: 100, end: 599 }], grpcStatusCodes: [{ start: 0, end: 16 }] });
+  for (const spec of [open, listed]) {
+    for (const httpStatus of [0, 99, 600, 999, -1]) expect(statusNeedsRetry(spec, { httpStatus })).toBe(false);
+    for (const grpcCode of [-1, 17, 100]) expect(statusNeedsRetry(spec, { grpcCode })).toBe(false);
+    expect(statusNeedsRetry(spec, { httpStatus: 100 })).toBe(true);
+    expect(statusNeedsRetry(spec, { httpStatus: 599 })).toBe(true);
+    expect(statusNeedsRetry(spec, { grpcCode: 0 })).toBe(true);
+    expect(statusNeedsRetry(spec, { grpcCode: 16 })).toBe(true);
+  }
+});

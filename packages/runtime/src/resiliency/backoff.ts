@@ -72,15 +72,27 @@ function randomized(interval: number, factor: number, r: number): number {
   return interval - delta + r * 2 * delta;
 }
 
-/** Whether a failure with this status is retried by the policy (dapr's statusCodeNeedRetry). */
+/** The codes a `matching` list may name (and the only ones that can ever match). */
+export const VALID_HTTP_CODES: CodeRange = Object.freeze({ start: 100, end: 599 });
+export const VALID_GRPC_CODES: CodeRange = Object.freeze({ start: 0, end: 16 });
+
+/**
+ * Whether a failure with this status is retried by the policy (dapr's statusCodeNeedRetry): a code
+ * outside its valid range (HTTP 100-599, gRPC 0-16) never is, with or without a `matching` list.
+ */
 export function statusNeedsRetry(spec: RetrySpec, status: { httpStatus?: number; grpcCode?: number }): boolean {
-  if (status.httpStatus !== undefined) return inRanges(status.httpStatus, spec.httpStatusCodes);
-  if (status.grpcCode !== undefined) return inRanges(status.grpcCode, spec.grpcStatusCodes);
+  const { httpStatus, grpcCode } = status;
+  if (httpStatus !== undefined) return inRange(httpStatus, VALID_HTTP_CODES) && inRanges(httpStatus, spec.httpStatusCodes);
+  if (grpcCode !== undefined) return inRange(grpcCode, VALID_GRPC_CODES) && inRanges(grpcCode, spec.grpcStatusCodes);
   return true;
+}
+
+function inRange(code: number, r: CodeRange): boolean {
+  return code >= r.start && code <= r.end;
 }
 
 function inRanges(code: number, ranges: readonly CodeRange[] | undefined): boolean {
   if (ranges === undefined) return true;
-  for (const r of ranges) if (code >= r.start && code <= r.end) return true;
+  for (const r of ranges) if (inRange(code, r)) return true;
   return false;
 }

@@ -4,7 +4,7 @@ import { counting } from '../../test/support/resiliency';
 import type { RawResource } from '../components/loader';
 import { ConfigError } from '../errors/startup';
 import { createResiliencyMetrics } from './metrics';
-import { Resiliency } from './resiliency';
+import { DEFAULT_ENDPOINT_CACHE_SIZE, Resiliency } from './resiliency';
 import { NOOP_RUNNER } from './runner';
 
 const doc = (name: string, spec: unknown, file = `${name}.yaml`): RawResource => ({ kind: 'Resiliency', name, file, doc: { apiVersion: 'dapr.io/v1alpha1', kind: 'Resiliency', metadata: { name }, spec } });
@@ -113,6 +113,35 @@ describe('app resolution', () => {
   });
 });
 
+describe('lookups are cached per target', () => {
+  /** Counts how often the default policies are looked up (a private step, spied for this test only). */
+  function spyDefaults(): jest.SpyInstance {
+    return jest.spyOn(Resiliency.prototype as unknown as { defaults: (levels: readonly string[]) => unknown }, 'defaults');
+  }
+  afterEach(() => jest.restoreAllMocks());
+
+  it('targetsApp resolves the app defaults once, whatever the number of calls and apps', () => {
+    const r = load(doc('r', { policies: { retries: { DefaultRetryPolicy: { ...fast, maxRetries: 1 } } } }));
+    const spy = spyDefaults();
+    for (let i = 0; i < 5; i++) expect(r.targetsApp('b')).toBe(true);
+    expect(r.targetsApp('c')).toBe(true);
+    r.endpoint('b');
+    expect(spy).toHaveBeenCalledTimes(1);
+  });
+
+  it('targetsComponent resolves once per component, category and direction, and component() reuses it', () => {
+    const r = load(doc('r', { policies: { retries: { DefaultComponentOutboundRetryPolicy: { ...fast, maxRetries: 1 } } } }));
+    const spy = spyDefaults();
+    for (let i = 0; i < 5; i++) expect(r.targetsComponent('s', 'state', 'outbound')).toBe(true);
+    expect(r.component('s', 'state', 'outbound').noop).toBe(false);
+    expect(spy).toHaveBeenCalledTimes(1);
+    expect(r.targetsComponent('s', 'state', 'inbound')).toBe(false);
+    expect(r.targetsComponent('s', 'state', 'inbound')).toBe(false);
+    expect(r.component('s', 'state', 'inbound')).toBe(NOOP_RUNNER);
+    expect(spy).toHaveBeenCalledTimes(2);
+  });
+});
+
 describe('component resolution', () => {
   const policies = {
     retries: {
@@ -149,25 +178,87 @@ describe('component resolution', () => {
 
 describe('circuit breakers', () => {
   const spec = {
-    policies: { retries: { five: { duration: '1ms', maxRetries: 5 } }, circuitBreakers: { simpleCB: { trip: 'consecutiveFailures > 15', timeout: '30s' } } },
+    policies: { retries: { five: { duration: '1ms', maxRetries: 5 } }, circuitBreakers: { simpleCB: { trip: 'consecutiveFailures > 15', timeout: '30s' }, quickCB: { trip: 'consecutiveFailures > 0' } } },
     targets: { apps: { b: { retry: 'five', circuitBreaker: 'simpleCB' } }, components: { s: { outbound: { circuitBreaker: 'simpleCB' }, inbound: { circuitBreaker: 'simpleCB' } } } },
   };
+  const failTimes = async (runner: ReturnType<Resiliency['endpoint']>, n: number): Promise<void> => {
+    for (let i = 0; i < n; i++) await runner.run(counting<string>(boom()).op).catch(() => undefined);
+  };
 
-  it('one breaker per app shared by every call: 3 calls × 6 attempts → 16 op calls, then it is open', async () => {
+  it('one breaker per app and method, shared by every call to it: 3 calls × 6 attempts → 16 op calls, then it is open', async () => {
     const r = load(doc('r', spec));
     const f = counting<string>(boom());
-    for (let i = 0; i < 3; i++) await r.endpoint('b').run(f.op).catch(() => undefined);
+    for (let i = 0; i < 3; i++) await r.endpoint('b', 'orders').run(f.op).catch(() => undefined);
     expect(f.calls()).toBe(16);
-    await expect(r.endpoint('b').run(f.op)).rejects.toThrow('circuit breaker is open');
+    await expect(r.endpoint('b', 'orders').run(f.op)).rejects.toThrow('circuit breaker is open');
     expect(f.calls()).toBe(16);
+    // Another method of the same app has its own breaker (daprd: keyed `<app>:<method>`).
+    await expect(r.endpoint('b', 'status').run(counting('ok').op)).resolves.toBe('ok');
+    expect(r.endpoint('b', 'orders')).toBe(r.endpoint('b', 'orders'));
+    expect(r.endpoint('b', 'orders')).not.toBe(r.endpoint('b', 'status'));
   });
 
-  it('one breaker per component and direction', async () => {
+  it('without a breaker the method is ignored: one runner per app', () => {
+    const r = load(doc('r', { policies: spec.policies, targets: { apps: { c: { retry: 'five' } } } }));
+    expect(r.endpoint('c', 'a')).toBe(r.endpoint('c', 'b'));
+    expect(r.endpoint('c', 'a')).toBe(r.endpoint('c'));
+    const none = Resiliency.none();
+    expect(none.endpoint('x', 'a')).toBe(none.endpoint('y', 'b'));
+  });
+
+  it("an app's breakers live in an LRU cache of circuitBreakerCacheSize methods: the least recently used is dropped", async () => {
+    const r = load(doc('r', { policies: spec.policies, targets: { apps: { b: { circuitBreaker: 'quickCB', circuitBreakerCacheSize: 2 } } } }));
+    await failTimes(r.endpoint('b', 'm1'), 1);
+    await expect(r.endpoint('b', 'm1').run(counting('ok').op)).rejects.toThrow('circuit breaker is open');
+    await r.endpoint('b', 'm2').run(counting('ok').op);
+    await expect(r.endpoint('b', 'm1').run(counting('ok').op)).rejects.toThrow('circuit breaker is open'); // m1 used again: m2 is older
+    await r.endpoint('b', 'm3').run(counting('ok').op); // m2 dropped
+    await r.endpoint('b', 'm2').run(counting('ok').op); // m1 dropped
+    // m1's breaker was dropped with its open state: a fresh one admits the call.
+    await expect(r.endpoint('b', 'm1').run(counting('ok').op)).resolves.toBe('ok');
+  });
+
+  it('default breaker policies apply per app and method too, in a cache of 100 methods (daprd defaultEndpointCacheSize)', async () => {
+    const r = load(doc('r', { policies: { circuitBreakers: { DefaultAppCircuitBreakerPolicy: { trip: 'consecutiveFailures > 0' } } } }));
+    expect(DEFAULT_ENDPOINT_CACHE_SIZE).toBe(100);
+    await failTimes(r.endpoint('any', 'm0'), 1);
+    await expect(r.endpoint('any', 'm0').run(counting('ok').op)).rejects.toThrow('circuit breaker is open');
+    await expect(r.endpoint('other', 'm0').run(counting('ok').op)).resolves.toBe('ok');
+    for (let i = 1; i < 100; i++) r.endpoint('any', `m${i}`);
+    await expect(r.endpoint('any', 'm0').run(counting('ok').op)).rejects.toThrow('circuit breaker is open');
+    for (let i = 100; i < 200; i++) r.endpoint('any', `m${i}`);
+    await expect(r.endpoint('any', 'm0').run(counting('ok').op)).resolves.toBe('ok');
+  });
+
+  it('one breaker per component name, shared by its inbound and outbound calls (daprd)', async () => {
     const r = load(doc('r', spec));
     const f = counting<string>(boom());
     for (let i = 0; i < 16; i++) await r.component('s', 'state', 'outbound').run(f.op).catch(() => undefined);
     await expect(r.component('s', 'state', 'outbound').run(f.op)).rejects.toThrow('circuit breaker is open');
-    await expect(r.component('s', 'state', 'inbound').run(f.op)).rejects.toThrow('boom');
+    await expect(r.component('s', 'pubsub', 'inbound').run(f.op)).rejects.toThrow('circuit breaker is open');
+    expect(f.calls()).toBe(16);
+  });
+
+  it("a component's shared breaker follows the policy of the direction that asked first", async () => {
+    const targets = { components: { s: { inbound: { circuitBreaker: 'quickCB' }, outbound: { circuitBreaker: 'simpleCB' } } } };
+    // Inbound first: quickCB (open after 1 failure) serves both directions.
+    const r = load(doc('r', { policies: spec.policies, targets }));
+    await failTimes(r.component('s', 'state', 'inbound'), 1);
+    await expect(r.component('s', 'state', 'outbound').run(counting('ok').op)).rejects.toThrow('circuit breaker is open');
+    // Outbound first: simpleCB (open after 16 failures) serves both: one inbound failure leaves it closed.
+    const r2 = load(doc('r', { policies: spec.policies, targets }));
+    expect(r2.component('s', 'state', 'outbound').noop).toBe(false);
+    await failTimes(r2.component('s', 'state', 'inbound'), 1);
+    await expect(r2.component('s', 'state', 'inbound').run(counting('ok').op)).resolves.toBe('ok');
+  });
+
+  it('logs state changes under daprd\'s breaker names: `<app>:<method>` and `<policy>-<component>`', async () => {
+    const lines: string[] = [];
+    const logger = { debug: () => undefined, info: (m: object | string) => lines.push(String(m)), warn: () => undefined, error: () => undefined };
+    const r = Resiliency.fromResources([doc('r', { policies: spec.policies, targets: { apps: { b: { circuitBreaker: 'quickCB' } }, components: { s: { outbound: { circuitBreaker: 'quickCB' } } } } })], { appId: 'me', logger });
+    await failTimes(r.endpoint('b', 'neworder'), 1);
+    await failTimes(r.component('s', 'state', 'outbound'), 1);
+    expect(lines.filter((l) => l.startsWith('Circuit breaker'))).toEqual(['Circuit breaker "b:neworder" changed state from closed to open', 'Circuit breaker "quickCB-s" changed state from closed to open']);
   });
 });
 

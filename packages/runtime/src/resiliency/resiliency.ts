@@ -8,35 +8,26 @@
  * - components: the named target's direction, else for each kind `Default<Type>Component<Dir><Kind>Policy`,
  *   `DefaultComponent<Dir><Kind>Policy`, `DefaultComponent<Kind>Policy`, `Default<Kind>Policy`.
  * Each kind (timeout, retry, circuit breaker) falls back on its own; a named target never mixes in
- * defaults. Runners are cached per target and breakers shared by every call to the target.
+ * defaults. Runners are cached per target. Breakers are scoped as in daprd: an app keeps one per
+ * method (`<app>:<method>`) in an LRU cache of `circuitBreakerCacheSize` entries (default 100), and a
+ * component one per name, shared by its inbound and outbound calls (the first policy met creates it).
  */
 import type { Category, Logger } from '../components/types';
 import type { RawResource } from '../components/loader';
 import type { RetrySpec } from './backoff';
 import { CircuitBreaker, type BreakerSpec } from './breaker';
+import { Lru } from './lru';
 import type { ResiliencyMetrics, TargetMetrics } from './metrics';
-import { createRunner, NOOP_RUNNER, type PolicyRunner, type RetryFilter, type RunOptions } from './runner';
+import { BUILT_IN_SERVICE_RETRIES, BUILT_IN_SERVICE_RETRY, builtInFilter, builtInOverride, nest } from './builtin';
+import { createRunner, NOOP_RUNNER, type PolicyRunner } from './runner';
 import { formatDuration } from './duration';
 import { checkReferences, parseResiliency, type ResiliencySpec, type TargetPolicies } from './spec';
 
 export type ComponentDirection = 'inbound' | 'outbound';
+export { BUILT_IN_SERVICE_RETRIES };
 
-export const BUILT_IN_SERVICE_RETRIES = 'DaprBuiltInServiceRetries';
-/** daprd's built-in service invocation retries: constant, 1 s apart, 3 times. */
-const BUILT_IN_SERVICE_RETRY: RetrySpec = Object.freeze({
-  name: BUILT_IN_SERVICE_RETRIES,
-  policy: 'constant',
-  durationMs: 1000,
-  initialIntervalMs: 500,
-  randomizationFactor: 0.5,
-  multiplier: 1.5,
-  maxIntervalMs: 60_000,
-  maxElapsedTimeMs: 15 * 60_000,
-  maxRetries: 3,
-});
-/** gRPC UNAVAILABLE and UNAUTHENTICATED: the only failures the built-in retries retry. */
-const BUILT_IN_CODES = new Set([14, 16]);
-const builtInFilter: RetryFilter = (status, isResult) => !isResult && status?.permanent !== true && status?.grpcCode !== undefined && BUILT_IN_CODES.has(status.grpcCode);
+/** daprd's defaultEndpointCacheSize: the methods of one app that keep their own breaker. */
+export const DEFAULT_ENDPOINT_CACHE_SIZE = 100;
 
 /** The infix of default policy names per component category (daprd's ComponentType). */
 const COMPONENT_TYPES: Readonly<Record<string, string>> = {
@@ -71,11 +62,14 @@ export class Resiliency {
   private readonly breakers = new Map<string, Named<BreakerSpec>>();
   private readonly apps = new Map<string, Named<TargetPolicies>>();
   private readonly components = new Map<string, Named<{ inbound: TargetPolicies; outbound: TargetPolicies }>>();
-  private readonly appRunners = new Map<string, PolicyRunner>();
-  /** Component runners by name, then direction and category (no key string built per call). */
-  private readonly componentRunners = new Map<string, Record<ComponentDirection, Map<string, PolicyRunner>>>();
-  private readonly instances = new Map<string, CircuitBreaker>();
+  /** What applies to each app called so far (runner and whether a user policy targets it). */
+  private readonly appEntries = new Map<string, AppEntry>();
+  /** The same per component: by name, then direction and category (no key string built per call). */
+  private readonly componentEntries = new Map<string, Record<ComponentDirection, Map<string, ComponentEntry>>>();
+  /** Component breakers by component name (both directions). */
+  private readonly componentBreakers = new Map<string, CircuitBreaker>();
   private builtIn?: PolicyRunner;
+  private appDefaultsOnce?: Defaults;
 
   private constructor(
     private readonly specs: readonly ResiliencySpec[],
@@ -116,70 +110,106 @@ export class Resiliency {
     return this.specs.map((s) => s.name);
   }
 
-  /** Caller side of service invocation to `appId`. */
-  endpoint(appId: string): PolicyRunner {
-    let r = this.appRunners.get(appId);
+  /**
+   * Caller side of service invocation to `appId`; `method` (the invoked method, or a gRPC proxy's
+   * full method name) picks the method's own breaker when a breaker applies, and is not looked at
+   * otherwise.
+   */
+  endpoint(appId: string, method = ''): PolicyRunner {
+    const e = this.app(appId);
+    if (e.perMethod === undefined) return e.runner;
+    const { cache, make } = e.perMethod;
+    let r = cache.get(method);
     if (r === undefined) {
-      r = this.makeEndpoint(appId);
-      this.appRunners.set(appId, r);
+      r = make(method);
+      cache.set(method, r);
     }
     return r;
   }
 
   /** A component call; category = the component's category ('state' | 'pubsub' | 'bindings' | 'secretstores' | …). */
   component(name: string, category: Category, direction: ComponentDirection): PolicyRunner {
-    let byName = this.componentRunners.get(name);
-    if (byName === undefined) {
-      byName = { inbound: new Map(), outbound: new Map() };
-      this.componentRunners.set(name, byName);
-    }
-    const byCategory = byName[direction];
-    let r = byCategory.get(category);
-    if (r === undefined) {
-      r = this.makeComponent(name, category, direction);
-      byCategory.set(category, r);
-    }
-    return r;
+    const e = this.componentEntry(name, category, direction);
+    e.runner ??= this.makeComponent(name, category, direction, e.policies);
+    return e.runner;
   }
 
   /** True when a user policy (named or default) applies to calls to this app. */
   targetsApp(appId: string): boolean {
-    return this.apps.has(appId) || this.appDefaults().found;
+    return this.app(appId).targeted;
   }
 
   /** True when a user policy (named or default) applies to this component in this direction. */
   targetsComponent(name: string, category: Category, direction: ComponentDirection): boolean {
-    const named = this.components.get(name);
-    if (named) return hasAny(named.value[direction]);
-    return this.componentDefaults(category, direction).found;
+    return this.componentEntry(name, category, direction).policies !== undefined;
   }
 
-  private makeEndpoint(appId: string): PolicyRunner {
-    const target = `app_${appId}`;
+  private app(appId: string): AppEntry {
+    let e = this.appEntries.get(appId);
+    if (e === undefined) {
+      e = this.makeApp(appId);
+      this.appEntries.set(appId, e);
+    }
+    return e;
+  }
+
+  private makeApp(appId: string): AppEntry {
     const named = this.apps.get(appId);
-    const at = { direction: 'outbound' as const, target, operation: `endpoint[${appId}]`, cbKey: `app:${appId}` };
-    if (named) return this.build(named.value, named.from, at);
     const d = this.appDefaults();
-    if (!d.found) return this.builtInRunner();
-    const outer = this.build(d.names, d.from, at);
+    if (!named && !d.found) return { targeted: false, runner: this.builtInRunner() };
+    const { names, from } = named ? { names: named.value, from: named.from } : d;
+    const target = `app_${appId}`;
+    const metrics = this.targetMetrics(from, 'outbound', target);
     // daprd: default policies do not count as "a policy defined for the app", so its built-in
     // retries still run inside each attempt of the default policy.
-    return nest(outer, this.builtInRunner());
+    const wrap = (outer: PolicyRunner): PolicyRunner => (named ? outer : nest(outer, this.builtInRunner()));
+    const cbSpec = this.policy(this.breakers, names.circuitBreaker);
+    if (cbSpec === undefined) return { targeted: true, runner: wrap(this.build(names, { direction: 'outbound', target, operation: `endpoint[${appId}]`, metrics })) };
+    // daprd: a breaker per app and method, the app's cache sized by its target (defaults: 100).
+    const cache = new Lru<string, PolicyRunner>(named?.value.circuitBreakerCacheSize ?? DEFAULT_ENDPOINT_CACHE_SIZE);
+    const make = (method: string): PolicyRunner => {
+      const endpoint = `${appId}:${method}`;
+      const breaker = this.newBreaker(cbSpec, endpoint, metrics);
+      return wrap(this.build(names, { direction: 'outbound', target, operation: `endpoint[${appId}, ${endpoint}]`, metrics, breaker }));
+    };
+    return { targeted: true, runner: undefined, perMethod: { cache, make } };
   }
 
-  private makeComponent(name: string, category: Category, direction: ComponentDirection): PolicyRunner {
-    const target = `${COMPONENT_TYPES[category] ?? category}_${name}`;
+  private componentEntry(name: string, category: Category, direction: ComponentDirection): ComponentEntry {
+    let byName = this.componentEntries.get(name);
+    if (byName === undefined) {
+      byName = { inbound: new Map(), outbound: new Map() };
+      this.componentEntries.set(name, byName);
+    }
+    const byCategory = byName[direction];
+    let e = byCategory.get(category);
+    if (e === undefined) {
+      e = { policies: this.componentPolicies(name, category, direction) };
+      byCategory.set(category, e);
+    }
+    return e;
+  }
+
+  /** The user policies that apply to a component in one direction (undefined = none). */
+  private componentPolicies(name: string, category: Category, direction: ComponentDirection): ComponentEntry['policies'] {
     const named = this.components.get(name);
-    // One breaker per component and direction (daprd shares one across directions; see README).
-    const at = { direction, target, operation: `component[${name}] ${direction === 'inbound' ? 'input' : 'output'}`, cbKey: `component:${name}:${direction}` };
-    if (named) return this.build(named.value[direction], named.from, at);
+    if (named) return hasAny(named.value[direction]) ? { names: named.value[direction], from: named.from } : undefined;
     const d = this.componentDefaults(category, direction);
-    if (!d.found) return NOOP_RUNNER;
-    return this.build(d.names, d.from, at);
+    return d.found ? { names: d.names, from: d.from } : undefined;
+  }
+
+  private makeComponent(name: string, category: Category, direction: ComponentDirection, policies: ComponentEntry['policies']): PolicyRunner {
+    if (policies === undefined) return NOOP_RUNNER;
+    const target = `${COMPONENT_TYPES[category] ?? category}_${name}`;
+    const metrics = this.targetMetrics(policies.from, direction, target);
+    const cbSpec = this.policy(this.breakers, policies.names.circuitBreaker);
+    const breaker = cbSpec ? this.componentBreaker(name, cbSpec, metrics) : undefined;
+    return this.build(policies.names, { direction, target, operation: `component[${name}] ${direction === 'inbound' ? 'input' : 'output'}`, metrics, breaker });
   }
 
   private appDefaults(): Defaults {
-    return this.defaults(['App']);
+    this.appDefaultsOnce ??= this.defaults(['App']);
+    return this.appDefaultsOnce;
   }
 
   private componentDefaults(category: Category, direction: ComponentDirection): Defaults {
@@ -206,14 +236,19 @@ export class Resiliency {
     return { names, found: first !== undefined, from };
   }
 
-  /** A runner for these policy names; `target` and `operation` name it in metrics and logs. */
-  private build(names: TargetPolicies, from: ResiliencySpec | undefined, at: { direction: ComponentDirection; target: string; operation: string; cbKey: string }): PolicyRunner {
-    const { direction, target, operation, cbKey } = at;
-    const timeoutMs = names.timeout !== undefined ? this.timeouts.get(names.timeout)?.value : undefined;
-    const retry = names.retry !== undefined ? this.retries.get(names.retry)?.value : undefined;
-    const cbSpec = names.circuitBreaker !== undefined ? this.breakers.get(names.circuitBreaker)?.value : undefined;
-    const metrics = this.opts.metrics?.target(from?.name ?? '', from?.namespace ?? '', direction, target);
-    const breaker = cbSpec ? this.breakerFor(cbKey, cbSpec, metrics) : undefined;
+  private policy<T>(map: Map<string, Named<T>>, name: string | undefined): T | undefined {
+    return name === undefined ? undefined : map.get(name)?.value;
+  }
+
+  private targetMetrics(from: ResiliencySpec | undefined, direction: ComponentDirection, target: string): TargetMetrics | undefined {
+    return this.opts.metrics?.target(from?.name ?? '', from?.namespace ?? '', direction, target);
+  }
+
+  /** A runner for these policy names (the breaker, if any, given); `operation` names it in logs. */
+  private build(names: TargetPolicies, at: { direction: ComponentDirection; target: string; operation: string; metrics?: TargetMetrics; breaker?: CircuitBreaker }): PolicyRunner {
+    const { operation, metrics, breaker } = at;
+    const timeoutMs = this.policy(this.timeouts, names.timeout);
+    const retry = this.policy(this.retries, names.retry);
     const log = this.opts.logger;
     const hasTimeout = timeoutMs !== undefined && timeoutMs > 0;
     return createRunner({
@@ -241,19 +276,28 @@ export class Resiliency {
     });
   }
 
-  private breakerFor(key: string, spec: BreakerSpec, metrics: TargetMetrics | undefined): CircuitBreaker {
-    let cb = this.instances.get(key);
+  /** A breaker named as daprd logs it (`<app>:<method>`, `<policy>-<component>`). */
+  private newBreaker(spec: BreakerSpec, name: string, metrics: TargetMetrics | undefined): CircuitBreaker {
+    const log = this.opts.logger;
+    return new CircuitBreaker(spec, {
+      now: this.opts.now,
+      onStateChange(from, to) {
+        log?.info(`Circuit breaker "${name}" changed state from ${from} to ${to}`);
+        metrics?.activated('circuitbreaker', to);
+        metrics?.breakerState(to);
+      },
+    });
+  }
+
+  /**
+   * daprd: one breaker per component name for both directions, made from the policy of whichever
+   * direction asks first (its metrics report the state changes).
+   */
+  private componentBreaker(name: string, spec: BreakerSpec, metrics: TargetMetrics | undefined): CircuitBreaker {
+    let cb = this.componentBreakers.get(name);
     if (cb === undefined) {
-      const log = this.opts.logger;
-      cb = new CircuitBreaker(spec, {
-        now: this.opts.now,
-        onStateChange(from, to) {
-          log?.info(`Circuit breaker "${spec.name}-${key}" changed state from ${from} to ${to}`);
-          metrics?.activated('circuitbreaker', to);
-          metrics?.breakerState(to);
-        },
-      });
-      this.instances.set(key, cb);
+      cb = this.newBreaker(spec, `${spec.name}-${name}`, metrics);
+      this.componentBreakers.set(name, cb);
     }
     return cb;
   }
@@ -268,6 +312,18 @@ export class Resiliency {
   }
 }
 
+/** An app's policies: one runner for every method, or (with a breaker) one per method. */
+type AppEntry =
+  | { readonly targeted: boolean; readonly runner: PolicyRunner; readonly perMethod?: undefined }
+  | { readonly targeted: true; readonly runner: undefined; readonly perMethod: { cache: Lru<string, PolicyRunner>; make(method: string): PolicyRunner } };
+
+interface ComponentEntry {
+  /** The user policies that apply (undefined = none: NOOP_RUNNER). */
+  readonly policies?: { names: TargetPolicies; from?: ResiliencySpec };
+  /** Built on the first call. */
+  runner?: PolicyRunner;
+}
+
 interface Defaults {
   names: TargetPolicies;
   found: boolean;
@@ -278,27 +334,8 @@ function hasAny(t: TargetPolicies): boolean {
   return t.timeout !== undefined || t.retry !== undefined || t.circuitBreaker !== undefined;
 }
 
-/** daprd raises an override of a built-in retry policy to at least 3 retries (-1 included). */
-function builtInOverride(name: string, spec: RetrySpec, logger: Logger | undefined): RetrySpec {
-  if (!name.startsWith('DaprBuiltIn') || spec.maxRetries >= 3) return spec;
-  logger?.warn(`Attempted override of ${name} did not meet minimum retry count, resetting to 3.`);
-  return { ...spec, maxRetries: 3 };
-}
-
 function reasonText(reason: unknown): string {
   if (reason instanceof Error) return reason.message;
   if (reason && typeof reason === 'object') return JSON.stringify(reason);
   return String(reason);
-}
-
-/** Runs `inner` (the built-in retries) inside each attempt of `outer`. */
-function nest(outer: PolicyRunner, inner: PolicyRunner): PolicyRunner {
-  return {
-    noop: false,
-    retries: true,
-    timeoutMs: outer.timeoutMs,
-    run<T>(op: (signal: AbortSignal, attempt: number) => Promise<T>, opts: RunOptions<T> = {}): Promise<T> {
-      return outer.run((signal) => inner.run(op, { signal, errorStatus: opts.errorStatus, dispose: opts.dispose }), opts);
-    },
-  };
 }

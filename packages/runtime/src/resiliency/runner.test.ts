@@ -154,6 +154,20 @@ describe('matching', () => {
     expect(f.calls()).toBe(calls);
   });
 
+  it.each([
+    ['HTTP 600', { httpStatus: 600 }],
+    ['HTTP 0', { httpStatus: 0 }],
+    ['gRPC 17', { grpcCode: 17 }],
+  ])('%s: a code outside its valid range is never retried, even without a matching list', async (_label, st) => {
+    const { run } = recorded({ retry: retrySpec({ maxRetries: 5 }) });
+    const f = counting<string>(boom());
+    await expect(run.run(f.op, { errorStatus: () => st })).rejects.toThrow('boom');
+    expect(f.calls()).toBe(1);
+    const r = counting({ code: 600 });
+    await expect(run.run(r.op, { resultStatus: () => st })).resolves.toEqual({ code: 600 });
+    expect(r.calls()).toBe(1);
+  });
+
   it('errors without a status (transport, timeout) always retry', async () => {
     const { run } = recorded({ retry: http });
     const f = counting<string>(boom());

@@ -100,6 +100,17 @@ it('refuses unknown fields, a missing spec and non-mappings', () => {
   expect(issues({ policies: { timeouts: ['5s'] } })).toEqual(['resources/resiliency.yaml: Resiliency myresiliency: spec.policies.timeouts: must be a mapping']);
 });
 
+it("reads an app target's circuitBreakerCacheSize (0 = the default, daprd); refuses a negative or fractional one", () => {
+  const s = parseResiliency(raw({ policies: { circuitBreakers: { cb: {} } }, targets: { apps: { a: { circuitBreaker: 'cb', circuitBreakerCacheSize: 5 }, b: { circuitBreaker: 'cb', circuitBreakerCacheSize: 0 }, c: { circuitBreakerCacheSize: '7' } } } }));
+  expect(s.apps.get('a')).toEqual({ circuitBreaker: 'cb', circuitBreakerCacheSize: 5 });
+  expect(s.apps.get('b')).toEqual({ circuitBreaker: 'cb' });
+  expect(s.apps.get('c')).toEqual({ circuitBreakerCacheSize: 7 });
+  expect(issues({ targets: { apps: { a: { circuitBreakerCacheSize: -1 }, b: { circuitBreakerCacheSize: 1.5 } } } })).toEqual([
+    'resources/resiliency.yaml: Resiliency myresiliency: spec.targets.apps.a.circuitBreakerCacheSize: -1 is not a whole number',
+    'resources/resiliency.yaml: Resiliency myresiliency: spec.targets.apps.b.circuitBreakerCacheSize: 1.5 is not a whole number',
+  ]);
+});
+
 it('checkReferences: targets must name policies defined in some loaded document (built-in retries count)', () => {
   const a = parseResiliency(raw({ policies: { retries: { shared: {} } } }));
   const b = parseResiliency({ ...raw({ targets: { apps: { x: { retry: 'shared', timeout: 'nope' } }, components: { s: { inbound: { circuitBreaker: 'cbx', retry: 'DaprBuiltInServiceRetries' } } } } }), name: 'other', file: 'b.yaml' });

@@ -10,7 +10,7 @@
  */
 import type { RawResource } from '../components/loader';
 import { ConfigError } from '../errors/startup';
-import type { CodeRange, RetrySpec } from './backoff';
+import { VALID_GRPC_CODES, VALID_HTTP_CODES, type CodeRange, type RetrySpec } from './backoff';
 import type { BreakerSpec } from './breaker';
 import { parseResiliencyDuration } from './duration';
 import { compileTrip, TripSyntaxError } from './trip';
@@ -20,6 +20,8 @@ export interface TargetPolicies {
   timeout?: string;
   retry?: string;
   circuitBreaker?: string;
+  /** Apps: how many methods keep their own breaker (least recently used dropped first); absent = 100. */
+  circuitBreakerCacheSize?: number;
 }
 
 export interface ComponentTargets {
@@ -55,8 +57,6 @@ export const DEFAULT_RETRY: Omit<RetrySpec, 'name'> = Object.freeze({
 
 export const DEFAULT_TRIP = 'consecutiveFailures > 5';
 const DEFAULT_BREAKER_TIMEOUT_MS = 60_000;
-const HTTP_CODES: CodeRange = { start: 100, end: 599 };
-const GRPC_CODES: CodeRange = { start: 0, end: 16 };
 const RETRY_FIELDS = new Set(['policy', 'duration', 'initialInterval', 'randomizationFactor', 'multiplier', 'maxInterval', 'maxElapsedTime', 'maxRetries', 'matching']);
 const BREAKER_FIELDS = new Set(['maxRequests', 'interval', 'timeout', 'trip']);
 const TARGET_FIELDS = new Set(['timeout', 'retry', 'circuitBreaker', 'circuitBreakerScope', 'circuitBreakerCacheSize']);
@@ -156,8 +156,8 @@ function parseRetry(name: string, v: unknown, field: string, p: Problems): Retry
     const match = mapping(m.matching, `${field}.matching`, p);
     if (match) {
       unknownFields(match, new Set(['httpStatusCodes', 'gRPCStatusCodes']), `${field}.matching`, p);
-      r.httpStatusCodes = parseCodes(match.httpStatusCodes, HTTP_CODES, `${field}.matching.httpStatusCodes`, p);
-      r.grpcStatusCodes = parseCodes(match.gRPCStatusCodes, GRPC_CODES, `${field}.matching.gRPCStatusCodes`, p);
+      r.httpStatusCodes = parseCodes(match.httpStatusCodes, VALID_HTTP_CODES, `${field}.matching.httpStatusCodes`, p);
+      r.grpcStatusCodes = parseCodes(match.gRPCStatusCodes, VALID_GRPC_CODES, `${field}.matching.gRPCStatusCodes`, p);
     }
   }
   return r;
@@ -220,6 +220,13 @@ function parseTarget(v: unknown, field: string, p: Problems): TargetPolicies {
   for (const key of ['timeout', 'retry', 'circuitBreaker'] as const) {
     const name = m[key];
     if (name !== undefined && name !== null && name !== '') t[key] = String(name);
+  }
+  const size = m.circuitBreakerCacheSize;
+  if (size !== undefined && size !== null && size !== '') {
+    const n = Number(size);
+    // daprd: 0 means its default; a negative size fails to build the cache.
+    if (typeof size === 'boolean' || !Number.isInteger(n) || n < 0) p.add(`${field}.circuitBreakerCacheSize`, `${JSON.stringify(size)} is not a whole number`);
+    else if (n > 0) t.circuitBreakerCacheSize = n;
   }
   return t;
 }

@@ -141,9 +141,9 @@ export async function startPair(o: { app: FlakyApp; calleeId: string; yaml: stri
   };
 }
 
-/** POSTs a FailureMessage through the caller's HTTP API. */
-export async function invokeHttp(s: Sidecar, appId: string, m: FailureMessage): Promise<{ status: number; body: string; headers: Headers }> {
-  const r = await fetch(`${s.url}/v1.0/invoke/${appId}/method/resiliencyInvocation`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
+/** POSTs a FailureMessage through the caller's HTTP API (the test apps answer it on any method). */
+export async function invokeHttp(s: Sidecar, appId: string, m: FailureMessage, method = 'resiliencyInvocation'): Promise<{ status: number; body: string; headers: Headers }> {
+  const r = await fetch(`${s.url}/v1.0/invoke/${appId}/method/${method}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(m) });
   return { status: r.status, body: await r.text(), headers: r.headers };
 }
 

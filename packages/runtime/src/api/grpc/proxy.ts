@@ -384,9 +384,10 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
         if (!addr) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: app id ${raw} not found: no running sidecar has registered it`);
         return peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE);
       };
-      // daprd: the target's user policy (no built-in retries on this path); a `dapr-stream` call goes as it comes.
+      // daprd: the target's user policy (no built-in retries on this path), its breaker kept per
+      // app and full method name; a `dapr-stream` call goes as it comes.
       const resiliency = ctx.resiliency;
-      const runner = resiliency?.targetsApp(raw) && !isTruthy(firstString(server.metadata, STREAM_KEY)) ? resiliency.endpoint(raw) : undefined;
+      const runner = resiliency?.targetsApp(raw) && !isTruthy(firstString(server.metadata, STREAM_KEY)) ? resiliency.endpoint(raw, path) : undefined;
       if (runner && !runner.noop) {
         await relayWithPolicy({
           server,
