@@ -7,6 +7,7 @@
  */
 import { DaprError } from '../../errors/dapr-error';
 import * as state from '../universal/state';
+import * as stateBulk from '../universal/state-bulk';
 import type { GrpcCall, GrpcDeps, HandlerModule } from './call';
 
 type Empty = Record<string, never>;
@@ -144,7 +145,7 @@ async function getState(deps: GrpcDeps, call: GrpcCall<GetStateRequestPb>): Prom
 async function getBulkState(deps: GrpcDeps, call: GrpcCall<GetBulkStateRequestPb>): Promise<{ items: BulkStateItemPb[] }> {
   const req = call.request;
   const t = target(deps, req.storeName);
-  const items = await state.getBulkState(t, { keys: req.keys ?? [], metadata: meta(req.metadata), parallelism: req.parallelism || undefined });
+  const items = await stateBulk.getBulkState(t, { keys: req.keys ?? [], metadata: meta(req.metadata), parallelism: req.parallelism || undefined });
   return {
     items: items.map((i) => ({ key: i.key, data: i.data ?? Buffer.alloc(0), etag: i.etag ?? '', error: i.error ?? '', metadata: meta(i.metadata) })),
   };
@@ -172,7 +173,7 @@ async function deleteBulkState(deps: GrpcDeps, call: GrpcCall<DeleteBulkStateReq
   const req = call.request;
   const t = target(deps, req.storeName);
   const states = (req.states ?? []).map((item) => ({ key: item.key, etag: etagOf(item.etag), metadata: meta(item.metadata), options: optionsOf(item.options) }));
-  await state.deleteBulkState(t, { states });
+  await stateBulk.deleteBulkState(t, { states });
   return {};
 }
 

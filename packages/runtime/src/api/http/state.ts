@@ -13,6 +13,7 @@ import type { Endpoint, RequestContext } from '../../server/endpoints';
 import { queryMetadata, queryParam } from '../../server/endpoints';
 import { respondEmpty, respondJSON, respondRaw } from '../../server/respond';
 import * as state from '../universal/state';
+import * as stateBulk from '../universal/state-bulk';
 import { universalOf } from './context';
 
 function target(ctx: RequestContext): state.StateTarget {
@@ -117,7 +118,7 @@ async function bulkGetState(ctx: RequestContext): Promise<void> {
     throw commonErrors.malformedRequest('the request body must be {"keys": ["k1", …]}');
   }
   const metadata = { ...stringMap(goField(body, 'metadata'), 'metadata'), ...queryMetadata(ctx.rawQuery) };
-  const items = await state.getBulkState(t, { keys: keys as string[], metadata, parallelism: parallelismOf(goField(body, 'parallelism')) });
+  const items = await stateBulk.getBulkState(t, { keys: keys as string[], metadata, parallelism: parallelismOf(goField(body, 'parallelism')) });
   respondJSON(
     ctx.res,
     200,

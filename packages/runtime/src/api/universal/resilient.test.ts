@@ -14,7 +14,8 @@ import { Resiliency } from '../../resiliency/resiliency';
 import type { UniversalContext } from './context';
 import { bulkPublish, publishTarget } from './pubsub';
 import { getSecret } from './secrets';
-import { deleteBulkState, getBulkState, getState, saveState, stateTarget } from './state';
+import { getState, saveState, stateTarget } from './state';
+import { deleteBulkState, getBulkState } from './state-bulk';
 
 function resiliency(targets: Record<string, unknown>): Resiliency {
   const doc = {

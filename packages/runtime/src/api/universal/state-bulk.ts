@@ -1,6 +1,6 @@
 /**
  * @module api/universal/state-bulk
- * Bulk get and bulk delete of the state building block (re-exported by api/universal/state), under
+ * Bulk get and bulk delete of the state building block (the adapters import it beside api/universal/state, which it builds on), under
  * the store's outbound resiliency policy as daprd applies it: a bulk get is one operation (retried
  * when every key failed, i.e. the store itself failed); a bulk delete retries only the items that
  * failed with something other than an ETag error (daprd's PerformBulkStoreOperation).

@@ -28,7 +28,6 @@ import type { UniversalContext } from './context';
 import { outboundRunner, permanentComponentErrors, runOutbound } from './resilient';
 import { parseQuery } from './state-query';
 
-export { deleteBulkState, getBulkState, type DeleteBulkStateRequest } from './state-bulk';
 
 export type StateErrors = ReturnType<typeof stateErrors>;
 

@@ -8,7 +8,8 @@ import type { PubSub, PublishRequest } from '../../components/pubsub/contract';
 import type { Category, Component, MetadataItem } from '../../components/types';
 import type { UniversalContext } from './context';
 import { publish, publishTarget } from './pubsub';
-import { deleteState, getBulkState, getState, saveState, stateTarget, transaction } from './state';
+import { deleteState, getState, saveState, stateTarget, transaction } from './state';
+import { getBulkState } from './state-bulk';
 
 function add(store: ComponentStore, category: Category, name: string, instance: Component, metadata: MetadataItem[] = []): void {
   store.add({ manifest: { name, category, type: `${category}.test`, version: 'v1', metadata, ignoreErrors: false, initTimeoutMs: 1, scopes: [], file: `${name}.yaml` }, instance });

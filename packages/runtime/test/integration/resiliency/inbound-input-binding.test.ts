@@ -1,7 +1,7 @@
 /**
  * Scenario: input bindings (bindings.cron, one tick a second) under inbound policies, as Dapr's
  * TestInputBindingResiliency counts. The calls of one event share its readTimeUTC header. With
- * `fiveRetries`: `recover` fails its first 3 calls, so its first tick is posted exactly 4 times;
+ * `fiveRetries`: `recover` fails the first 3 calls of its first tick, so that tick is posted exactly 4 times;
  * `exhaust` always fails, so every tick is posted exactly 6 times; `created` answers 201, which is
  * not 200, so each tick is posted 6 times as well (daprd: only 200 ends the retries). `plain` has
  * no policy and keeps minidaprd's own loop (3 attempts).
@@ -13,14 +13,20 @@ jest.setTimeout(30000);
 
 let app: TestApp;
 let sidecar: Sidecar;
-let recovered = 0;
+/** The first tick seen on `recover` and how often it was posted: only that tick fails (3 times), whatever the interleaving of later ticks. */
+let firstTick: string | undefined;
+let firstTickCalls = 0;
 
 const cron = (name: string) => componentYaml(name, 'bindings.cron', { schedule: '@every 1s', direction: 'input' });
 const inbound = (name: string) => [`      ${name}:`, '        inbound:', '          retry: fiveRetries'].join('\n');
 
 beforeAll(async () => {
   app = await startApp((r) => {
-    if (r.url === '/recover') return ++recovered <= 3 ? { status: 500 } : { status: 200 };
+    if (r.url === '/recover') {
+      const tick = String(r.headers.readtimeutc);
+      firstTick ??= tick;
+      return tick === firstTick && ++firstTickCalls <= 3 ? { status: 500 } : { status: 200 };
+    }
     if (r.url === '/created') return { status: 201 };
     return { status: 500 };
   });
