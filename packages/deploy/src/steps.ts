@@ -3,7 +3,8 @@
  * The quickstart steps that ship container files, as data: which apps (app id, app port) each
  * variant runs, where its run file, compose file and Kubernetes kustomization live, and which
  * components (by name) the apps use. Every consistency check reads this table, so a new step
- * (pubsub, bindings) is one entry here plus its files.
+ * (pubsub, bindings) is one entry here plus its files. A step whose parts reuse app ids (resiliency)
+ * has one entry per part, each with its own compose project and namespace.
  */
 export interface AppSpec {
   appId: string;
@@ -96,14 +97,24 @@ const bindingsVariant = (name: string): VariantSpec => ({
 const RESILIENCY_PORTS: Record<string, number> = { http: 5021, sdk: 5022, python: 5023 };
 
 /**
- * The service-to-app part (what compose and k8s run). The README's service-to-component part runs
- * a stateful order-processor under the same app id locally only, against a Redis it starts itself.
+ * The service-to-app part: compose/resiliency and k8s/resiliency. The service-to-component part
+ * (below) runs order-processor-state under the same app id, so its compose project and namespace
+ * are apart: compose/resiliency/state and k8s/resiliency/state.
  */
 const resiliencyVariant = (name: string): VariantSpec => ({
   name,
   dir: `quickstarts/resiliency/${name}`,
   image: `resiliency-${name}`,
   apps: [{ appId: `order-processor-${SUFFIX[name]}`, appPort: RESILIENCY_PORTS[name] }, { appId: `checkout-${SUFFIX[name]}` }],
+  readme: `quickstarts/resiliency/${name}/README.md`,
+});
+
+/** The service-to-component part: order-processor-state, a pure client of `statestore`. */
+const resiliencyStateVariant = (name: string): VariantSpec => ({
+  name,
+  dir: `quickstarts/resiliency/${name}`,
+  image: `resiliency-${name}`,
+  apps: [{ appId: `order-processor-${SUFFIX[name]}` }],
   readme: `quickstarts/resiliency/${name}/README.md`,
 });
 
@@ -193,6 +204,16 @@ export const STEPS: readonly StepSpec[] = [
     k8sDapr: [],
     components: [],
     localResources: 'quickstarts/resiliency/resources',
+  },
+  {
+    // A part of the resiliency step, with files of its own: its app ids clash with the part above.
+    name: 'resiliency (service-to-component)',
+    variants: ['http', 'sdk', 'python'].map(resiliencyStateVariant),
+    compose: 'compose/resiliency/state',
+    k8s: ['k8s/resiliency/state'],
+    k8sDapr: [],
+    components: ['statestore'],
+    localResources: 'quickstarts/resiliency/resources-state',
   },
 ];
 

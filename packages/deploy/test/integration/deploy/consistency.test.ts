@@ -160,4 +160,11 @@ describe('shared secrets and copies', () => {
       expect(read(copy)).toBe(read('quickstarts/resiliency/resources/resiliency.yaml'));
     },
   );
+
+  it.each(['compose/resiliency/state/components/resiliency.yaml', 'k8s/resiliency/state/components/resiliency.yaml'])(
+    'keeps %s equal to quickstarts/resiliency/resources-state/resiliency.yaml',
+    (copy) => {
+      expect(read(copy)).toBe(read('quickstarts/resiliency/resources-state/resiliency.yaml'));
+    },
+  );
 });
