@@ -28,8 +28,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
-  httpLoad, log, median, pad, padR, setTmpDir, spawnTracked, waitFor, withCpu,
+  log, median, pad, padR, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
+import { httpLoad, withCpu } from './load.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUNTIME = path.resolve(HERE, '..');

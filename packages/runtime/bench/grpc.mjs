@@ -28,8 +28,9 @@ import { fileURLToPath } from 'node:url';
 import { finishRun, minidaprdBin, parseBenchArgs } from './cli.mjs';
 import {
   LOAD_CORE, SUT_CORE, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
-  log, median, nearestRank, pad, padR, setTmpDir, spawnTracked, waitFor, withCpu,
+  log, median, nearestRank, pad, padR, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
+import { withCpu } from './load.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);

@@ -1,7 +1,8 @@
-// Shared helpers of the minidaprd benchmarks (invoke.mjs, state.mjs, pubsub.mjs, ab.mjs, …): process
+// Shared helpers of the minidaprd benchmarks (invoke.mjs, state.mjs, pubsub.mjs, …): process
 // bookkeeping and cleanup (process groups, killed on exit, on Ctrl-C and on errors), small
-// utilities, a closed-loop HTTP load with CPU per request, /proc sampling (CPU from utime+stime, RSS from VmRSS) and hey's per-request CSV.
-// The run shape the benchmarks share (arguments, results file, exit code) is in cli.mjs.
+// utilities, /proc sampling (CPU from utime+stime, RSS from VmRSS) and hey's per-request CSV.
+// The run shape the benchmarks share (arguments, results file, exit code) is in cli.mjs; the
+// closed-loop load from this process (ab, resiliency, tracing, grpc) is in load.mjs.
 //
 // Node built-ins only. Importing this module has no side effects: a benchmark calls
 // installCleanupHandlers() itself.
@@ -206,54 +207,6 @@ export const sign3 = (x) => (Number.isFinite(x) ? (x >= 0 ? '+' : '') + x.toFixe
 export const pad = (s, n) => String(s).padStart(n);
 export const padR = (s, n) => String(s).padEnd(n);
 export const log = (msg) => console.error(`[${new Date().toISOString().slice(11, 19)}] ${msg}`);
-
-// ---------------------------------------------------------------------------------------------
-// Closed-loop load from this process (ab.mjs, resiliency.mjs, tracing.mjs, grpc.mjs).
-
-/**
- * Closed loop: `conns` keep-alive connections, each sending `method url` (with `body`, as JSON,
- * when given) back to back for `ms`. Returns requests/s, the count, p50/p99 latency (ms) and the
- * errors (an answer of 300 or above is timed and counted; a failed request only counted).
- */
-export async function httpLoad({ method, url, body, conns, ms }) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
-  const lat = [];
-  let errors = 0;
-  const end = Date.now() + ms;
-  const headers = body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {};
-  const one = () =>
-    new Promise((resolve) => {
-      const t0 = process.hrtime.bigint();
-      const req = http.request(url, { method, agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode >= 300) errors++;
-          lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const start = Date.now();
-  await Promise.all(Array.from({ length: conns }, async () => { while (Date.now() < end) await one(); }));
-  const elapsed = (Date.now() - start) / 1000;
-  agent.destroy();
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / elapsed, count: lat.length, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
-}
-
-/** Runs one measured load and adds `cpuUs`: the CPU µs (user+system) `pids` spent per request served. */
-export async function withCpu(pids, clkTck, run) {
-  const t0 = pids.map(procTicks);
-  const r = await run();
-  const used = pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
-  r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
-  return r;
-}
 
 // ---------------------------------------------------------------------------------------------
 // /proc sampling.
