@@ -28,8 +28,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
-  log, median, nearestRank, pad, padR, procTicks, setTmpDir, spawnTracked, waitFor,
+  log, median, pad, padR, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
+import { httpLoad, withCpu } from './load.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RUNTIME = path.resolve(HERE, '..');
@@ -116,38 +117,10 @@ function once(method, url, body) {
   });
 }
 
-/** Closed loop: conns requests in flight for ms; returns rps and latencies (ms). */
-async function load(method, url, body, ms) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.conns });
-  const lat = [];
-  let errors = 0;
-  const end = Date.now() + ms;
-  const one = () =>
-    new Promise((resolve) => {
-      const t0 = process.hrtime.bigint();
-      const req = http.request(url, { method, agent, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode >= 300) errors++;
-          lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(body);
-    });
-  const start = Date.now();
-  await Promise.all(Array.from({ length: cfg.conns }, async () => { while (Date.now() < end) await one(); }));
-  const elapsed = (Date.now() - start) / 1000;
-  agent.destroy();
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / elapsed, count: lat.length, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
-}
 
 const PAYLOAD = JSON.stringify({ data: 'x'.repeat(1000) });
+
+const load = (method, url, body, ms) => httpLoad({ method, url, body, conns: cfg.conns, ms });
 const WORKLOADS = [
   { name: 'invoke', run: (v, ms) => load('POST', `http://127.0.0.1:${v.caller.httpPort}/v1.0/invoke/callee-${v.name}/method/echo`, PAYLOAD, ms) },
   { name: 'state-save', run: (v, ms) => load('POST', `http://127.0.0.1:${v.caller.httpPort}/v1.0/state/statestore`, JSON.stringify([{ key: 'k1', value: { n: 1, s: 'x'.repeat(200) } }]), ms) },
@@ -176,10 +149,7 @@ async function main() {
       for (const k of order) {
         await w.run(variants[k], 1000);
         const pids = [variants[k].caller.pid, variants[k].callee.pid];
-        const t0 = pids.map(procTicks);
-        const r = await w.run(variants[k], (cfg.seconds * 1000) / 2);
-        const used = pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
-        r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
+        const r = await withCpu(pids, clkTck, () => w.run(variants[k], (cfg.seconds * 1000) / 2));
         results[k][w.name].push(r);
         if (r.errors) log(`${k} ${w.name}: ${r.errors} errors`);
       }

@@ -28,8 +28,9 @@ import { fileURLToPath } from 'node:url';
 import { finishRun, minidaprdBin, parseBenchArgs } from './cli.mjs';
 import {
   LOAD_CORE, SUT_CORE, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
-  log, median, nearestRank, pad, padR, procTicks, setTmpDir, spawnTracked, waitFor,
+  log, median, nearestRank, pad, padR, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
+import { withCpu } from './load.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -191,10 +192,7 @@ async function main() {
       for (const conc of CONCURRENCY) {
         for (const proto of order) {
           await load(s[proto], conc, 500);
-          const t0 = s.pids.map(procTicks);
-          const r = await load(s[proto], conc, cfg.seconds * 1000);
-          const used = s.pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
-          r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
+          const r = await withCpu(s.pids, clkTck, () => load(s[proto], conc, cfg.seconds * 1000));
           ((results[`${s.name}/${conc}`] ??= { http: [], grpc: [] })[proto]).push(r);
           if (r.errors) log(`${s.name} c=${conc} ${proto}: ${r.errors} errors`);
         }

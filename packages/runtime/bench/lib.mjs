@@ -1,7 +1,8 @@
-// Shared helpers of the minidaprd benchmarks (invoke.mjs, state.mjs, pubsub.mjs): process
+// Shared helpers of the minidaprd benchmarks (invoke.mjs, state.mjs, pubsub.mjs, …): process
 // bookkeeping and cleanup (process groups, killed on exit, on Ctrl-C and on errors), small
 // utilities, /proc sampling (CPU from utime+stime, RSS from VmRSS) and hey's per-request CSV.
-// The run shape the benchmarks share (arguments, results file, exit code) is in cli.mjs.
+// The run shape the benchmarks share (arguments, results file, exit code) is in cli.mjs; the
+// closed-loop load from this process (ab, resiliency, tracing, grpc) is in load.mjs.
 //
 // Node built-ins only. Importing this module has no side effects: a benchmark calls
 // installCleanupHandlers() itself.

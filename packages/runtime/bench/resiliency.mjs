@@ -21,8 +21,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
-  log, median, nearestRank, pad, padR, procTicks, setTmpDir, spawnTracked, waitFor,
+  log, median, pad, padR, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
+import { httpLoad, withCpu } from './load.mjs';
 
 const RUNTIME = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = path.join(RUNTIME, 'bin', 'minidaprd.js');
@@ -108,6 +109,9 @@ async function startVariant(v, appPort) {
 
 const PAYLOAD = JSON.stringify({ data: 'x'.repeat(1000) });
 
+/** Closed loop of cfg.conns connections POSTing the payload for ms. */
+const load = (url, ms) => httpLoad({ method: 'POST', url, body: PAYLOAD, conns: cfg.conns, ms });
+
 function once(url) {
   return new Promise((resolve) => {
     const req = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json' } }, (res) => {
@@ -119,37 +123,6 @@ function once(url) {
   });
 }
 
-/** Closed loop: conns requests in flight for ms; returns rps and latencies (ms). */
-async function load(url, ms) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.conns });
-  const lat = [];
-  let errors = 0;
-  const end = Date.now() + ms;
-  const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(PAYLOAD) };
-  const one = () =>
-    new Promise((resolve) => {
-      const t0 = process.hrtime.bigint();
-      const req = http.request(url, { method: 'POST', agent, headers }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode >= 300) errors++;
-          lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(PAYLOAD);
-    });
-  const start = Date.now();
-  await Promise.all(Array.from({ length: cfg.conns }, async () => { while (Date.now() < end) await one(); }));
-  const elapsed = (Date.now() - start) / 1000;
-  agent.destroy();
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / elapsed, count: lat.length, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
-}
 
 async function main() {
   const clkTck = initClkTck();
@@ -164,10 +137,7 @@ async function main() {
     const order = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const v of order) {
       await load(v.url, 1000);
-      const t0 = v.pids.map(procTicks);
-      const r = await load(v.url, cfg.seconds * 1000);
-      const used = v.pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
-      r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
+      const r = await withCpu(v.pids, clkTck, () => load(v.url, cfg.seconds * 1000));
       results[v.name].push(r);
       if (r.errors) log(`${v.name}: ${r.errors} errors`);
     }

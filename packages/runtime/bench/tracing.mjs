@@ -25,8 +25,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
   LOAD_CORE, SUT_CORE, cleanup, detectPin, envNum, f3, fatal, freePorts, initClkTck, installCleanupHandlers,
-  log, median, nearestRank, pad, padR, procTicks, setTmpDir, spawnTracked, waitFor,
+  log, median, pad, padR, setTmpDir, spawnTracked, waitFor,
 } from './lib.mjs';
+import { httpLoad, withCpu } from './load.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const BIN = path.resolve(HERE, '..', 'bin', 'minidaprd.js');
@@ -129,35 +130,8 @@ function once(url) {
 
 const PAYLOAD = JSON.stringify({ data: 'x'.repeat(1000) });
 
-async function load(url, ms) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: cfg.conns });
-  const lat = [];
-  let errors = 0;
-  const end = Date.now() + ms;
-  const one = () =>
-    new Promise((resolve) => {
-      const t0 = process.hrtime.bigint();
-      const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(PAYLOAD) } }, (res) => {
-        res.resume();
-        res.on('end', () => {
-          if (res.statusCode >= 300) errors++;
-          lat.push(Number(process.hrtime.bigint() - t0) / 1e6);
-          resolve();
-        });
-      });
-      req.on('error', () => {
-        errors++;
-        resolve();
-      });
-      req.end(PAYLOAD);
-    });
-  const start = Date.now();
-  await Promise.all(Array.from({ length: cfg.conns }, async () => { while (Date.now() < end) await one(); }));
-  const elapsed = (Date.now() - start) / 1000;
-  agent.destroy();
-  lat.sort((a, b) => a - b);
-  return { rps: lat.length / elapsed, count: lat.length, p50: nearestRank(lat, 50), p99: nearestRank(lat, 99), errors };
-}
+const load = (url, ms) => httpLoad({ method: 'POST', url, body: PAYLOAD, conns: cfg.conns, ms });
+
 
 async function main() {
   const clkTck = initClkTck();
@@ -189,10 +163,7 @@ async function main() {
     const rotated = variants.map((_, i) => variants[(i + round) % variants.length]);
     for (const v of [...rotated, ...rotated.reverse()]) {
       await load(v.url, 500);
-      const t0 = v.pids.map(procTicks);
-      const r = await load(v.url, cfg.seconds * 1000);
-      const used = v.pids.reduce((sum, pid, i) => sum + procTicks(pid) - (t0[i] ?? 0), 0);
-      r.cpuUs = ((used / clkTck) * 1e6) / Math.max(1, r.count);
+      const r = await withCpu(v.pids, clkTck, () => load(v.url, cfg.seconds * 1000));
       results[v.name].push(r);
       if (v.name.startsWith('on')) served += r.count;
       if (r.errors) log(`${v.name}: ${r.errors} errors`);

@@ -15,21 +15,11 @@
  *   (`concurrency`); `states` is ignored (daprd's gRPC path does not save them either);
  * - --app-max-concurrency: acquire() shares the HTTP app channel's limiter (one limit for the app).
  * Calls never acquire a slot themselves: the caller does, as with the HTTP channel.
+ * The unary call itself is in grpc-call, headers to and from metadata in grpc-metadata.
  */
-import {
-  credentials,
-  makeClientConstructor,
-  Metadata,
-  status,
-  type CallOptions,
-  type Client,
-  type ClientOptions,
-  type ServiceError,
-} from '@grpc/grpc-js';
+import { credentials, Metadata, status, type Client, type ClientOptions, type ServiceError } from '@grpc/grpc-js';
 import type http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import { APP_CALLBACK, APP_CALLBACK_ALPHA, APP_CALLBACK_HEALTH, serviceDefinition } from '../api/grpc/proto';
-import { binaryFromTraceparent } from '../api/grpc/call';
 import type { ProbeFn } from '../invoke/app-health';
 import { httpStatusFromGrpc } from '../invoke/grpc-status';
 import { goMarshal } from '../json/go-json';
@@ -49,6 +39,8 @@ import {
   type TopicEventRequestPb,
 } from '../pubsub/topic-event-pb';
 import type { AppBulkEntry, AppCallbacks, AppEvent, AppInvoke, AppInvokeResult } from './types';
+import { clientConstructors, unaryCall, type CallResult } from './grpc-call';
+import { headersToMetadata, lowerKeys, metadataToHeaders } from './grpc-metadata';
 
 export { TOPIC_EVENT_STATUS, verdictForStatus } from '../pubsub/topic-event-pb';
 
@@ -95,51 +87,7 @@ export function verdictForError(err: unknown): Verdict {
   return { result: 'retry', reason: `delivery failed: ${(err as Error).message}` };
 }
 
-// ---- HTTP headers → gRPC metadata ----
-
-/** Headers the gRPC transport owns or that mean nothing over HTTP/2. */
-const TRANSPORT_HEADERS = new Set(['content-type', 'content-length', 'connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'host', 'http2-settings', 'dapr-api-token', 'user-agent']);
-
-/** daprd's isPermanentHTTPHeader: HTTP headers that reach a gRPC app with a `dapr-` prefix. */
-const PERMANENT_HTTP_HEADERS = new Set([
-  'accept', 'accept-charset', 'accept-encoding', 'accept-language', 'accept-ranges', 'authorization', 'cache-control', 'connection', 'cookie',
-  'content-length', 'content-md5', 'content-type', 'date', 'expect', 'forwarded', 'from', 'host', 'http2-settings', 'if-match', 'if-modified-since',
-  'if-none-match', 'if-range', 'if-unmodified-since', 'max-forwards', 'origin', 'pragma', 'proxy-authorization', 'range', 'referer', 'te', 'user-agent',
-  'upgrade', 'via', 'warning',
-]);
-
-function addMetadata(md: Metadata, key: string, value: string): void {
-  try {
-    if (key.endsWith('-bin')) md.add(key, Buffer.from(value, 'base64'));
-    else md.add(key, value);
-  } catch {
-    // Not a legal gRPC metadata key or value: left out, as Node leaves out illegal HTTP headers.
-  }
-}
-
-/**
- * HTTP-style headers as gRPC metadata. `httpConversion` (invocations, as daprd) sends the
- * permanent HTTP headers as `dapr-<name>`; otherwise (events) transport headers are left out.
- */
-export function headersToMetadata(headers: http.OutgoingHttpHeaders | http.IncomingHttpHeaders, md: Metadata, httpConversion: boolean): Metadata {
-  for (const [k, v] of Object.entries(headers)) {
-    if (v === undefined) continue;
-    let key = k.toLowerCase();
-    if (key.startsWith(':') || key.startsWith('grpc-') || key === 'dapr-api-token' || key === 'traceparent' || key === 'tracestate') continue;
-    if (httpConversion && PERMANENT_HTTP_HEADERS.has(key)) key = `dapr-${key}`;
-    else if (TRANSPORT_HEADERS.has(key)) continue;
-    for (const value of Array.isArray(v) ? v : [String(v)]) addMetadata(md, key, value);
-  }
-  const tp = headers.traceparent;
-  if (typeof tp === 'string' && tp) {
-    md.set('traceparent', tp);
-    const ts = headers.tracestate;
-    if (typeof ts === 'string' && ts) md.set('tracestate', ts);
-    const bin = binaryFromTraceparent(tp);
-    if (bin) md.set('grpc-trace-bin', bin);
-  }
-  return md;
-}
+export { headersToMetadata } from './grpc-metadata';
 
 // ---- the channel ----
 
@@ -159,32 +107,6 @@ export interface GrpcAppChannelOptions {
   listBindingsTimeoutMs?: number;
   /** Sends an OnBindingEvent answer's data to the output binding `name` (operation create). */
   outputBinding?(name: string, data: Buffer): Promise<void>;
-}
-
-type UnaryFn = (req: unknown, md: Metadata, opts: CallOptions, cb: (err: ServiceError | null, res: unknown) => void) => {
-  cancel(): void;
-  on(event: 'metadata', cb: (md: Metadata) => void): unknown;
-  on(event: 'status', cb: (s: { metadata: Metadata }) => void): unknown;
-};
-
-interface CallResult<Res> {
-  response: Res;
-  headers: Metadata;
-  trailers: Metadata;
-}
-
-let constructors: { callback: typeof Client; alpha: typeof Client; health: typeof Client } | undefined;
-function clientConstructors() {
-  constructors ??= {
-    callback: makeClientConstructor(serviceDefinition(APP_CALLBACK), 'AppCallback') as unknown as typeof Client,
-    alpha: makeClientConstructor(serviceDefinition(APP_CALLBACK_ALPHA), 'AppCallbackAlpha') as unknown as typeof Client,
-    health: makeClientConstructor(serviceDefinition(APP_CALLBACK_HEALTH), 'AppCallbackHealthCheck') as unknown as typeof Client,
-  };
-  return constructors;
-}
-
-function cancelledError(): ServiceError {
-  return Object.assign(new Error(`${status.CANCELLED} CANCELLED: the call was cancelled`), { code: status.CANCELLED, details: 'the call was cancelled', metadata: new Metadata() });
 }
 
 export class GrpcAppChannel implements AppCallbacks {
@@ -227,29 +149,8 @@ export class GrpcAppChannel implements AppCallbacks {
     if (this.o.appApiToken) md.set('dapr-api-token', this.o.appApiToken);
     return md;
   }
-
   private call<Res>(client: Client, rpc: string, req: unknown, md: Metadata, o: { signal?: AbortSignal; timeoutMs?: number } = {}): Promise<CallResult<Res>> {
-    return new Promise((resolve, reject) => {
-      if (o.signal?.aborted) {
-        reject(cancelledError());
-        return;
-      }
-      const opts: CallOptions = {};
-      if (o.timeoutMs !== undefined) opts.deadline = Date.now() + o.timeoutMs;
-      let headers = new Metadata();
-      let trailers = new Metadata();
-      const fn = (client as unknown as Record<string, UnaryFn>)[rpc] as UnaryFn;
-      const onAbort = (): void => call.cancel();
-      const call = fn.call(client, req, md, opts, (err, res) => {
-        o.signal?.removeEventListener('abort', onAbort);
-        if (err) reject(err);
-        // grpc-js emits 'status' (the trailers) right after this callback returns.
-        else queueMicrotask(() => resolve({ response: res as Res, headers, trailers }));
-      });
-      call.on('metadata', (m: Metadata) => (headers = m));
-      call.on('status', (s: { metadata: Metadata }) => (trailers = s.metadata));
-      o.signal?.addEventListener('abort', onAbort, { once: true });
-    });
+    return unaryCall<Res>(client, rpc, req, md, o);
   }
 
   async listSubscriptions(signal?: AbortSignal): Promise<Subscription[]> {
@@ -429,25 +330,4 @@ export class GrpcAppChannel implements AppCallbacks {
     this.closed = true;
     this.callback.close();
   }
-}
-
-function lowerKeys(m: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(m)) out[k.toLowerCase()] = v;
-  return out;
-}
-
-/** Response header and trailer metadata as HTTP-style headers (text values; binary ones base64). */
-function metadataToHeaders(headers: Metadata, trailers: Metadata): Record<string, string | string[]> {
-  const out: Record<string, string | string[]> = {};
-  for (const md of [headers, trailers]) {
-    for (const [k, v] of Object.entries(md.toJSON())) {
-      if (k === 'content-type' || k.startsWith('grpc-') || k.startsWith(':')) continue;
-      const values = (v as Array<string | Buffer>).map((x) => (Buffer.isBuffer(x) ? x.toString('base64') : x));
-      const prev = out[k];
-      const all = prev === undefined ? values : [...(Array.isArray(prev) ? prev : [prev]), ...values];
-      out[k] = all.length === 1 ? (all[0] as string) : all;
-    }
-  }
-  return out;
 }

@@ -23,7 +23,8 @@ import { invokeErrors } from '../errors/invoke';
 import type { AttemptStatus, PolicyRunner } from '../resiliency/runner';
 import { isResiliencyError } from '../resiliency/errors';
 import { readBody } from './exchange';
-import { callerGone, flatHeaders, RETRYABLE, relayResponse, SMALL_BODY_BYTES, type ForwardTarget } from './forward';
+import { callerGone, RETRYABLE } from './forward';
+import { flatHeaders, pipeCapped, relayResponse, SMALL_BODY_BYTES, type ForwardTarget } from './forward-wire';
 import { filterRawResponseHeaders } from './headers';
 import { GRPC_ORIGIN_HEADER } from './translate';
 
@@ -227,19 +228,7 @@ function pump(f: PolicyForwardRequest, out: http.ClientRequest, stream: { starte
   const start = (): void => {
     if (stream.started) return;
     stream.started = true;
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > f.maxBodySize) {
-        req.off('data', onData);
-        req.unpipe(out);
-        out.destroy();
-        fail(commonErrors.bodyTooLarge(f.maxBodySize));
-      }
-    };
-    req.on('data', onData);
-    req.pipe(out);
-    req.once('aborted', () => out.destroy());
+    pipeCapped(req, out, f.maxBodySize, fail);
   };
   out.once('socket', (sock) => {
     if (sock.connecting) sock.once('connect', start);

@@ -23,58 +23,31 @@
  * (grpc-js, as grpc-go); access-control denial → PERMISSION_DENIED "access control policy has
  * denied access to id: <spiffe id> operation: <method> verb: NONE"; a method that does not
  * normalise → INVALID_ARGUMENT "invalid method: <why>".
+ *
+ * This file holds the two hooks and the gates; the relay and metadata rules are in proxy-relay,
+ * the outbound channels in proxy-channels, a call's span and log line in proxy-scope, and the
+ * resiliency-wrapped relay in proxy-policy.
  */
-import {
-  ChannelCredentials,
-  Client,
-  credentials,
-  Metadata,
-  status,
-  type ClientDuplexStream,
-  type ServerDuplexStream,
-  type ServiceError,
-  type StatusObject,
-} from '@grpc/grpc-js';
+import { Client, status, type ServerDuplexStream } from '@grpc/grpc-js';
 import { authorize, spiffeId } from '../../acl/authorize';
 import { InvalidMethodError, normaliseMethod } from '../../acl/normalize';
-import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE, HOP_BY_HOP } from '../../invoke/headers';
+import { CALLEE_APP_ID, CALLER_APP_ID, CALLER_NAMESPACE } from '../../invoke/headers';
 import { splitAppId } from '../../invoke/method';
 import type { RuntimeContext } from '../../lifecycle/context';
 import { DEFAULT_NAMESPACE, DEFAULT_TRUST_DOMAIN, type PeerIdentity } from '../../security/peer-identity';
-import { parseSpiffeId, spiffeIdFromSan, spiffeIdString } from '../../security/spiffe';
+import { spiffeIdFromSan } from '../../security/spiffe';
 import { tokenDigest } from '../../security/token';
-import { httpStatusFromGrpc } from '../../invoke/grpc-status';
-import { ATTR, recordRetry } from '../../tracing/attributes';
-import type { TraceSpan } from '../../tracing/span-record';
-import { binaryFromTraceparent, checkToken, incomingTrace, type GrpcDeps } from './call';
+import { checkToken, type GrpcDeps } from './call';
+import { createProxyChannels } from './proxy-channels';
 import { relayWithPolicy } from './proxy-policy';
+import { APP_ID_KEY, cleanMetadata, firstString, identity, ProxyRefusal, relay, serviceError, STRIP_REQUEST, STRIP_RESPONSE, targetAppId } from './proxy-relay';
+import { createCallScope, type CallScope } from './proxy-scope';
 import type { ProxyHandler, ProxyHook } from './server';
 
-export const APP_ID_KEY = 'dapr-app-id';
+export { APP_ID_KEY } from './proxy-relay';
 /** daprd's marker of a streaming call: resiliency then covers its start only (here: not at all). */
 const STREAM_KEY = 'dapr-stream';
 const API_TOKEN = 'dapr-api-token';
-
-/** Request metadata that never crosses the proxy (HTTP/2 forbids connection headers; grpc-js sets its own). */
-const STRIP_REQUEST = new Set([...HOP_BY_HOP, 'host', 'content-length', 'user-agent', 'grpc-timeout', 'grpc-encoding', 'grpc-accept-encoding', 'accept-encoding', 'content-type']);
-/** Response header/trailer metadata grpc-js writes itself (passing a backend's on would lie about the encoding). */
-const STRIP_RESPONSE = new Set([...HOP_BY_HOP, 'content-type', 'content-length', 'grpc-encoding', 'grpc-accept-encoding', 'accept-encoding', 'date', 'server', 'grpc-status', 'grpc-message']);
-
-const identity = (b: Buffer): Buffer => b;
-
-/** How a proxied call ended (unreached: UNAVAILABLE before the backend answered anything). */
-type Done = (code: number, message?: string, unreached?: boolean) => void;
-
-/** One proxied call's bookkeeping: its span (when tracing is on) and its end. */
-interface CallScope {
-  done: Done;
-  /** Starts the span (SERVER when the call is for this sidecar's app, CLIENT when it goes to a peer, as daprd). */
-  trace(kind: 'SERVER' | 'CLIENT'): void;
-  /** The trace context the next hop gets, written into its metadata. */
-  propagate(md: Metadata): void;
-  /** A resiliency retry (recorded on the span). */
-  retried(attempt: number, reason: unknown): void;
-}
 
 export interface GrpcProxy {
   /** The Dapr API server's hook (caller side and own app id). */
@@ -102,156 +75,12 @@ export function grpcProxyOf(ctx: RuntimeContext): GrpcProxy {
   return p;
 }
 
-class ProxyRefusal extends Error {
-  constructor(
-    readonly code: number,
-    message: string,
-    readonly metadata?: Metadata,
-  ) {
-    super(message);
-  }
-}
-
-function serviceError(code: number, details: string, metadata = new Metadata()): Partial<ServiceError> {
-  return { code, details, message: details, metadata };
-}
-
-function firstString(md: Metadata, key: string): string | undefined {
-  const v = md.get(key)[0];
-  return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-/** daprd: dapr-callee-app-id first, dapr-app-id as the fallback. */
-function targetAppId(md: Metadata): string {
-  const id = firstString(md, CALLEE_APP_ID) ?? firstString(md, APP_ID_KEY);
-  if (!id) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: required metadata ${CALLEE_APP_ID} or ${APP_ID_KEY} not found`);
-  return id;
-}
-
-function cleanMetadata(md: Metadata | undefined, strip: ReadonlySet<string>): Metadata {
-  const out = new Metadata();
-  if (!md) return out;
-  for (const [key, values] of Object.entries(md.toJSON())) {
-    if (strip.has(key) || key.startsWith(':')) continue;
-    for (const v of values) out.add(key, v);
-  }
-  return out;
-}
-
-/**
- * Pipes one proxied call: messages both ways with back-pressure, then the backend's status verbatim.
- * `abort` (a resiliency timeout): the backend call is cancelled and the client told nothing here.
- */
-function relay(server: ServerDuplexStream<Buffer, Buffer>, client: Client, path: string, md: Metadata, onDone: Done, abort?: { signal: AbortSignal; aborted(reason: unknown): void }): void {
-  const deadline = server.getDeadline();
-  const options = deadline instanceof Date || (typeof deadline === 'number' && Number.isFinite(deadline)) ? { deadline } : {};
-  const call: ClientDuplexStream<Buffer, Buffer> = client.makeBidiStreamRequest(path, identity, identity, md, options);
-  let final: StatusObject | undefined;
-  let answered = false;
-  let drained = false;
-  let done = false;
-  const finish = () => {
-    if (done || !final || !drained) return;
-    done = true;
-    const trailers = cleanMetadata(final.metadata, STRIP_RESPONSE);
-    if (final.code === status.OK) server.end(trailers);
-    else server.emit('error', serviceError(final.code, final.details, trailers));
-    onDone(final.code, final.details, final.code === status.UNAVAILABLE && !answered);
-  };
-  server.on('data', (b: Buffer) => {
-    if (!call.write(b)) server.pause();
-  });
-  call.on('drain', () => server.resume());
-  server.on('end', () => call.end());
-  server.on('cancelled', () => {
-    call.cancel();
-    if (!done) {
-      done = true;
-      onDone(status.CANCELLED, 'call cancelled');
-    }
-  });
-  server.on('error', () => {});
-  abort?.signal.addEventListener(
-    'abort',
-    () => {
-      if (done) return;
-      done = true;
-      call.cancel();
-      abort.aborted(abort.signal.reason);
-    },
-    { once: true },
-  );
-  call.on('metadata', (headers: Metadata) => {
-    answered = true;
-    server.sendMetadata(cleanMetadata(headers, STRIP_RESPONSE));
-  });
-  call.on('data', (b: Buffer) => {
-    if (!server.write(b)) call.pause();
-  });
-  server.on('drain', () => call.resume());
-  call.on('error', () => {}); // the status event carries it
-  call.on('status', (s: StatusObject) => {
-    final = s;
-    finish();
-  });
-  call.on('end', () => {
-    drained = true;
-    finish();
-  });
-}
-
 export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
   const { options } = ctx;
-  const channelOptions = {
-    'grpc.max_receive_message_length': options.maxBodySize,
-    'grpc.max_send_message_length': options.maxBodySize,
-  };
-  const clients = new Map<string, { client: Client; stamp: unknown }>();
-  /** Channels replaced after a certificate renewal: streams on them may still run, closed at stop. */
-  const retired: Client[] = [];
+  const channels = createProxyChannels(ctx);
   const apiToken = options.apiToken ? tokenDigest(options.apiToken) : undefined;
   let inFlight = 0;
   let idle: (() => void) | undefined;
-
-  const clientFor = (key: string, stamp: unknown, make: () => Client): Client => {
-    const hit = clients.get(key);
-    if (hit && hit.stamp === stamp) return hit.client;
-    if (hit) retired.push(hit.client);
-    const client = make();
-    clients.set(key, { client, stamp });
-    return client;
-  };
-
-  /** The app's own gRPC server (TLS without verification for grpcs, as daprd). */
-  const appClient = (): Client => {
-    if (!options.appPort) throw new ProxyRefusal(status.UNAVAILABLE, 'failed to proxy request: app channel is not initialized: the sidecar was started without --app-port');
-    const secure = options.appProtocol === 'grpcs' || options.appProtocol === 'https';
-    const target = `${bracket(options.appChannelAddress)}:${options.appPort}`;
-    return clientFor(`app|${target}`, secure, () =>
-      new Client(target, secure ? credentials.createSsl(null, null, null, { rejectUnauthorized: false }) : credentials.createInsecure(), channelOptions),
-    );
-  };
-
-  /** The target sidecar's internal port: mTLS with the callee's SPIFFE ID checked, or h2c. */
-  const peerClient = (host: string, port: number, appId: string, namespace: string): Client => {
-    const target = `${bracket(host)}:${port}`;
-    const mtls = ctx.mtls;
-    if (!mtls) return clientFor(`peer|${target}`, undefined, () => new Client(target, credentials.createInsecure(), channelOptions));
-    const cert = mtls.current();
-    const trustDomain = parseSpiffeId(mtls.spiffeId)?.trustDomain ?? DEFAULT_TRUST_DOMAIN;
-    const expected = spiffeIdString({ trustDomain, namespace, appId });
-    return clientFor(`peer|${target}|${expected}`, cert, () => {
-      const creds: ChannelCredentials = credentials.createSsl(Buffer.from(cert.trustAnchors), Buffer.from(cert.keyPem), Buffer.from(cert.certChainPem), {
-        checkServerIdentity: (_host, peerCert) => {
-          const got = spiffeIdFromSan(peerCert.subjectaltname);
-          if (got && spiffeIdString(got) === expected) return undefined;
-          return new Error(`the peer presented identity ${got ? spiffeIdString(got) : '(none)'}, expected ${expected}`);
-        },
-      });
-      // SNI carries no meaning here (the callee is checked by its SPIFFE ID); never send an IP as SNI.
-      return new Client(target, creds, { ...channelOptions, 'grpc.ssl_target_name_override': `${appId}.dapr` });
-    });
-  };
 
   const track = (): (() => void) => {
     inFlight++;
@@ -288,50 +117,9 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
     md.set(CALLER_APP_ID, caller ? caller.appId : options.appId);
     md.set(CALLEE_APP_ID, options.appId);
     scope.propagate(md);
-    relay(server, appClient(), path, md, scope.done);
+    relay(server, channels.app(), path, md, scope.done);
   };
-
-  const scopeOf = (server: ServerDuplexStream<Buffer, Buffer>, path: string, side: 'api' | 'peer'): CallScope => {
-    const release = track();
-    const started = process.hrtime.bigint();
-    const userAgent = String(server.metadata.get('user-agent')[0] ?? '');
-    let span: TraceSpan | undefined;
-    const incoming = incomingTrace(server.metadata);
-    return {
-      trace(kind) {
-        const tracing = ctx.deps.tracing;
-        if (!tracing || span) return;
-        span = tracing.start(path, kind, incoming.traceparent, incoming.tracestate);
-        if (span.recording) {
-          const [service = '', method = ''] = path.replace(/^\//, '').split('/');
-          span.setAttributes({ [ATTR.daprProtocol]: 'grpc', [ATTR.daprApi]: path, 'rpc.system': 'grpc', [ATTR.rpcService]: service, 'rpc.method': method });
-        }
-      },
-      propagate(md) {
-        if (!span) return; // no tracing: the caller's context goes on as it came
-        md.set('traceparent', span.traceparent);
-        if (span.tracestate) md.set('tracestate', span.tracestate);
-        else md.remove('tracestate');
-        const bin = binaryFromTraceparent(span.traceparent);
-        if (bin) md.set('grpc-trace-bin', bin);
-        else md.remove('grpc-trace-bin');
-      },
-      retried(attempt, reason) {
-        recordRetry(span, attempt, reason);
-      },
-      done(code, message) {
-        release();
-        if (span?.recording) span.setAttributes({ [ATTR.daprStatusCode]: String(code), 'rpc.grpc.status_code': code });
-        span?.end(httpStatusFromGrpc(code), code === status.OK ? undefined : message);
-        span = undefined;
-        // API logging covers the API port only, as daprd's (its internal server has no API logger).
-        if (side === 'api' && ctx.deps.apiLogging) {
-          const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          ctx.logger.info({ method: path, code, duration: Math.round(ms * 1e3) / 1e3, useragent: userAgent }, 'gRPC API Called');
-        }
-      },
-    };
-  };
+  const scopeOf = (server: ServerDuplexStream<Buffer, Buffer>, path: string, side: 'api' | 'peer'): CallScope => createCallScope(ctx, server, path, side, track());
 
   const guarded = (path: string, side: 'api' | 'peer', run: (server: ServerDuplexStream<Buffer, Buffer>, scope: CallScope) => Promise<void> | void): ProxyHandler => ({
     type: 'bidi',
@@ -382,7 +170,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
           throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: name resolution failed for ${raw}: ${err instanceof Error ? err.message : String(err)}`);
         }
         if (!addr) throw new ProxyRefusal(status.UNKNOWN, `failed to proxy request: app id ${raw} not found: no running sidecar has registered it`);
-        return peerClient(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE);
+        return channels.peer(addr.host, addr.port, target.appId, namespace ?? DEFAULT_NAMESPACE);
       };
       // daprd: the target's user policy (no built-in retries on this path), its breaker kept per
       // app and full method name; a `dapr-stream` call goes as it comes.
@@ -457,9 +245,7 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
           };
         });
       }
-      for (const { client } of clients.values()) client.close();
-      for (const client of retired.splice(0)) client.close();
-      clients.clear();
+      channels.closeAll();
     },
   };
 }
@@ -467,8 +253,4 @@ export function createGrpcProxy(ctx: RuntimeContext): GrpcProxy {
 /** Go's strconv.ParseBool truthy spellings (daprd's utils.IsTruthy also accepts y/yes/on). */
 function isTruthy(v: string | undefined): boolean {
   return v !== undefined && ['1', 't', 'true', 'y', 'yes', 'on'].includes(v.toLowerCase());
-}
-
-function bracket(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
