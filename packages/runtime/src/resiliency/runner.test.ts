@@ -283,3 +283,24 @@ describe('breaker recovery through the runner', () => {
     expect(f.calls()).toBe(3);
   });
 });
+
+describe('a retry as long as the open timeout (real clock)', () => {
+  it('always finds the breaker half-open and becomes the probe, even when the failing attempt blocked the event loop', async () => {
+    // Node counts a timer from the loop's cached time: an attempt that keeps the loop busy before it
+    // fails makes a bare 40 ms timer end early by the breaker's clock. daprd's retry never does.
+    const breaker = new CircuitBreaker(breakerSpec({ trip: 'consecutiveFailures >= 1', timeoutMs: 40, maxRequests: 1 }));
+    const run = createRunner({ retry: retrySpec({ maxRetries: 4, durationMs: 40 }), breaker });
+    let calls = 0;
+    const busyThenFail = async (): Promise<string> => {
+      calls++;
+      const until = Date.now() + 8;
+      while (Date.now() < until) {
+        // keep the event loop busy in this tick
+      }
+      throw boom();
+    };
+    await expect(run.run(busyThenFail)).rejects.toThrow('boom');
+    // Every retry was let through as the probe: 1 call + 4 retries, no "circuit breaker is open".
+    expect(calls).toBe(5);
+  });
+});

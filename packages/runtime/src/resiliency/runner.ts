@@ -218,15 +218,29 @@ function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new Error('operation aborted');
 }
 
+/**
+ * Waits until the wall clock is past `ms` from now. Node counts a timer from the event loop's cached
+ * time, which can lag Date.now() by the work done in the current tick, so a bare setTimeout may end
+ * a few ms early by the clock the breaker uses. A retry must not come before a deadline set just
+ * before it (an open breaker's timeout of the same length): in daprd that retry always finds the
+ * breaker half-open and is let through as the probe, it never gets "circuit breaker is open".
+ */
 function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  const until = Date.now() + ms;
   return new Promise((resolve) => {
     if (signal?.aborted) return resolve();
+    let timer: NodeJS.Timeout | undefined;
     const done = (): void => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', done);
       resolve();
     };
-    const timer = setTimeout(done, ms);
+    const arm = (): void => {
+      const left = until - Date.now();
+      if (left < 0) done();
+      else timer = setTimeout(arm, left + 1);
+    };
+    arm();
     signal?.addEventListener('abort', done, { once: true });
   });
 }

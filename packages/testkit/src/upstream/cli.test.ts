@@ -28,7 +28,7 @@ describe('run-upstream-quickstarts', () => {
     const r = await cli([]);
     expect(r.code).toBe(0);
     expect(r.out).toBe(`SKIPPED: ${CHECKOUT_ENV} is not set, so the original dapr/quickstarts READMEs are not run (opt-in; point it at a dapr/quickstarts checkout)\n`);
-    expect(readFileSync(join(dir.path, 'totals'), 'utf8')).toBe('0 0 11 run-upstream-quickstarts\n');
+    expect(readFileSync(join(dir.path, 'totals'), 'utf8')).toBe('0 0 12 run-upstream-quickstarts\n');
     await cli(['--only', 'pub_sub']);
     expect(readFileSync(join(dir.path, 'totals'), 'utf8')).toMatch(/\n0 0 2 run-upstream-quickstarts\n$/);
   });
@@ -42,7 +42,8 @@ describe('run-upstream-quickstarts', () => {
 
   it('--help explains the docker substitution and the env var; --list names the READMEs', async () => {
     expect((await cli(['--help'])).out).toBe(HELP);
-    expect(HELP).toContain("'docker compose up -d' of its PostgreSQL database and 'docker exec postgres psql'");
+    expect(HELP).toContain("'docker compose up -d' of the bindings PostgreSQL database and 'docker exec postgres psql'");
+    expect(HELP).toContain("'docker stop|start dapr_redis'");
     const list = await cli(['--list']);
     expect(list.out.split('\n')[0]).toBe('service_invocation/javascript/http  (service_invocation/javascript/http/README.md)');
   });

@@ -21,9 +21,12 @@ export const HELP = `Usage: ${CHECKOUT_ENV}=<dapr/quickstarts checkout> run-upst
 
 Runs the original dapr/quickstarts JavaScript READMEs unchanged against minidapr, each in a
 temporary copy with its own MINIDAPR_HOME (after 'minidapr init'), 'dapr' forwarding to this
-workspace's minidapr CLI and a 'docker' shim that provides only what the bindings README needs
-from Docker ('docker compose up -d' of its PostgreSQL database and 'docker exec postgres psql')
-using the local PostgreSQL (127.0.0.1:5432, trust auth). Redis must run on 127.0.0.1:6379.
+workspace's minidapr CLI and a 'docker' shim that provides only what the READMEs need from
+Docker: 'docker compose up -d' of the bindings PostgreSQL database and 'docker exec postgres psql'
+using the local PostgreSQL (127.0.0.1:5432, trust auth), and 'docker stop|start dapr_redis' for
+the service-to-component resiliency tutorial, which gets a redis-server of its own on a free port
+(its state store is pointed there; the shared Redis is never stopped). Redis must run on
+127.0.0.1:6379 for the other READMEs.
 Each README runs as its Makefile runs mechanical-markdown: 'run-readme -l -s "bash -c" README.md'
 in the README's folder. A tutorial without STEP annotations (resiliency) runs through a recipe
 of its own commands instead (packages/testkit/upstream-recipes; every line checked to be a line of
@@ -48,6 +51,7 @@ async function prerequisites(out: Writer): Promise<void> {
     [`Redis 127.0.0.1:6379 (pub_sub, state_management components)`, await serviceAvailable('127.0.0.1', 6379)],
     [`PostgreSQL 127.0.0.1:5432 (bindings)`, await serviceAvailable('127.0.0.1', 5432)],
     ['psql (docker shim for bindings)', has('psql')],
+    ['redis-server (the service-to-component resiliency tutorial gets one of its own as dapr_redis)', has('redis-server')],
     ['npm (the READMEs run npm install)', has('npm')],
     ['python3 with requests (hello-world python app)', spawnSync('python3', ['-c', 'import requests'], { stdio: 'ignore' }).status === 0],
   ] as const;

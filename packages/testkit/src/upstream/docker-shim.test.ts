@@ -2,9 +2,13 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { devNull } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../ports';
+import { requireRedisServerBinary } from '../redis-server';
+import { serviceAvailable } from '../services';
 import { requireServiceSync } from '../services-sync';
 import { tempDir, type TempDir } from '../tmp';
 import { parseDockerArgs, readComposePostgres, runDockerShim, STATE_ENV, type ShimIo } from './docker-shim';
+import { definePrivateRedis, privateRedisPid, stopPrivateRedis } from './private-redis';
 
 // The files of dapr/quickstarts bindings/db, in shape (our own text, same fields).
 const BINDINGS_DB = {
@@ -31,6 +35,11 @@ describe('parseDockerArgs', () => {
     expect(parseDockerArgs(['exec', '-it', 'postgres', 'psql'])).toEqual({ kind: 'exec-psql', container: 'postgres', args: [] });
   });
 
+  it('knows docker stop|start <container>...', () => {
+    expect(parseDockerArgs(['stop', 'dapr_redis'])).toEqual({ kind: 'stop', containers: ['dapr_redis'] });
+    expect(parseDockerArgs(['start', 'dapr_redis', 'other'])).toEqual({ kind: 'start', containers: ['dapr_redis', 'other'] });
+  });
+
   it.each([
     [['compose', 'up']],
     [['compose', 'down']],
@@ -38,12 +47,15 @@ describe('parseDockerArgs', () => {
     [['exec', 'postgres', 'bash']],
     [['exec', '-u', 'root', 'postgres', 'psql']],
     [['run', 'redis']],
+    [['stop']],
+    [['stop', '-t', '1', 'dapr_redis']],
+    [['start', '-a', 'dapr_redis']],
     [['ps']],
     [[]],
   ])('anything else is unsupported, and says what is: %j', (argv) => {
     const r = parseDockerArgs(argv);
     expect(r.kind).toBe('unsupported');
-    expect(r.kind === 'unsupported' && r.reason).toContain("only provides 'docker compose up -d'");
+    expect(r.kind === 'unsupported' && r.reason).toContain("only provides 'docker compose up -d' (PostgreSQL services), 'docker exec <container> psql ...' and 'docker stop|start <container>'");
   });
 });
 
@@ -96,13 +108,13 @@ describe('runDockerShim (psql recorded)', () => {
     return r;
   }
 
-  it('compose up -d recreates the database, runs the init script and remembers the container for exec', () => {
+  it('compose up -d recreates the database, runs the init script and remembers the container for exec', async () => {
     dir.write(BINDINGS_DB);
     const shim = io(join(dir.path, 'db'));
-    expect(runDockerShim(['exec', 'postgres', 'psql', '-c', 'select 1'], shim)).toBe(1);
+    expect(await runDockerShim(['exec', 'postgres', 'psql', '-c', 'select 1'], shim)).toBe(1);
     expect(shim.err).toBe('Error response from daemon: No such container: postgres\n');
 
-    expect(runDockerShim(['compose', 'up', '-d'], shim)).toBe(0);
+    expect(await runDockerShim(['compose', 'up', '-d'], shim)).toBe(0);
     expect(shim.calls).toEqual([
       ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'postgres', '-v', 'ON_ERROR_STOP=1', '-q', '-c', 'SET client_min_messages = warning', '-c', 'DROP DATABASE IF EXISTS "orders" WITH (FORCE)', '-c', 'CREATE DATABASE "orders"'],
       ['-h', '127.0.0.1', '-p', '5432', '-U', 'postgres', '-d', 'orders', '-v', 'ON_ERROR_STOP=1', '-q', '-o', devNull, '-f', join(dir.path, 'db', 'orders.sql')],
@@ -112,17 +124,17 @@ describe('runDockerShim (psql recorded)', () => {
 
     shim.calls.length = 0;
     shim.env.PGPORT = '6543';
-    expect(runDockerShim(['exec', 'postgres', 'psql', '-U', 'postgres', '-d', 'orders', '-c', 'SELECT * FROM orders;'], shim)).toBe(0);
+    expect(await runDockerShim(['exec', 'postgres', 'psql', '-U', 'postgres', '-d', 'orders', '-c', 'SELECT * FROM orders;'], shim)).toBe(0);
     expect(shim.calls).toEqual([['-h', '127.0.0.1', '-p', '6543', '-U', 'postgres', '-d', 'orders', '-c', 'SELECT * FROM orders;']]);
   });
 
-  it('an unsupported command exits 1 with the reason on stderr, and a failing init script fails compose up', () => {
+  it('an unsupported command exits 1 with the reason on stderr, and a failing init script fails compose up', async () => {
     dir.write(BINDINGS_DB);
     const shim = io(join(dir.path, 'db'));
-    expect(runDockerShim(['pull', 'postgres'], shim)).toBe(1);
+    expect(await runDockerShim(['pull', 'postgres'], shim)).toBe(1);
     expect(shim.err).toMatch(/^docker \(minidapr upstream harness shim\): 'docker pull postgres' is not supported/);
     shim.psql = (args) => (args.includes('-f') ? 3 : 0);
-    expect(runDockerShim(['compose', 'up', '-d'], shim)).toBe(1);
+    expect(await runDockerShim(['compose', 'up', '-d'], shim)).toBe(1);
     expect(shim.err).toContain('orders.sql failed (psql exit 3)');
   });
 });
@@ -131,7 +143,7 @@ const pgSkip = requireServiceSync('PostgreSQL', '127.0.0.1', 5432);
 const pgIt = pgSkip === undefined ? it : it.skip;
 
 describe('runDockerShim against the local PostgreSQL', () => {
-  pgIt('creates the database from the init script, and exec psql prints the table as the README expects', () => {
+  pgIt('creates the database from the init script, and exec psql prints the table as the README expects', async () => {
     const db = `minidapr_shim_${process.pid}_${Date.now()}`;
     dir.write({ ...BINDINGS_DB, 'db/docker-compose.yml': BINDINGS_DB['db/docker-compose.yml'].replace('POSTGRES_DB: orders', `POSTGRES_DB: ${db}`), 'db/orders.sql': BINDINGS_DB['db/orders.sql'].replace('orders;', `${db};`) });
     let printed = '';
@@ -142,11 +154,47 @@ describe('runDockerShim against the local PostgreSQL', () => {
     };
     const shim: ShimIo = { env: { ...process.env, [STATE_ENV]: join(dir.path, 'state') }, cwd: join(dir.path, 'db'), stdout: () => undefined, stderr: () => undefined, psql };
     try {
-      expect(runDockerShim(['compose', 'up', '-d'], shim)).toBe(0);
-      expect(runDockerShim(['exec', 'postgres', 'psql', '-U', 'postgres', '-d', db, '-c', 'SELECT * FROM orders;'], shim)).toBe(0);
+      expect(await runDockerShim(['compose', 'up', '-d'], shim)).toBe(0);
+      expect(await runDockerShim(['exec', 'postgres', 'psql', '-U', 'postgres', '-d', db, '-c', 'SELECT * FROM orders;'], shim)).toBe(0);
       expect(printed).toContain(' orderid | customer | price \n---------+----------+-------\n(0 rows)');
     } finally {
       spawnSync('psql', ['-h', '127.0.0.1', '-U', 'postgres', '-d', 'postgres', '-q', '-c', `DROP DATABASE IF EXISTS ${db} WITH (FORCE)`]);
+    }
+  });
+});
+
+const redisIt = requireRedisServerBinary('the docker shim against a private redis-server') ? it : it.skip;
+
+describe('runDockerShim stop|start on the sandbox Redis container', () => {
+  redisIt('stops and starts the private redis-server on its port (never another one), printing the names as docker does', async () => {
+    const state = join(dir.path, 'state');
+    const redis = definePrivateRedis(state, 'dapr_redis', await freePort());
+    const out: string[] = [];
+    const err: string[] = [];
+    const shim: ShimIo = { env: { [STATE_ENV]: state }, cwd: dir.path, stdout: (t) => void out.push(t), stderr: (t) => void err.push(t) };
+    try {
+      expect(await runDockerShim(['start', 'dapr_redis'], shim)).toBe(0);
+      const pid = privateRedisPid(redis);
+      expect(pid).toBeDefined();
+      expect(await serviceAvailable('127.0.0.1', redis.port)).toBe(true);
+
+      expect(await runDockerShim(['stop', 'dapr_redis'], shim)).toBe(0);
+      expect(await serviceAvailable('127.0.0.1', redis.port)).toBe(false);
+      expect(privateRedisPid(redis)).toBeUndefined();
+      // Stopping a stopped container is fine, as with docker.
+      expect(await runDockerShim(['stop', 'dapr_redis'], shim)).toBe(0);
+
+      expect(await runDockerShim(['start', 'dapr_redis'], shim)).toBe(0);
+      expect(await serviceAvailable('127.0.0.1', redis.port)).toBe(true);
+      expect(privateRedisPid(redis)).not.toBe(pid);
+      expect(out.join('')).toBe('dapr_redis\ndapr_redis\ndapr_redis\ndapr_redis\n');
+
+      // A container the sandbox did not define (e.g. the shared Redis) is not touched.
+      expect(await runDockerShim(['stop', 'redis'], shim)).toBe(1);
+      expect(err.join('')).toBe('Error response from daemon: No such container: redis\n');
+      expect(await runDockerShim(['exec', 'dapr_redis', 'psql'], shim)).toBe(1);
+    } finally {
+      await stopPrivateRedis(redis);
     }
   });
 });

@@ -11,6 +11,10 @@
  * - `docker exec [-i] [-t] <container> psql ARGS...` for a container started that way: runs the
  *   local `psql ARGS...` against the local server.
  *
+ * - `docker stop <container>...` / `docker start <container>...` for a Redis container the sandbox
+ *   defined (private-redis.ts: the service-to-component resiliency tutorial's `dapr_redis`): stops or
+ *   starts that sandbox's own redis-server, never the machine's shared Redis.
+ *
  * Started containers are remembered in the directory named by MINIDAPR_DOCKER_SHIM_STATE.
  * The server is PGHOST:PGPORT (default 127.0.0.1:5432), user `postgres` with trust auth.
  */
@@ -19,6 +23,7 @@ import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'no
 import { devNull } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { readPrivateRedis, startPrivateRedis, stopPrivateRedis } from './private-redis';
 
 export const STATE_ENV = 'MINIDAPR_DOCKER_SHIM_STATE';
 const INITDB_DIR = '/docker-entrypoint-initdb.d';
@@ -28,9 +33,11 @@ const COMPOSE_FILES = ['compose.yaml', 'compose.yml', 'docker-compose.yaml', 'do
 export type DockerCommand =
   | { kind: 'compose-up' }
   | { kind: 'exec-psql'; container: string; args: string[] }
+  | { kind: 'stop' | 'start'; containers: string[] }
   | { kind: 'unsupported'; reason: string };
 
-const SUPPORTED = "this docker shim only provides 'docker compose up -d' (PostgreSQL services) and 'docker exec <container> psql ...'";
+const SUPPORTED =
+  "this docker shim only provides 'docker compose up -d' (PostgreSQL services), 'docker exec <container> psql ...' and 'docker stop|start <container>' (the sandbox's own Redis)";
 
 /** Reads a docker argv (without the `docker` itself). */
 export function parseDockerArgs(argv: readonly string[]): DockerCommand {
@@ -48,6 +55,12 @@ export function parseDockerArgs(argv: readonly string[]): DockerCommand {
     if (container === undefined || container.startsWith('-')) return unsupported(`'docker exec ${rest.join(' ')}': no container name, or an option the shim does not know`);
     if (program !== 'psql') return unsupported(`'docker exec ${container} ${rest.slice(i + 1).join(' ')}' runs something other than psql`);
     return { kind: 'exec-psql', container, args: rest.slice(i + 2) };
+  }
+  if (cmd === 'stop' || cmd === 'start') {
+    if (rest.length === 0) return unsupported(`'docker ${cmd}' needs a container name`);
+    const option = rest.find((a) => a.startsWith('-'));
+    if (option !== undefined) return unsupported(`'docker ${cmd} ${rest.join(' ')}': the option ${option} is not supported`);
+    return { kind: cmd, containers: rest };
   }
   return unsupported(`'docker ${argv.join(' ')}' is not supported`);
 }
@@ -174,8 +187,26 @@ function stateDir(env: NodeJS.ProcessEnv): string {
   return dir;
 }
 
-/** Runs one docker command line; returns the exit code. */
-export function runDockerShim(argv: readonly string[], io: ShimIo): number {
+/** `docker stop|start NAME...` on the sandbox's Redis containers: prints each name as docker does. */
+async function stopOrStart(command: { kind: 'stop' | 'start'; containers: string[] }, io: ShimIo): Promise<number> {
+  const state = stateDir(io.env);
+  let code = 0;
+  for (const name of command.containers) {
+    const redis = readPrivateRedis(state, name);
+    if (redis === undefined) {
+      io.stderr(`Error response from daemon: No such container: ${name}\n`);
+      code = 1;
+      continue;
+    }
+    if (command.kind === 'stop') await stopPrivateRedis(redis);
+    else await startPrivateRedis(redis);
+    io.stdout(`${name}\n`);
+  }
+  return code;
+}
+
+/** Runs one docker command line; resolves with the exit code. */
+export async function runDockerShim(argv: readonly string[], io: ShimIo): Promise<number> {
   const psql = io.psql ?? defaultPsql(io.env);
   const conn = pgConnection(io.env);
   const command = parseDockerArgs(argv);
@@ -202,6 +233,9 @@ export function runDockerShim(argv: readonly string[], io: ShimIo): number {
         }
         return 0;
       }
+      case 'stop':
+      case 'start':
+        return await stopOrStart(command, io);
       case 'exec-psql': {
         if (!existsSync(join(stateDir(io.env), `${command.container}.json`))) {
           io.stderr(`Error response from daemon: No such container: ${command.container}\n`);
@@ -218,10 +252,12 @@ export function runDockerShim(argv: readonly string[], io: ShimIo): number {
 
 /** Entry point of bin/upstream-docker-shim.js. */
 export function main(argv: string[]): void {
-  process.exitCode = runDockerShim(argv, {
+  void runDockerShim(argv, {
     env: process.env,
     cwd: process.cwd(),
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),
+  }).then((code) => {
+    process.exitCode = code;
   });
 }

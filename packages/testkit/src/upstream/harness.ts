@@ -11,7 +11,7 @@ import type { Writer } from '../readme/options';
 import { formatTotals } from '../readme/report';
 import { selectReadmes, UPSTREAM_READMES, type UpstreamReadme } from './quickstarts';
 import { installRecipe } from './recipe';
-import { createSandbox, initHome, removeSandbox, resolveTools, stopLeftovers, type Sandbox, type Tools } from './sandbox';
+import { createSandbox, initHome, removeSandbox, resolveTools, startPrivateServers, stopLeftovers, stopPrivateServers, type Sandbox, type Tools } from './sandbox';
 
 export type ReadmeStatus = 'PASS' | 'FAIL' | 'ERROR' | 'MISSING' | 'SKIP';
 
@@ -109,6 +109,7 @@ async function runOne(entry: UpstreamReadme, tools: Tools, opts: HarnessOptions,
   let sandbox: Sandbox | undefined;
   try {
     sandbox = createSandbox(opts.checkout, entry, tools);
+    await startPrivateServers(sandbox, entry);
     initHome(sandbox);
     const file = entry.recipe !== undefined ? installRecipe(entry, sandbox.readme) : sandbox.readme;
     const code = await runReadmeIn(sandbox, file, opts, out);
@@ -121,6 +122,7 @@ async function runOne(entry: UpstreamReadme, tools: Tools, opts: HarnessOptions,
     const leftovers = sandbox ? await stopLeftovers(sandbox) : [];
     return done({ status: 'ERROR', leftovers, note: (err as Error).message, ...(opts.keep && sandbox ? { dir: sandbox.root } : {}) });
   } finally {
+    if (sandbox) await stopPrivateServers(sandbox).catch((err: unknown) => out.write(`cannot stop the sandbox's own servers: ${(err as Error).message}\n`));
     if (sandbox && !opts.keep) removeSandbox(sandbox);
   }
 }

@@ -22,6 +22,7 @@ describe('UPSTREAM_READMES', () => {
       'secrets_management/javascript/sdk',
       'tutorials/hello-world',
       'resiliency/service-to-service/javascript',
+      'resiliency/service-to-component/javascript',
     ]);
     expect(UPSTREAM_READMES.find((r) => r.id === 'bindings/javascript/sdk')).toEqual({
       id: 'bindings/javascript/sdk',
@@ -31,10 +32,21 @@ describe('UPSTREAM_READMES', () => {
   });
 });
 
-describe('the resiliency entry', () => {
+describe('the resiliency entries', () => {
   it('copies service_invocation too and runs through a recipe that exists', () => {
     const entry = UPSTREAM_READMES.find((r) => r.id === 'resiliency/service-to-service/javascript');
     expect(entry).toMatchObject({ readme: 'resiliency/service-to-service-resiliency.md', copyRoot: 'resiliency', alsoCopy: ['service_invocation'] });
+    expect(existsSync(join(RECIPES_DIR, entry?.recipe ?? 'none'))).toBe(true);
+  });
+
+  it('service-to-component copies state_management, has a recipe and its own dapr_redis for the state store', () => {
+    const entry = UPSTREAM_READMES.find((r) => r.id === 'resiliency/service-to-component/javascript');
+    expect(entry).toMatchObject({
+      readme: 'resiliency/service-to-component-resiliency.md',
+      copyRoot: 'resiliency',
+      alsoCopy: ['state_management'],
+      privateRedis: { container: 'dapr_redis', components: ['state_management/resources/statestore.yaml'] },
+    });
     expect(existsSync(join(RECIPES_DIR, entry?.recipe ?? 'none'))).toBe(true);
   });
 });

@@ -24,6 +24,13 @@ export interface UpstreamReadme {
    * of the README's code blocks, and is run in the README's place (see recipe.ts).
    */
   recipe?: string;
+  /**
+   * A Redis container the README stops and starts (`docker stop|start <container>`). It must not
+   * be the machine's shared Redis: the sandbox runs a redis-server of its own for it on a free port
+   * (private-redis.ts), and the Redis components listed here (paths inside the checkout) have their
+   * `redisHost` pointed at it in the copy. The README's own commands stay as they are.
+   */
+  privateRedis?: { container: string; components: readonly string[] };
 }
 
 function buildingBlock(block: string, variant: 'http' | 'sdk'): UpstreamReadme {
@@ -43,15 +50,24 @@ export const UPSTREAM_READMES: readonly UpstreamReadme[] = [
   buildingBlock('secrets_management', 'sdk'),
   { id: 'tutorials/hello-world', readme: 'tutorials/hello-world/README.md', copyRoot: 'tutorials/hello-world' },
   // The JavaScript part of the service-to-service resiliency tutorial: it runs the service
-  // invocation apps with ../service_invocation/resources (the Resiliency resource). Its
-  // service-to-component sibling is left out: it stops the `dapr_redis` container, which here
-  // would be the machine's shared Redis.
+  // invocation apps with ../service_invocation/resources (the Resiliency resource).
   {
     id: 'resiliency/service-to-service/javascript',
     readme: 'resiliency/service-to-service-resiliency.md',
     copyRoot: 'resiliency',
     alsoCopy: ['service_invocation'],
     recipe: 'resiliency-service-to-service-javascript.md',
+  },
+  // The JavaScript part of the service-to-component resiliency tutorial: the state management sdk
+  // app with ../state_management/resources (Redis state store and Resiliency). It stops and starts
+  // `dapr_redis`: the sandbox's own Redis, which that state store is pointed at.
+  {
+    id: 'resiliency/service-to-component/javascript',
+    readme: 'resiliency/service-to-component-resiliency.md',
+    copyRoot: 'resiliency',
+    alsoCopy: ['state_management'],
+    recipe: 'resiliency-service-to-component-javascript.md',
+    privateRedis: { container: 'dapr_redis', components: ['state_management/resources/statestore.yaml'] },
   },
 ];
 

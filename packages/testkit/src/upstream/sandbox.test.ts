@@ -2,10 +2,27 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pidGone, waitUntil } from '../../test/readme-fixtures';
+import { freePort } from '../ports';
+import { requireRedisServerBinary } from '../redis-server';
+import { serviceAvailable } from '../services';
 import { tempDir, type TempDir } from '../tmp';
-import { STATE_ENV } from './docker-shim';
+import { runDockerShim, STATE_ENV } from './docker-shim';
+import { listPrivateRedis, privateRedisPid } from './private-redis';
 import { selectReadmes } from './quickstarts';
-import { createSandbox, dapr, forwarderScript, initHome, removeSandbox, stopLeftovers, type Sandbox, type Tools } from './sandbox';
+import {
+  createSandbox,
+  dapr,
+  forwarderScript,
+  initHome,
+  pointRedisComponent,
+  removeSandbox,
+  shimDatabases,
+  startPrivateServers,
+  stopLeftovers,
+  stopPrivateServers,
+  type Sandbox,
+  type Tools,
+} from './sandbox';
 
 // A stand-in for the minidapr CLI: init, list -o json (from $MINIDAPR_HOME/list.json) and stop (logged).
 const FAKE_MINIDAPR = `
@@ -21,6 +38,11 @@ if (cmd === 'init') {
 } else { console.log('fake minidapr ' + process.argv.slice(2).join(' ')); }
 `;
 
+// dapr/quickstarts state_management/resources/statestore.yaml, in shape (its layout, our text).
+const STATESTORE =
+  'apiVersion: dapr.io/v1alpha1\nkind: Component\nmetadata:\n  name: statestore\nspec:\n  type: state.redis\n  version: v1\n  metadata:\n' +
+  '  - name: redisHost\n    value: localhost:6379\n  - name: redisPassword\n    value: ""\n  - name: actorStateStore\n    value: "true"';
+
 let dir: TempDir;
 let tools: Tools;
 const sandboxes: Sandbox[] = [];
@@ -31,6 +53,8 @@ beforeEach(() => {
     'tools/docker.js': "console.log('fake docker ' + process.argv.slice(2).join(' '))",
     'checkout/secrets_management/components/local-secret-store.yaml': 'store',
     'checkout/secrets_management/javascript/http/README.md': '# readme',
+    'checkout/resiliency/service-to-component-resiliency.md': '# tutorial',
+    'checkout/state_management/resources/statestore.yaml': STATESTORE,
   });
   tools = { node: process.execPath, minidapr: join(dir.path, 'tools/minidapr.js'), dockerShim: join(dir.path, 'tools/docker.js') };
 });
@@ -39,8 +63,8 @@ afterEach(() => {
   dir.remove();
 });
 
-function sandbox(env: NodeJS.ProcessEnv = { PATH: process.env.PATH, MINIDAPR_TEST_TOTALS: '/elsewhere' }): Sandbox {
-  const entry = selectReadmes(['secrets_management/javascript/http'])[0];
+function sandbox(env: NodeJS.ProcessEnv = { PATH: process.env.PATH, MINIDAPR_TEST_TOTALS: '/elsewhere' }, id = 'secrets_management/javascript/http'): Sandbox {
+  const entry = selectReadmes([id])[0];
   if (!entry) throw new Error('no entry');
   const s = createSandbox(join(dir.path, 'checkout'), entry, tools, env);
   sandboxes.push(s);
@@ -101,5 +125,66 @@ describe('stopLeftovers', () => {
   it('dapr() reports the exit code and output of the forwarded command', () => {
     const s = sandbox();
     expect(dapr(s, ['version'])).toEqual({ code: 0, output: 'fake minidapr version\n' });
+  });
+});
+
+describe('pointRedisComponent', () => {
+  it("replaces only redisHost's value, keeping the other items and their order", () => {
+    const file = join(dir.path, 'checkout/state_management/resources/statestore.yaml');
+    pointRedisComponent(file, 'localhost:16400');
+    const text = readFileSync(file, 'utf8');
+    expect(text).toContain('- name: redisHost\n    value: localhost:16400\n');
+    expect(text).not.toContain('6379');
+    expect(text.replace('localhost:16400', 'localhost:6379').trimEnd()).toBe(STATESTORE);
+  });
+
+  it('fails when the component has no redisHost item', () => {
+    dir.write({ 'other.yaml': 'kind: Component\nspec:\n  metadata:\n  - name: host\n    value: x\n' });
+    expect(() => pointRedisComponent(join(dir.path, 'other.yaml'), 'localhost:1')).toThrow(/no spec\.metadata item named redisHost/);
+  });
+});
+
+const redisIt = requireRedisServerBinary("the sandbox's private Redis") ? it : it.skip;
+
+describe('startPrivateServers / stopPrivateServers', () => {
+  it('do nothing for a README without a Redis container', async () => {
+    const s = sandbox();
+    const entry = selectReadmes(['secrets_management/javascript/http'])[0];
+    if (!entry) throw new Error('no entry');
+    await startPrivateServers(s, entry);
+    expect(listPrivateRedis(s.dockerState)).toEqual([]);
+    await stopPrivateServers(s);
+  });
+
+  redisIt('service-to-component: its own Redis on a free port, the state store pointed there, dapr_redis stopped and started by the shim, data kept', async () => {
+    const id = 'resiliency/service-to-component/javascript';
+    const s = sandbox(undefined, id);
+    const entry = selectReadmes([id])[0];
+    if (!entry) throw new Error('no entry');
+    const port = await freePort();
+    try {
+      await startPrivateServers(s, entry, port);
+      expect(readFileSync(join(s.root, 'state_management/resources/statestore.yaml'), 'utf8')).toContain(`value: localhost:${port}\n`);
+      const [redis] = listPrivateRedis(s.dockerState);
+      expect(redis).toMatchObject({ container: 'dapr_redis', port });
+      expect(await serviceAvailable('127.0.0.1', port)).toBe(true);
+      expect(shimDatabases(s)).toEqual([]);
+
+      const cli = (...args: string[]): string => spawnSync('redis-cli', ['-p', String(port), ...args], { encoding: 'utf8' }).stdout.trim();
+      expect(cli('SET', 'order', '7')).toBe('OK');
+      // The tutorial's own commands, through the docker on the sandbox's PATH.
+      const io = { env: s.env, cwd: s.root, stdout: () => undefined, stderr: () => undefined };
+      expect(await runDockerShim(['stop', 'dapr_redis'], io)).toBe(0);
+      expect(await serviceAvailable('127.0.0.1', port)).toBe(false);
+      expect(await runDockerShim(['start', 'dapr_redis'], io)).toBe(0);
+      // Like the redis container, it saved on shutdown and loaded its data again.
+      expect(cli('GET', 'order')).toBe('7');
+
+      await stopPrivateServers(s);
+      expect(await serviceAvailable('127.0.0.1', port)).toBe(false);
+      expect(redis && privateRedisPid(redis)).toBeUndefined();
+    } finally {
+      await stopPrivateServers(s);
+    }
   });
 });

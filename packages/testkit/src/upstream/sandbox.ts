@@ -3,13 +3,18 @@
  * One original README's private world: a copy of its quickstart folder, a fresh MINIDAPR_HOME on
  * which `minidapr init` has run (what `dapr init` did on upstream CI before `make validate`), and a
  * bin directory first on PATH with `dapr` (forwards to this workspace's minidapr CLI) and `docker`
- * (the shim in docker-shim.ts). Cleaning up stops whatever the README left running.
+ * (the shim in docker-shim.ts). A README that stops and starts a Redis container gets a
+ * redis-server of its own, and its Redis components in the copy point there
+ * (startPrivateServers). Cleaning up stops whatever the README left running.
  */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
+import { isMap, isScalar, isSeq, parseDocument } from 'yaml';
+import { freePort } from '../ports';
 import { STATE_ENV } from './docker-shim';
+import { definePrivateRedis, listPrivateRedis, startPrivateRedis, stopPrivateRedis } from './private-redis';
 import { copyQuickstart, type UpstreamReadme } from './quickstarts';
 
 /** Where the programs the shims forward to live. */
@@ -73,6 +78,38 @@ export function createSandbox(checkout: string, entry: UpstreamReadme, tools: To
   };
   delete env.MINIDAPR_TEST_TOTALS;
   return { root, readme: join(root, entry.readme), home, bin, dockerState, env };
+}
+
+/**
+ * Points a Redis component (a file of the copy) at `host`: the value of its `redisHost` metadata
+ * item is replaced, everything else is kept. Throws when the file has no `redisHost` item.
+ */
+export function pointRedisComponent(file: string, host: string): void {
+  const text = readFileSync(file, 'utf8');
+  const items = parseDocument(text).getIn(['spec', 'metadata']);
+  const item = isSeq(items) ? items.items.find((i) => isMap(i) && i.get('name') === 'redisHost') : undefined;
+  const value: unknown = isMap(item) ? item.get('value', true) : undefined;
+  if (!isScalar(value) || !value.range) throw new Error(`${file}: no spec.metadata item named redisHost to point at the sandbox's Redis`);
+  // Only the value's own characters change; the file keeps its layout.
+  const [start, end] = value.range;
+  writeFileSync(file, `${text.slice(0, start)}${host}${text.slice(end)}`);
+}
+
+/**
+ * What the README needs running besides minidapr: for `privateRedis`, a redis-server of the
+ * sandbox's own on a free port (`port` for tests), registered as the container for the docker
+ * shim, with the listed components of the copy pointed at it. Resolves once it accepts connections.
+ */
+export async function startPrivateServers(sandbox: Sandbox, entry: UpstreamReadme, port?: number): Promise<void> {
+  if (entry.privateRedis === undefined) return;
+  const redis = definePrivateRedis(sandbox.dockerState, entry.privateRedis.container, port ?? (await freePort()));
+  for (const component of entry.privateRedis.components) pointRedisComponent(join(sandbox.root, component), `localhost:${redis.port}`);
+  await startPrivateRedis(redis);
+}
+
+/** Stops every private server of the sandbox that still runs (the README may have stopped it). */
+export async function stopPrivateServers(sandbox: Sandbox): Promise<void> {
+  for (const redis of listPrivateRedis(sandbox.dockerState)) await stopPrivateRedis(redis);
 }
 
 /** Runs `dapr <args>` (that is, minidapr) in the sandbox; resolves with its output. */
@@ -145,7 +182,7 @@ export async function stopLeftovers(sandbox: Sandbox): Promise<string[]> {
 export function shimDatabases(sandbox: Sandbox): string[] {
   if (!existsSync(sandbox.dockerState)) return [];
   return readdirSync(sandbox.dockerState)
-    .filter((f) => f.endsWith('.json'))
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.redis.json'))
     .map((f) => (JSON.parse(readFileSync(join(sandbox.dockerState, f), 'utf8')) as { database?: string }).database ?? '')
     .filter((db) => db !== '' && db !== 'postgres');
 }
