@@ -6,12 +6,19 @@
  * not ignored files) to a temporary folder, runs `npm ci` there with that Node first on PATH (native
  * addons such as better-sqlite3 are built against its headers), then the runtime, CLI and dashboard unit and
  * integration tests. Everything temporary is removed afterwards.
+ *
+ * The copies are prepared for all majors at once (installing Node.js and `npm ci`, which compiles the
+ * native addons for that Node.js: mostly waiting on the registry or on one compiler process), each
+ * with its output held back and printed whole; the suites then run one major after the other on an
+ * otherwise idle machine. The copy's build restores the original's cached build outputs where their
+ * sources are identical (./turbo-cache), since those files do not depend on the Node.js version.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { latestTurboSummary } from './summary';
+import { seedBuildCache } from './turbo-cache';
 
 export const DEFAULT_VERSIONS = ['22', '24'];
 /** The packages whose suites run on every supported Node.js. */
@@ -25,12 +32,25 @@ export interface NodeInstall {
   version: string;
 }
 
-function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; label: string }): Promise<number> {
-  process.stdout.write(`\n== ${opts.label}: ${cmd} ${args.join(' ')}\n`);
+/** Where a step's output goes: the terminal, or a buffer printed later (preparations running side by side). */
+type Sink = string[] | undefined;
+
+function say(sink: Sink, text: string): void {
+  if (sink) sink.push(text);
+  else process.stdout.write(text);
+}
+
+function run(cmd: string, args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; label: string; sink?: Sink }): Promise<number> {
+  say(opts.sink, `\n== ${opts.label}: ${cmd} ${args.join(' ')}\n`);
   return new Promise((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: 'inherit' });
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: opts.sink ? ['ignore', 'pipe', 'pipe'] : 'inherit' });
+    const keep = (d: Buffer) => opts.sink?.push(d.toString());
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
     child.on('error', () => resolve(127));
-    child.on('exit', (code) => resolve(code ?? 1));
+    // 'close' comes once the output is read; should something the step started keep a pipe open, go on anyway.
+    child.on('exit', (code) => setTimeout(() => resolve(code ?? 1), 5000).unref());
+    child.on('close', (code) => resolve(code ?? 1));
   });
 }
 
@@ -62,11 +82,11 @@ export function findNodedir(root: string, depth = 4): string | undefined {
 }
 
 /** Installs node@<major> into `prefix` from the npm registry. */
-export async function installNode(major: string, prefix: string): Promise<NodeInstall> {
+export async function installNode(major: string, prefix: string, sink?: Sink): Promise<NodeInstall> {
   mkdirSync(prefix, { recursive: true });
   // The package's preinstall script fetches the platform package that holds the binary.
   writeFileSync(join(prefix, 'package.json'), JSON.stringify({ private: true, allowScripts: { node: true } }));
-  const code = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `node@${major}`], { cwd: prefix, label: `node ${major}` });
+  const code = await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `node@${major}`], { cwd: prefix, label: `node ${major}`, sink });
   const binDir = join(prefix, 'node_modules', 'node', 'bin');
   if (code !== 0 || !existsSync(join(binDir, 'node'))) throw new Error(`installing node@${major} from the npm registry failed (npm exited ${code})`);
   const nodedir = findNodedir(join(prefix, 'node_modules'));
@@ -99,32 +119,70 @@ export function copyWorkingTree(repo: string, dest: string): number {
   return copied;
 }
 
-/** Installs and tests in a copy of `repo` on one Node.js major; resolves true when all passed. */
-export async function testOnNode(repo: string, major: string): Promise<boolean> {
+/** A copy of the repository installed for one Node.js major, ready for its suites. */
+export interface Prepared {
+  major: string;
+  /** Temporary folder holding the Node.js install and the copy (removed by cleanUp). */
+  work: string;
+  copy?: string;
+  env?: NodeJS.ProcessEnv;
+  label: string;
+  /** The preparation's output, to print when it is this major's turn. */
+  log: string[];
+  ok: boolean;
+}
+
+/** Installs node@<major>, copies `repo` and runs `npm ci` in the copy with that Node.js; never throws. */
+export async function prepare(repo: string, major: string): Promise<Prepared> {
   const work = mkdtempSync(join(tmpdir(), `minidapr-node${major}-`));
+  const p: Prepared = { major, work, label: `node ${major}`, log: [], ok: false };
+  const started = Date.now();
   try {
-    const node = await installNode(major, join(work, 'node'));
+    const node = await installNode(major, join(work, 'node'), p.log);
     const copy = join(work, 'repo');
     const files = copyWorkingTree(repo, copy);
-    process.stdout.write(`\n== node ${major}: ${node.version}, ${files} files copied\n`);
-    const env: NodeJS.ProcessEnv = { ...process.env, PATH: `${node.binDir}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: node.nodedir };
-    const label = `node ${node.version}`;
-    if ((await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: copy, env, label })) !== 0) {
-      process.stdout.write(`\n== ${label}: npm ci failed\n`);
-      return false;
+    const seeded = seedBuildCache(repo, copy);
+    p.log.push(`\n== node ${major}: ${node.version}, ${files} files copied, ${seeded} cached build outputs reused\n`);
+    p.env = { ...process.env, PATH: `${node.binDir}${delimiter}${process.env.PATH ?? ''}`, npm_config_nodedir: node.nodedir };
+    p.label = `node ${node.version}`;
+    if ((await run('npm', ['ci', '--no-audit', '--no-fund'], { cwd: copy, env: p.env, label: p.label, sink: p.log })) !== 0) {
+      p.log.push(`\n== ${p.label}: npm ci failed\n`);
+      return p;
     }
-    const filters = PACKAGES.map((p) => `--filter=${p}`);
-    const started = Date.now();
-    const code = await run('npx', ['turbo', 'run', 'test', 'test:integration', ...filters, '--concurrency=1', '--continue=always', '--summarize'], { cwd: copy, env, label });
-    const tasks = latestTurboSummary(copy, started);
-    const ranAll = tasks !== undefined && tasks.ran === tasks.total && tasks.failed.length === 0;
-    process.stdout.write(`\n== ${label}: ${tasks ? `${tasks.ran} of ${tasks.total} tasks ran, ${tasks.failed.length} failed` : 'no turbo summary'}\n`);
-    return code === 0 && ranAll;
+    p.copy = copy;
+    p.ok = true;
   } catch (err) {
-    process.stdout.write(`\n== node ${major}: ${(err as Error).message}\n`);
-    return false;
+    p.log.push(`\n== node ${major}: ${(err as Error).message}\n`);
   } finally {
-    rmSync(work, { recursive: true, force: true });
+    p.log.push(`\n== ${p.label}: prepared in ${Math.round((Date.now() - started) / 1000)} s\n`);
+  }
+  return p;
+}
+
+/** Runs the suites in a prepared copy; resolves true when all passed. */
+export async function runSuites(p: Prepared): Promise<boolean> {
+  if (!p.ok || !p.copy) return false;
+  const filters = PACKAGES.map((pkg) => `--filter=${pkg}`);
+  const started = Date.now();
+  const code = await run('npx', ['turbo', 'run', 'test', 'test:integration', ...filters, '--concurrency=1', '--continue=always', '--summarize'], { cwd: p.copy, env: p.env, label: p.label });
+  const tasks = latestTurboSummary(p.copy, started);
+  const ranAll = tasks !== undefined && tasks.ran === tasks.total && tasks.failed.length === 0;
+  process.stdout.write(`\n== ${p.label}: ${tasks ? `${tasks.ran} of ${tasks.total} tasks ran, ${tasks.failed.length} failed` : 'no turbo summary'}\n`);
+  return code === 0 && ranAll;
+}
+
+export function cleanUp(p: Prepared): void {
+  rmSync(p.work, { recursive: true, force: true });
+}
+
+/** Installs and tests in a copy of `repo` on one Node.js major; resolves true when all passed. */
+export async function testOnNode(repo: string, major: string): Promise<boolean> {
+  const p = await prepare(repo, major);
+  try {
+    process.stdout.write(p.log.join(''));
+    return await runSuites(p);
+  } finally {
+    cleanUp(p);
   }
 }
 
@@ -140,7 +198,17 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   const failed: string[] = [];
-  for (const m of majors) if (!(await testOnNode(process.cwd(), m))) failed.push(m);
+  // Every copy is prepared before any suite starts: the suites time things and get the cores alone.
+  const prepared = await Promise.all(majors.map((m) => prepare(process.cwd(), m)));
+  try {
+    for (const p of prepared) {
+      process.stdout.write(p.log.join(''));
+      if (!(await runSuites(p))) failed.push(p.major);
+      cleanUp(p);
+    }
+  } finally {
+    prepared.forEach(cleanUp);
+  }
   process.stdout.write(`\n== Node.js ${majors.join(', ')}: ${failed.length === 0 ? 'all passed' : `failed on ${failed.join(', ')}`}\n`);
   return failed.length === 0 ? 0 : 1;
 }
